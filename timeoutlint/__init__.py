@@ -1,0 +1,3 @@
+"""timeoutlint: find and fix network-timeout and Redis-connection mistakes."""
+
+__version__ = "0.1.0"

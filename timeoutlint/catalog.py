@@ -1,0 +1,281 @@
+"""The rule catalog: one YAML file per rule under `rules/`.
+
+The catalog is the single source of a rule's id, name, message, severity,
+documentation and examples. Checks only say *where* and fill the message's
+placeholders; the words come from here. Entries are validated strictly on
+load and every error names the file and the field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FILE_KINDS = ("python", "compose", "dotenv")
+SEVERITIES = ("error", "warning", "info")
+APPLICABILITIES = ("safe", "unsafe", "none")
+_RULE_ID = re.compile(r"^(TL\d{3}|X-[A-Z][A-Z0-9]*\d{3})$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+_EXPECT = re.compile(r"^(\d+)(?::(\d+))?$")
+
+
+class CatalogError(Exception):
+    """A catalog entry is malformed; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class ExpectedFinding:
+    line: int
+    column: int | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Example:
+    """A snippet (or a small set of files) and what the rule must do with it."""
+
+    files: Mapping[str, str]
+    main: str
+    expect: tuple[ExpectedFinding, ...] = ()
+    fixed: Mapping[str, str] | None = None
+    unsafe: bool = False
+    config: Mapping[str, Any] = field(default_factory=dict)
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class FixDoc:
+    applicability: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    description: str
+    default: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    message: str
+    severity: str
+    reads: tuple[str, ...]
+    summary: str
+    what: str
+    why: str
+    fix: FixDoc
+    default: bool = True
+    options: tuple[Option, ...] = ()
+    bad: tuple[Example, ...] = ()
+    good: tuple[Example, ...] = ()
+    references: tuple[str, ...] = ()
+    source: str = ""
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix.applicability != "none"
+
+    def format_message(self, **args: object) -> str:
+        try:
+            return self.message.format(**args)
+        except (KeyError, IndexError) as exc:
+            raise CatalogError(f"{self.source}: message of {self.id} needs the argument {exc}") from None
+
+
+def _load_yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: not valid YAML: {exc}") from None
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
+    if key not in data:
+        raise CatalogError(f"{where}: missing required field '{key}'")
+    value = data[key]
+    if not isinstance(value, kind):
+        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise CatalogError(f"{where}: field '{key}' must be a {expected}, not {type(value).__name__}")
+    return value
+
+
+def _check_keys(data: Mapping[str, Any], allowed: Iterable[str], where: str) -> None:
+    allowed = tuple(allowed)
+    for key in data:
+        if key not in allowed:
+            raise CatalogError(f"{where}: unknown field '{key}' (expected one of: {', '.join(allowed)})")
+
+
+_RULE_KEYS = (
+    "id", "name", "message", "severity", "reads", "default", "summary", "what", "why",
+    "fix", "options", "examples", "references",
+)  # fmt: skip
+_EXAMPLE_KEYS = ("title", "code", "path", "files", "expect", "fixed", "unsafe", "config")
+
+
+def _default_path(reads: tuple[str, ...]) -> str:
+    return {"python": "example.py", "compose": "docker-compose.yml", "dotenv": ".env"}[reads[0]]
+
+
+def _parse_example(raw: Any, where: str, reads: tuple[str, ...], bad: bool) -> Example:
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{where}: an example must be a mapping")
+    _check_keys(raw, _EXAMPLE_KEYS, where)
+    if ("code" in raw) == ("files" in raw):
+        raise CatalogError(f"{where}: give exactly one of 'code' or 'files'")
+    if "code" in raw:
+        main = str(raw.get("path") or _default_path(reads))
+        files = {main: _require(raw, "code", str, where)}
+    else:
+        files_raw = _require(raw, "files", dict, where)
+        files = {str(k): str(v) for k, v in files_raw.items()}
+        main = str(raw.get("path") or next(iter(files)))
+        if main not in files:
+            raise CatalogError(f"{where}: 'path' {main!r} is not one of the example's files")
+    expect: list[ExpectedFinding] = []
+    for item in raw.get("expect", []) or []:
+        text, path = (str(item), None)
+        if isinstance(item, dict):
+            text, path = str(item.get("at", "")), item.get("path")
+        match = _EXPECT.match(text)
+        if not match:
+            raise CatalogError(f"{where}: 'expect' entries are 'LINE' or 'LINE:COLUMN', not {item!r}")
+        column = int(match.group(2)) if match.group(2) else None
+        expect.append(ExpectedFinding(int(match.group(1)), column, path))
+    if bad and not expect:
+        raise CatalogError(f"{where}: a bad example must say where it is flagged ('expect')")
+    if not bad and ("expect" in raw or "fixed" in raw):
+        raise CatalogError(f"{where}: a good example has no 'expect' or 'fixed'")
+    fixed_raw = raw.get("fixed")
+    fixed: dict[str, str] | None = None
+    if isinstance(fixed_raw, str):
+        fixed = {main: fixed_raw}
+    elif isinstance(fixed_raw, dict):
+        fixed = {str(k): str(v) for k, v in fixed_raw.items()}
+    elif fixed_raw is not None:
+        raise CatalogError(f"{where}: 'fixed' must be a string or a mapping of file to text")
+    config = raw.get("config") or {}
+    if not isinstance(config, dict):
+        raise CatalogError(f"{where}: 'config' must be a mapping")
+    return Example(
+        files=files,
+        main=main,
+        expect=tuple(expect),
+        fixed=fixed,
+        unsafe=bool(raw.get("unsafe", False)),
+        config=config,
+        title=str(raw.get("title", "")),
+    )
+
+
+def parse_rule(data: Any, source: str) -> Rule:
+    where = source
+    if not isinstance(data, dict):
+        raise CatalogError(f"{where}: a rule file must be a mapping")
+    _check_keys(data, _RULE_KEYS, where)
+    rule_id = _require(data, "id", str, where)
+    if not _RULE_ID.match(rule_id):
+        raise CatalogError(f"{where}: field 'id' must look like TL123 (or X-NAME123 for a user pack), not {rule_id!r}")
+    where = f"{source} ({rule_id})"
+    name = _require(data, "name", str, where)
+    if not _NAME.match(name):
+        raise CatalogError(f"{where}: field 'name' must be kebab-case, not {name!r}")
+    severity = _require(data, "severity", str, where)
+    if severity not in SEVERITIES:
+        raise CatalogError(f"{where}: field 'severity' must be one of {', '.join(SEVERITIES)}, not {severity!r}")
+    reads_raw = _require(data, "reads", list, where)
+    reads = tuple(str(r) for r in reads_raw)
+    if not reads or any(r not in FILE_KINDS for r in reads):
+        raise CatalogError(f"{where}: field 'reads' must list some of {', '.join(FILE_KINDS)}")
+    fix_raw = _require(data, "fix", dict, where)
+    _check_keys(fix_raw, ("applicability", "description"), f"{where} fix")
+    applicability = _require(fix_raw, "applicability", str, f"{where} fix")
+    if applicability not in APPLICABILITIES:
+        raise CatalogError(f"{where}: fix 'applicability' must be one of {', '.join(APPLICABILITIES)}")
+    fix = FixDoc(applicability, _require(fix_raw, "description", str, f"{where} fix").strip())
+    options = []
+    for index, raw in enumerate(data.get("options", []) or []):
+        owhere = f"{where} options[{index}]"
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{owhere}: an option must be a mapping")
+        _check_keys(raw, ("name", "description", "default"), owhere)
+        options.append(
+            Option(_require(raw, "name", str, owhere), _require(raw, "description", str, owhere).strip(), str(raw.get("default", "")))
+        )
+    examples = data.get("examples") or {}
+    if not isinstance(examples, dict):
+        raise CatalogError(f"{where}: field 'examples' must be a mapping with 'bad' and 'good'")
+    _check_keys(examples, ("bad", "good"), f"{where} examples")
+    bad = tuple(
+        _parse_example(raw, f"{where} examples.bad[{i}]", reads, True) for i, raw in enumerate(examples.get("bad") or [])
+    )
+    good = tuple(
+        _parse_example(raw, f"{where} examples.good[{i}]", reads, False) for i, raw in enumerate(examples.get("good") or [])
+    )
+    default = data.get("default", True)
+    if not isinstance(default, bool):
+        raise CatalogError(f"{where}: field 'default' must be true or false")
+    references = data.get("references") or []
+    if not isinstance(references, list):
+        raise CatalogError(f"{where}: field 'references' must be a list")
+    return Rule(
+        id=rule_id,
+        name=name,
+        message=_require(data, "message", str, where).strip(),
+        severity=severity,
+        reads=reads,
+        summary=_require(data, "summary", str, where).strip(),
+        what=_require(data, "what", str, where).strip(),
+        why=_require(data, "why", str, where).strip(),
+        fix=fix,
+        default=default,
+        options=tuple(options),
+        bad=bad,
+        good=good,
+        references=tuple(str(r) for r in references),
+        source=source,
+    )
+
+
+def builtin_catalog_dir() -> Path:
+    """`timeoutlint/_catalog` in an installed wheel, `rules/` in a source checkout."""
+    packaged = Path(__file__).parent / "_catalog"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def load_rules_from(paths: Iterable[Path]) -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    for path in paths:
+        rule = parse_rule(_load_yaml(path), str(path))
+        if rule.id in rules:
+            raise CatalogError(f"{path}: rule id {rule.id} is already defined in {rules[rule.id].source}")
+        rules[rule.id] = rule
+    return rules
+
+
+@cache
+def builtin_rules() -> dict[str, Rule]:
+    directory = builtin_catalog_dir()
+    files = sorted(directory.glob("TL*.yaml"))
+    if not files:
+        raise CatalogError(f"{directory}: the rule catalog is missing (no TL*.yaml files)")
+    rules = load_rules_from(files)
+    names = [r.name for r in rules.values()]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise CatalogError(f"{directory}: rule names must be unique; repeated: {', '.join(sorted(duplicates))}")
+    return dict(sorted(rules.items()))

@@ -1,0 +1,57 @@
+"""What a check receives and how it reports.
+
+A check is a plain function of a context. The context carries the parsed
+file, the configuration and the project context, and `report()` turns a
+rule id, a span and the message's arguments into a `Finding` with the
+catalog's wording.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from timeoutlint.catalog import Rule
+from timeoutlint.config import Config
+from timeoutlint.findings import Finding, Fix, RelatedLocation, Span
+from timeoutlint.project import ProjectContext
+
+
+@dataclass
+class CheckContext:
+    path: str
+    relative: str
+    config: Config
+    project: ProjectContext
+    rules: Mapping[str, Rule]
+    enabled: frozenset[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    def wants(self, rule_id: str) -> bool:
+        return rule_id in self.enabled
+
+    def report(
+        self,
+        rule_id: str,
+        span: Span,
+        fix: Fix | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+        **args: object,
+    ) -> None:
+        if rule_id not in self.enabled:
+            return
+        message = self.rules[rule_id].format_message(**args)
+        self.findings.append(Finding(rule_id, message, self.path, span, fix, related))
+
+
+@dataclass(frozen=True)
+class Check:
+    """One analyzer: which rules it reports, what files it reads, and the bytes that must be present."""
+
+    rules: tuple[str, ...]
+    kind: str
+    triggers: tuple[bytes, ...]
+    run: Callable[..., None]
+
+    def may_match(self, data: bytes) -> bool:
+        return any(trigger in data for trigger in self.triggers)

@@ -1,0 +1,596 @@
+"""The Python model: scopes, bindings and values, built once per file from `ast`.
+
+One pass over the tree records every scope (module, class, function,
+lambda, comprehension), every name bound in it (imports, assignments,
+`with ... as`, definitions, parameters) and every call. Questions are then
+answered lazily: `resolve(expr, scope)` says what an expression is known to
+be (see `values.py`), `in_async_function(scope)` whether code runs directly
+inside an `async def`.
+
+Resolution is flow-insensitive with one refinement: inside the scope where
+a name is used, the latest binding *before* the use wins, so a name rebound
+to something else is no longer what it was. From a nested function, an outer
+scope's last binding counts, because the function runs later.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from timeoutlint.findings import Position, Span
+from timeoutlint.python.source import split_lines
+from timeoutlint.python.values import (
+    UNKNOWN,
+    BoundAttribute,
+    CallResult,
+    Constant,
+    DictValue,
+    LocalClass,
+    LocalFunction,
+    QualifiedName,
+    TupleValue,
+    Value,
+)
+
+ScopeKind = Literal["module", "class", "function", "lambda", "comprehension"]
+BindingKind = Literal["import", "assign", "with", "class", "function", "param", "unknown"]
+
+_MAX_DEPTH = 24
+_ENV_GETTERS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+_CONVERTERS = {"builtins.int": int, "builtins.float": float, "builtins.str": str}
+_BUILTIN_NAMES = frozenset(dir(builtins))
+
+
+@dataclass(eq=False)
+class Binding:
+    name: str
+    kind: BindingKind
+    scope: Scope
+    node: ast.AST
+    effective: tuple[int, int]
+    qualified_name: str | None = None
+    value: ast.expr | None = None
+
+
+@dataclass(eq=False)
+class Scope:
+    kind: ScopeKind
+    node: ast.AST
+    parent: Scope | None
+    is_async: bool = False
+    bindings: dict[str, list[Binding]] = field(default_factory=dict)
+    global_names: set[str] = field(default_factory=set)
+    instance_attributes: dict[str, list[Binding]] = field(default_factory=dict)
+    self_name: str | None = None
+
+    def bind(self, binding: Binding) -> None:
+        self.bindings.setdefault(binding.name, []).append(binding)
+
+    @property
+    def module(self) -> Scope:
+        scope = self
+        while scope.parent is not None:
+            scope = scope.parent
+        return scope
+
+
+@dataclass(frozen=True, eq=False)
+class CallSite:
+    node: ast.Call
+    scope: Scope
+
+
+def _end(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "end_lineno", 0) or 0, getattr(node, "end_col_offset", 0) or 0)
+
+
+def _start(node: ast.AST) -> tuple[int, int]:
+    return (getattr(node, "lineno", 0) or 0, getattr(node, "col_offset", 0) or 0)
+
+
+class PythonModule:
+    """A parsed Python file with its scopes and bindings."""
+
+    def __init__(
+        self,
+        source: str,
+        tree: ast.Module,
+        module_name: str | None = None,
+        is_package: bool = False,
+    ) -> None:
+        self.source = source
+        self.tree = tree
+        self.module_name = module_name
+        self.is_package = is_package
+        self.lines = split_lines(source)
+        self.calls: list[CallSite] = []
+        self.module_scope = Scope("module", tree, None)
+        self._parents: dict[ast.AST, ast.AST] | None = None
+        self._node_scopes: dict[ast.AST, Scope] = {}
+        _ScopeBuilder(self).build()
+
+    @classmethod
+    def from_source(
+        cls, source: str, module_name: str | None = None, is_package: bool = False
+    ) -> PythonModule:
+        return cls(source, ast.parse(source), module_name, is_package)
+
+    # Positions -------------------------------------------------------------
+
+    def _column(self, line: int, byte_offset: int) -> int:
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return byte_offset + 1
+        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+
+    def position(self, line: int, byte_offset: int) -> Position:
+        return Position(line, self._column(line, byte_offset))
+
+    def span(self, node: ast.AST) -> Span:
+        line, col = _start(node)
+        end_line, end_col = _end(node)
+        return Span(self.position(line, col), self.position(end_line, end_col))
+
+    def span_between(self, first: ast.AST, last: ast.AST) -> Span:
+        return Span(self.span(first).start, self.span(last).end)
+
+    # Structure -------------------------------------------------------------
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        if self._parents is None:
+            parents: dict[ast.AST, ast.AST] = {}
+            for outer in ast.walk(self.tree):
+                for child in ast.iter_child_nodes(outer):
+                    parents[child] = outer
+            self._parents = parents
+        return self._parents.get(node)
+
+    def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
+        current = self.parent(node)
+        while current is not None:
+            yield current
+            current = self.parent(current)
+
+    def scope_of_definition(self, node: ast.AST) -> Scope | None:
+        """The scope opened by a function, class, lambda or comprehension node."""
+        return self._node_scopes.get(node)
+
+    def function_scope(self, scope: Scope) -> Scope | None:
+        """The nearest enclosing function or lambda scope (comprehensions are transparent)."""
+        current: Scope | None = scope
+        while current is not None:
+            if current.kind in ("function", "lambda"):
+                return current
+            if current.kind in ("module", "class"):
+                return None
+            current = current.parent
+        return None
+
+    def in_async_function(self, scope: Scope) -> bool:
+        function = self.function_scope(scope)
+        return function is not None and function.is_async
+
+    # Names and values --------------------------------------------------------
+
+    def lookup(self, name: str, scope: Scope, at: tuple[int, int] | None = None) -> Binding | None:
+        current: Scope | None = scope
+        position = at
+        own_scope = True
+        while current is not None:
+            if current.kind == "class" and not own_scope:
+                current = current.parent
+                continue
+            if name in current.global_names:
+                current = current.module
+                position = None
+                own_scope = False
+                continue
+            candidates = current.bindings.get(name)
+            if candidates:
+                if position is not None:
+                    before = [b for b in candidates if b.effective <= position]
+                    if before:
+                        return before[-1]
+                return candidates[-1]
+            current = current.parent
+            position = None
+            own_scope = False
+        return None
+
+    def qualified_name(self, expr: ast.expr, scope: Scope) -> str | None:
+        value = self.resolve(expr, scope)
+        return value.name if isinstance(value, QualifiedName) else None
+
+    def resolve(self, expr: ast.expr | None, scope: Scope, _depth: int = 0) -> Value:
+        if expr is None or _depth > _MAX_DEPTH:
+            return UNKNOWN
+        depth = _depth + 1
+        if isinstance(expr, ast.Constant):
+            return Constant(expr.value)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, (ast.USub, ast.UAdd)):
+            operand = self.resolve(expr.operand, scope, depth)
+            if isinstance(operand, Constant) and isinstance(operand.value, (int, float)):
+                return Constant(-operand.value if isinstance(expr.op, ast.USub) else operand.value)
+            return UNKNOWN
+        if isinstance(expr, (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in expr.elts):
+                return UNKNOWN
+            return TupleValue(tuple(self.resolve(e, scope, depth) for e in expr.elts))
+        if isinstance(expr, ast.Dict):
+            return DictValue(expr, tuple(zip(expr.keys, expr.values)))  # type: ignore[arg-type]
+        if isinstance(expr, ast.Name):
+            binding = self.lookup(expr.id, scope, _start(expr))
+            if binding is None:
+                if expr.id in _BUILTIN_NAMES:
+                    return QualifiedName(f"builtins.{expr.id}")
+                return UNKNOWN
+            return self.resolve_binding(binding, depth)
+        if isinstance(expr, ast.Attribute):
+            return self._resolve_attribute(expr, scope, depth)
+        if isinstance(expr, ast.Call):
+            return self._resolve_call(expr, scope, depth)
+        if isinstance(expr, ast.NamedExpr):
+            return self.resolve(expr.value, scope, depth)
+        return UNKNOWN
+
+    def resolve_binding(self, binding: Binding, _depth: int = 0) -> Value:
+        depth = _depth + 1
+        if binding.kind == "import":
+            return QualifiedName(binding.qualified_name) if binding.qualified_name else UNKNOWN
+        if binding.kind in ("assign", "with"):
+            return self.resolve(binding.value, binding.scope, depth)
+        if binding.kind == "class":
+            node = binding.node
+            assert isinstance(node, ast.ClassDef)
+            bases = tuple(self.resolve(base, binding.scope, depth) for base in node.bases)
+            return LocalClass(node, bases)
+        if binding.kind == "function":
+            assert isinstance(binding.node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            return LocalFunction(binding.node)
+        return UNKNOWN
+
+    def _resolve_attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
+        if isinstance(expr.value, ast.Name):
+            owner = self._method_class_scope(expr.value.id, scope)
+            if owner is not None:
+                return self._resolve_instance_attribute(owner, expr.attr, depth)
+        base = self.resolve(expr.value, scope, depth)
+        if isinstance(base, QualifiedName):
+            return QualifiedName(f"{base.name}.{expr.attr}")
+        if isinstance(base, LocalClass):
+            class_scope = self._node_scopes.get(base.node)
+            if class_scope is not None:
+                candidates = class_scope.bindings.get(expr.attr)
+                if candidates:
+                    return self.resolve_binding(candidates[-1], depth)
+        if base is UNKNOWN:
+            return UNKNOWN
+        return BoundAttribute(base, expr.attr)
+
+    def _method_class_scope(self, name: str, scope: Scope) -> Scope | None:
+        """The class scope if `name` is the `self` parameter of the method `scope` is in."""
+        function = self.function_scope(scope)
+        if function is None or function.self_name != name or function.parent is None:
+            return None
+        binding = self.lookup(name, scope)
+        if binding is None or binding.kind != "param" or binding.scope is not function:
+            return None
+        return function.parent
+
+    def _resolve_instance_attribute(self, class_scope: Scope, attr: str, depth: int) -> Value:
+        candidates = list(class_scope.instance_attributes.get(attr, ()))
+        candidates += class_scope.bindings.get(attr, [])
+        values = [self.resolve_binding(b, depth) for b in candidates]
+        values = [v for v in values if not (isinstance(v, Constant) and v.value is None)]
+        if not values:
+            return UNKNOWN
+        first = values[0]
+        if all(_same_kind(first, other) for other in values[1:]):
+            return first
+        return UNKNOWN
+
+    def _resolve_call(self, call: ast.Call, scope: Scope, depth: int) -> Value:
+        callee = self.resolve(call.func, scope, depth)
+        if isinstance(callee, QualifiedName):
+            converter = _CONVERTERS.get(callee.name)
+            if converter is not None and len(call.args) == 1 and not call.keywords:
+                inner = self.resolve(call.args[0], scope, depth)
+                if isinstance(inner, Constant) and inner.value is not None:
+                    try:
+                        return Constant(converter(inner.value), inner.from_env)  # type: ignore[operator]
+                    except (TypeError, ValueError):
+                        return UNKNOWN
+                return UNKNOWN
+            if callee.name in _ENV_GETTERS and len(call.args) == 2:
+                variable = self.resolve(call.args[0], scope, depth)
+                default = self.resolve(call.args[1], scope, depth)
+                if isinstance(default, Constant) and isinstance(variable, Constant):
+                    return Constant(default.value, str(variable.value))
+                return UNKNOWN
+            if callee.name == "builtins.dict" and not call.args:
+                keys: list[ast.expr | None] = []
+                for keyword in call.keywords:
+                    keys.append(None if keyword.arg is None else ast.Constant(keyword.arg))
+                return DictValue(call, tuple(zip(keys, [k.value for k in call.keywords])))  # type: ignore[arg-type]
+        return CallResult(callee, call, scope)
+
+
+def _same_kind(a: Value, b: Value) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, CallResult) and isinstance(b, CallResult):
+        return _callee_key(a.callee) == _callee_key(b.callee)
+    return a == b
+
+
+def _callee_key(value: Value) -> object:
+    if isinstance(value, QualifiedName):
+        return value.name
+    if isinstance(value, BoundAttribute):
+        return (_callee_key(value.base), value.name)
+    if isinstance(value, CallResult):
+        return ("call", _callee_key(value.callee))
+    if isinstance(value, (LocalClass, LocalFunction)):
+        return id(value.node)
+    return id(value)
+
+
+class _ScopeBuilder(ast.NodeVisitor):
+    """Walks the tree once, recording scopes, bindings and calls."""
+
+    def __init__(self, module: PythonModule) -> None:
+        self.module = module
+        self.scope = module.module_scope
+
+    def build(self) -> None:
+        self.module._node_scopes[self.module.tree] = self.scope
+        for statement in self.module.tree.body:
+            self.visit(statement)
+
+    # helpers ---------------------------------------------------------------
+
+    def _bind(
+        self,
+        name: str,
+        kind: BindingKind,
+        node: ast.AST,
+        effective: tuple[int, int],
+        value: ast.expr | None = None,
+        qualified_name: str | None = None,
+    ) -> None:
+        self.scope.bind(Binding(name, kind, self.scope, node, effective, qualified_name, value))
+
+    def _bind_target(self, target: ast.expr, value: ast.expr | None, effective: tuple[int, int]) -> None:
+        if isinstance(target, ast.Name):
+            kind: BindingKind = "assign" if value is not None else "unknown"
+            self._bind(target.id, kind, target, effective, value)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values: list[ast.expr] | None = None
+            if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
+                values = list(value.elts)
+            for index, element in enumerate(target.elts):
+                inner = element.value if isinstance(element, ast.Starred) else element
+                self._bind_target(inner, values[index] if values else None, effective)
+        elif isinstance(target, ast.Attribute):
+            self._bind_attribute(target, value, effective)
+            self.visit(target.value)
+        elif isinstance(target, ast.Starred):
+            self._bind_target(target.value, None, effective)
+        else:
+            self.visit(target)
+
+    def _bind_attribute(self, target: ast.Attribute, value: ast.expr | None, effective: tuple[int, int]) -> None:
+        if not isinstance(target.value, ast.Name):
+            return
+        function = self.module.function_scope(self.scope)
+        if function is None or function.self_name != target.value.id or function.parent is None:
+            return
+        if function.parent.kind != "class":
+            return
+        kind: BindingKind = "assign" if value is not None else "unknown"
+        function.parent.instance_attributes.setdefault(target.attr, []).append(
+            Binding(target.attr, kind, self.scope, target, effective, None, value)
+        )
+
+    def _enter(self, kind: ScopeKind, node: ast.AST, is_async: bool = False) -> Scope:
+        scope = Scope(kind, node, self.scope, is_async=is_async)
+        self.module._node_scopes[node] = scope
+        return scope
+
+    def _bind_parameters(self, arguments: ast.arguments, effective: tuple[int, int]) -> None:
+        params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+        if arguments.vararg:
+            params.append(arguments.vararg)
+        if arguments.kwarg:
+            params.append(arguments.kwarg)
+        for param in params:
+            self._bind(param.arg, "param", param, effective)
+
+    # statements ------------------------------------------------------------
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            if alias.asname:
+                self._bind(alias.asname, "import", node, _end(node), qualified_name=alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                self._bind(top, "import", node, _end(node), qualified_name=top)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        base = self._absolute_module(node.module, node.level)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            name = alias.asname or alias.name
+            qualified = f"{base}.{alias.name}" if base else None
+            self._bind(name, "import" if qualified else "unknown", node, _end(node), qualified_name=qualified)
+
+    def _absolute_module(self, module: str | None, level: int) -> str | None:
+        if level == 0:
+            return module
+        own = self.module.module_name
+        if own is None:
+            return None
+        parts = own.split(".")
+        if not self.module.is_package:
+            parts = parts[:-1]
+        drop = level - 1
+        if drop > len(parts):
+            return None
+        parts = parts[: len(parts) - drop] if drop else parts
+        if module:
+            parts = [*parts, module]
+        return ".".join(parts) if parts else None
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        self.visit(node.value)
+        for target in node.targets:
+            self._bind_target(target, node.value, _end(node))
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        if node.value is not None:
+            self.visit(node.value)
+        self.visit(node.annotation)
+        self._bind_target(node.target, node.value, _end(node))
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> None:
+        self.visit(node.value)
+        self._bind_target(node.target, None, _end(node))
+
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> None:
+        self.visit(node.value)
+        target_scope = self.scope
+        while target_scope.kind == "comprehension" and target_scope.parent is not None:
+            target_scope = target_scope.parent
+        target_scope.bind(Binding(node.target.id, "assign", target_scope, node.target, _end(node), None, node.value))
+
+    def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
+        self.visit(node.iter)
+        self._bind_target(node.target, None, _start(node.body[0]) if node.body else _end(node))
+        for statement in [*node.body, *node.orelse]:
+            self.visit(statement)
+
+    visit_For = _visit_for
+    visit_AsyncFor = _visit_for
+
+    def _visit_with(self, node: ast.With | ast.AsyncWith) -> None:
+        for item in node.items:
+            self.visit(item.context_expr)
+            if item.optional_vars is not None:
+                if isinstance(item.optional_vars, ast.Name):
+                    self._bind(item.optional_vars.id, "with", item.optional_vars, _end(item.context_expr), item.context_expr)
+                else:
+                    self._bind_target(item.optional_vars, None, _end(item.context_expr))
+        for statement in node.body:
+            self.visit(statement)
+
+    visit_With = _visit_with
+    visit_AsyncWith = _visit_with
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
+        if node.type is not None:
+            self.visit(node.type)
+        if node.name:
+            self._bind(node.name, "unknown", node, _start(node))
+        for statement in node.body:
+            self.visit(statement)
+
+    def visit_Global(self, node: ast.Global) -> None:
+        self.scope.global_names.update(node.names)
+
+    def visit_Nonlocal(self, node: ast.Nonlocal) -> None:
+        return None
+
+    def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        self._visit_arguments_defaults(node.args)
+        if node.returns is not None:
+            self.visit(node.returns)
+        self._bind(node.name, "function", node, _start(node))
+        outer = self.scope
+        scope = self._enter("function", node, is_async=isinstance(node, ast.AsyncFunctionDef))
+        if outer.kind == "class":
+            positional = [*node.args.posonlyargs, *node.args.args]
+            decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
+            if positional and "staticmethod" not in decorators and "classmethod" not in decorators:
+                scope.self_name = positional[0].arg
+        self.scope = scope
+        self._bind_parameters(node.args, _start(node))
+        for statement in node.body:
+            self.visit(statement)
+        self.scope = outer
+
+    visit_FunctionDef = _visit_function
+    visit_AsyncFunctionDef = _visit_function
+
+    def _visit_arguments_defaults(self, arguments: ast.arguments) -> None:
+        for default in [*arguments.defaults, *[d for d in arguments.kw_defaults if d is not None]]:
+            self.visit(default)
+
+    def visit_Lambda(self, node: ast.Lambda) -> None:
+        self._visit_arguments_defaults(node.args)
+        outer = self.scope
+        self.scope = self._enter("lambda", node)
+        self._bind_parameters(node.args, _start(node))
+        self.visit(node.body)
+        self.scope = outer
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        for decorator in node.decorator_list:
+            self.visit(decorator)
+        for base in node.bases:
+            self.visit(base)
+        for keyword in node.keywords:
+            self.visit(keyword.value)
+        outer = self.scope
+        self.scope = self._enter("class", node)
+        for statement in node.body:
+            self.visit(statement)
+        self.scope = outer
+        self._bind(node.name, "class", node, _start(node))
+
+    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+        generators = node.generators
+        self.visit(generators[0].iter)
+        outer = self.scope
+        self.scope = self._enter("comprehension", node)
+        for index, generator in enumerate(generators):
+            if index:
+                self.visit(generator.iter)
+            self._bind_target(generator.target, None, _start(node))
+            for condition in generator.ifs:
+                self.visit(condition)
+        if isinstance(node, ast.DictComp):
+            self.visit(node.key)
+            self.visit(node.value)
+        else:
+            self.visit(node.elt)
+        self.scope = outer
+
+    visit_ListComp = _visit_comprehension
+    visit_SetComp = _visit_comprehension
+    visit_GeneratorExp = _visit_comprehension
+    visit_DictComp = _visit_comprehension
+
+    def visit_Call(self, node: ast.Call) -> None:
+        self.module.calls.append(CallSite(node, self.scope))
+        self.generic_visit(node)
+
+    def visit_MatchAs(self, node: ast.MatchAs) -> None:
+        if node.name:
+            self._bind(node.name, "unknown", node, _start(node))
+        self.generic_visit(node)
+
+    def visit_MatchStar(self, node: ast.MatchStar) -> None:
+        if node.name:
+            self._bind(node.name, "unknown", node, _start(node))
+
+    def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
+        if node.rest:
+            self._bind(node.rest, "unknown", node, _start(node))
+        self.generic_visit(node)

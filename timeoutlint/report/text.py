@@ -1,0 +1,52 @@
+"""The terminal format: `path:line:col: TL101 message`, then a summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+
+import click
+
+from timeoutlint.catalog import Rule
+from timeoutlint.findings import Applicability, Finding
+
+
+def format_finding(finding: Finding, color: bool) -> str:
+    location = f"{finding.path}:{finding.span.start.line}:{finding.span.start.column}:"
+    code = finding.rule_id
+    if color:
+        location = click.style(location, bold=True)
+        code = click.style(code, fg="red", bold=True)
+    return f"{location} {code} {finding.message}"
+
+
+def fix_counts(findings: Sequence[Finding]) -> tuple[int, int]:
+    safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.UNSAFE)
+    return safe, unsafe
+
+
+def summary(findings: Sequence[Finding], fix_command: str = "timeoutlint fix") -> str:
+    if not findings:
+        return "All checks passed!"
+    noun = "finding" if len(findings) == 1 else "findings"
+    safe, unsafe = fix_counts(findings)
+    parts = []
+    if safe:
+        parts.append(f"{safe} fixable with `{fix_command}`")
+    if unsafe:
+        parts.append(f"{unsafe} more with `{fix_command} --unsafe-fixes`")
+    detail = f" ({', '.join(parts)})" if parts else ""
+    return f"Found {len(findings)} {noun}{detail}."
+
+
+def statistics(findings: Sequence[Finding], rules: Mapping[str, Rule]) -> list[str]:
+    counts = Counter(f.rule_id for f in findings)
+    fixable = {f.rule_id for f in findings if f.fix is not None}
+    lines = []
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = rules.get(rule_id)
+        name = rule.name if rule else ""
+        marker = "[*]" if rule_id in fixable else "   "
+        lines.append(f"{count:>5}\t{rule_id}\t{marker} {name}")
+    return lines
