@@ -86,7 +86,9 @@ class Rule:
         try:
             return self.message.format(**args)
         except (KeyError, IndexError) as exc:
-            raise CatalogError(f"{self.source}: message of {self.id} needs the argument {exc}") from None
+            raise CatalogError(
+                f"{self.source}: message of {self.id} needs the argument {exc}"
+            ) from None
 
 
 def _load_yaml(path: Path) -> Any:
@@ -94,7 +96,7 @@ def _load_yaml(path: Path) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from None
     except OSError as exc:
@@ -106,8 +108,12 @@ def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], w
         raise CatalogError(f"{where}: missing required field '{key}'")
     value = data[key]
     if not isinstance(value, kind):
-        expected = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
-        raise CatalogError(f"{where}: field '{key}' must be a {expected}, not {type(value).__name__}")
+        expected = (
+            kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        )
+        raise CatalogError(
+            f"{where}: field '{key}' must be a {expected}, not {type(value).__name__}"
+        )
     return value
 
 
@@ -115,7 +121,9 @@ def _check_keys(data: Mapping[str, Any], allowed: Iterable[str], where: str) -> 
     allowed = tuple(allowed)
     for key in data:
         if key not in allowed:
-            raise CatalogError(f"{where}: unknown field '{key}' (expected one of: {', '.join(allowed)})")
+            raise CatalogError(
+                f"{where}: unknown field '{key}' (expected one of: {', '.join(allowed)})"
+            )
 
 
 _RULE_KEYS = (
@@ -151,7 +159,9 @@ def _parse_example(raw: Any, where: str, reads: tuple[str, ...], bad: bool) -> E
             text, path = str(item.get("at", "")), item.get("path")
         match = _EXPECT.match(text)
         if not match:
-            raise CatalogError(f"{where}: 'expect' entries are 'LINE' or 'LINE:COLUMN', not {item!r}")
+            raise CatalogError(
+                f"{where}: 'expect' entries are 'LINE' or 'LINE:COLUMN', not {item!r}"
+            )
         column = int(match.group(2)) if match.group(2) else None
         expect.append(ExpectedFinding(int(match.group(1)), column, path))
     if bad and not expect:
@@ -187,14 +197,18 @@ def parse_rule(data: Any, source: str) -> Rule:
     _check_keys(data, _RULE_KEYS, where)
     rule_id = _require(data, "id", str, where)
     if not _RULE_ID.match(rule_id):
-        raise CatalogError(f"{where}: field 'id' must look like TL123 (or X-NAME123 for a user pack), not {rule_id!r}")
+        raise CatalogError(
+            f"{where}: field 'id' must look like TL123 (or X-NAME123 for a user pack), not {rule_id!r}"
+        )
     where = f"{source} ({rule_id})"
     name = _require(data, "name", str, where)
     if not _NAME.match(name):
         raise CatalogError(f"{where}: field 'name' must be kebab-case, not {name!r}")
     severity = _require(data, "severity", str, where)
     if severity not in SEVERITIES:
-        raise CatalogError(f"{where}: field 'severity' must be one of {', '.join(SEVERITIES)}, not {severity!r}")
+        raise CatalogError(
+            f"{where}: field 'severity' must be one of {', '.join(SEVERITIES)}, not {severity!r}"
+        )
     reads_raw = _require(data, "reads", list, where)
     reads = tuple(str(r) for r in reads_raw)
     if not reads or any(r not in FILE_KINDS for r in reads):
@@ -203,7 +217,9 @@ def parse_rule(data: Any, source: str) -> Rule:
     _check_keys(fix_raw, ("applicability", "description"), f"{where} fix")
     applicability = _require(fix_raw, "applicability", str, f"{where} fix")
     if applicability not in APPLICABILITIES:
-        raise CatalogError(f"{where}: fix 'applicability' must be one of {', '.join(APPLICABILITIES)}")
+        raise CatalogError(
+            f"{where}: fix 'applicability' must be one of {', '.join(APPLICABILITIES)}"
+        )
     fix = FixDoc(applicability, _require(fix_raw, "description", str, f"{where} fix").strip())
     options = []
     for index, raw in enumerate(data.get("options", []) or []):
@@ -212,17 +228,23 @@ def parse_rule(data: Any, source: str) -> Rule:
             raise CatalogError(f"{owhere}: an option must be a mapping")
         _check_keys(raw, ("name", "description", "default"), owhere)
         options.append(
-            Option(_require(raw, "name", str, owhere), _require(raw, "description", str, owhere).strip(), str(raw.get("default", "")))
+            Option(
+                _require(raw, "name", str, owhere),
+                _require(raw, "description", str, owhere).strip(),
+                str(raw.get("default", "")),
+            )
         )
     examples = data.get("examples") or {}
     if not isinstance(examples, dict):
         raise CatalogError(f"{where}: field 'examples' must be a mapping with 'bad' and 'good'")
     _check_keys(examples, ("bad", "good"), f"{where} examples")
     bad = tuple(
-        _parse_example(raw, f"{where} examples.bad[{i}]", reads, True) for i, raw in enumerate(examples.get("bad") or [])
+        _parse_example(raw, f"{where} examples.bad[{i}]", reads, True)
+        for i, raw in enumerate(examples.get("bad") or [])
     )
     good = tuple(
-        _parse_example(raw, f"{where} examples.good[{i}]", reads, False) for i, raw in enumerate(examples.get("good") or [])
+        _parse_example(raw, f"{where} examples.good[{i}]", reads, False)
+        for i, raw in enumerate(examples.get("good") or [])
     )
     default = data.get("default", True)
     if not isinstance(default, bool):
@@ -262,7 +284,9 @@ def load_rules_from(paths: Iterable[Path]) -> dict[str, Rule]:
     for path in paths:
         rule = parse_rule(_load_yaml(path), str(path))
         if rule.id in rules:
-            raise CatalogError(f"{path}: rule id {rule.id} is already defined in {rules[rule.id].source}")
+            raise CatalogError(
+                f"{path}: rule id {rule.id} is already defined in {rules[rule.id].source}"
+            )
         rules[rule.id] = rule
     return rules
 
@@ -277,5 +301,7 @@ def builtin_rules() -> dict[str, Rule]:
     names = [r.name for r in rules.values()]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
-        raise CatalogError(f"{directory}: rule names must be unique; repeated: {', '.join(sorted(duplicates))}")
+        raise CatalogError(
+            f"{directory}: rule names must be unique; repeated: {', '.join(sorted(duplicates))}"
+        )
     return dict(sorted(rules.items()))

@@ -57,17 +57,44 @@ def _color() -> bool | None:
 def common_options(function: F) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
-        click.option("--select", multiple=True, help="Rules to enable (ids, prefixes, names or ALL), comma-separated."),
-        click.option("--extend-select", multiple=True, help="Rules to enable on top of the selection."),
+        click.option(
+            "--select",
+            multiple=True,
+            help="Rules to enable (ids, prefixes, names or ALL), comma-separated.",
+        ),
+        click.option(
+            "--extend-select", multiple=True, help="Rules to enable on top of the selection."
+        ),
         click.option("--ignore", multiple=True, help="Rules to disable."),
-        click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False), help="Use this pyproject.toml (or TOML file) instead of searching."),
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Use this pyproject.toml (or TOML file) instead of searching.",
+        ),
         click.option("--stdin-filename", help="The name of the file read from stdin (path '-')."),
-        click.option("--force-exclude/--no-force-exclude", default=None, help="Apply excludes to paths given on the command line too (for pre-commit)."),
+        click.option(
+            "--force-exclude/--no-force-exclude",
+            default=None,
+            help="Apply excludes to paths given on the command line too (for pre-commit).",
+        ),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
         click.option("-q", "--quiet", is_flag=True, help="Print findings only, no summary."),
-        click.option("-v", "--verbose", is_flag=True, help="Explain what is happening; show tracebacks of internal errors."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per core)."),
-        click.option("--default-timeout", type=float, help="The timeout (seconds) that fixes insert."),
+        click.option(
+            "-v",
+            "--verbose",
+            is_flag=True,
+            help="Explain what is happening; show tracebacks of internal errors.",
+        ),
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            help="Worker processes (default: one per core).",
+        ),
+        click.option(
+            "--default-timeout", type=float, help="The timeout (seconds) that fixes insert."
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -110,7 +137,11 @@ def _session(
     reading_stdin = any(str(p) == "-" for p in targets)
     if reading_stdin and len(targets) > 1:
         raise UsageFailure("'-' (stdin) cannot be combined with other paths")
-    start = Path(stdin_filename).parent if reading_stdin and stdin_filename else (Path(".") if reading_stdin else targets[0])
+    start = (
+        Path(stdin_filename).parent
+        if reading_stdin and stdin_filename
+        else (Path(".") if reading_stdin else targets[0])
+    )
     try:
         rules = builtin_rules()
         config = load_config(config_file, start)
@@ -181,7 +212,9 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
             return ()
         if finding.path not in cache:
             try:
-                cache[finding.path] = session.stdin if session.stdin is not None else source.path.read_bytes()
+                cache[finding.path] = (
+                    session.stdin if session.stdin is not None else source.path.read_bytes()
+                )
             except OSError:
                 cache[finding.path] = None
         data = cache[finding.path]
@@ -213,7 +246,11 @@ def _emit(
     elif statistics:
         rendered = "\n".join(text.statistics(findings, session.rules))
     else:
-        use_color = bool(color) if output_file is None and color is not None else output_file is None and sys.stdout.isatty()
+        use_color = (
+            bool(color)
+            if output_file is None and color is not None
+            else output_file is None and sys.stdout.isatty()
+        )
         lines = [text.format_finding(f, use_color) for f in findings]
         if not quiet:
             lines.append(text.summary(findings))
@@ -242,9 +279,25 @@ def main() -> None:
 
 @main.command()
 @common_options
-@click.option("--output-format", type=click.Choice(OUTPUT_FORMATS), default="text", envvar="TIMEOUTLINT_OUTPUT_FORMAT", show_default=True, help="How findings are printed.")
-@click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to this file.")
-@click.option("--statistics", is_flag=True, help="Print the number of findings per rule instead of each finding.")
+@click.option(
+    "--output-format",
+    type=click.Choice(OUTPUT_FORMATS),
+    default="text",
+    envvar="TIMEOUTLINT_OUTPUT_FORMAT",
+    show_default=True,
+    help="How findings are printed.",
+)
+@click.option(
+    "-o",
+    "--output-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the report to this file.",
+)
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule instead of each finding.",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -263,7 +316,17 @@ def check(
     statistics: bool,
 ) -> None:
     """Check PATHS (default: the current directory) and report findings."""
-    session = _session(paths, select, extend_select, ignore, config_file, stdin_filename, force_exclude, verbose, default_timeout)
+    session = _session(
+        paths,
+        select,
+        extend_select,
+        ignore,
+        config_file,
+        stdin_filename,
+        force_exclude,
+        verbose,
+        default_timeout,
+    )
     try:
         findings, failed = _run_check(session, jobs)
         _emit(findings, session, output_format, output_file, quiet, statistics)
@@ -316,12 +379,25 @@ def fix(
     from timeoutlint.fixes.writer import write_atomic
     from timeoutlint.report import text
 
-    session = _session(paths, select, extend_select, ignore, config_file, stdin_filename, force_exclude, verbose, default_timeout)
+    session = _session(
+        paths,
+        select,
+        extend_select,
+        ignore,
+        config_file,
+        stdin_filename,
+        force_exclude,
+        verbose,
+        default_timeout,
+    )
     try:
         if session.stdin is not None:
             outcome = fix_file(session.engine, session.files[0], session.stdin, unsafe_fixes)
             if diff:
-                click.echo(_unified_diff(session.files[0].display, outcome.original, outcome.fixed), nl=False)
+                click.echo(
+                    _unified_diff(session.files[0].display, outcome.original, outcome.fixed),
+                    nl=False,
+                )
             else:
                 sys.stdout.buffer.write(outcome.fixed)
                 sys.stdout.flush()
@@ -357,7 +433,9 @@ def fix(
                 changed = True
                 fixed_count += outcome.applied
                 if diff:
-                    click.echo(_unified_diff(source.display, outcome.original, outcome.fixed), nl=False)
+                    click.echo(
+                        _unified_diff(source.display, outcome.original, outcome.fixed), nl=False
+                    )
                 else:
                     write_atomic(source.path, outcome.fixed)
             remaining.sort(key=lambda f: f.sort_key)
@@ -368,7 +446,12 @@ def fix(
             if not diff:
                 color = _color()
                 for finding in remaining:
-                    click.echo(text.format_finding(finding, bool(color) if color is not None else sys.stdout.isatty()), color=color)
+                    click.echo(
+                        text.format_finding(
+                            finding, bool(color) if color is not None else sys.stdout.isatty()
+                        ),
+                        color=color,
+                    )
                 if not quiet:
                     click.echo(text.summary(remaining, "timeoutlint fix"))
     except Exception as exc:
@@ -382,7 +465,13 @@ def fix(
 
 @main.command()
 @click.argument("rule_id")
-@click.option("--format", "output_format", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
 def rule(rule_id: str, output_format: str) -> None:
     """Explain a rule: what it finds, why it matters, and how it is fixed."""
     from timeoutlint.report.rule_doc import render_markdown
@@ -398,7 +487,19 @@ def rule(rule_id: str, output_format: str) -> None:
     if output_format == "json":
         import json
 
-        click.echo(json.dumps({"id": found.id, "name": found.name, "severity": found.severity, "summary": found.summary, "fix": found.fix.applicability, "explanation": render_markdown(found)}, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "id": found.id,
+                    "name": found.name,
+                    "severity": found.severity,
+                    "summary": found.summary,
+                    "fix": found.fix.applicability,
+                    "explanation": render_markdown(found),
+                },
+                indent=2,
+            )
+        )
     else:
         click.echo(render_markdown(found), nl=False)
 

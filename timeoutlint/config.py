@@ -83,7 +83,9 @@ def _timeout(key: str, value: Any) -> float | tuple[float, float]:
         return value  # type: ignore[no-any-return]
     if isinstance(value, list) and len(value) == 2 and all(positive(v) for v in value):
         return (value[0], value[1])
-    raise ConfigError(f"'{key}' must be a positive number of seconds or [connect, read], not {value!r}")
+    raise ConfigError(
+        f"'{key}' must be a positive number of seconds or [connect, read], not {value!r}"
+    )
 
 
 def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
@@ -183,7 +185,9 @@ def _validate_selectors(selectors: Iterable[str], rules: Mapping[str, Rule], key
     for selector in selectors:
         if not any(_matches(selector, rule) for rule in rules.values()):
             choices = ", ".join(["ALL", *rules])
-            raise ConfigError(f"unknown rule selector '{selector}' in {key}. Valid choices: {choices}")
+            raise ConfigError(
+                f"unknown rule selector '{selector}' in {key}. Valid choices: {choices}"
+            )
 
 
 def selected_rules(config: Config, rules: Mapping[str, Rule]) -> frozenset[str]:
@@ -192,17 +196,29 @@ def selected_rules(config: Config, rules: Mapping[str, Rule]) -> frozenset[str]:
         enabled = {rule_id for rule_id, rule in rules.items() if rule.default}
     else:
         _validate_selectors(config.select, rules, "select")
-        enabled = {rule_id for rule_id, rule in rules.items() if any(_matches(s, rule) for s in config.select)}
+        enabled = {
+            rule_id
+            for rule_id, rule in rules.items()
+            if any(_matches(s, rule) for s in config.select)
+        }
     _validate_selectors(config.extend_select, rules, "extend-select")
     _validate_selectors(config.ignore, rules, "ignore")
     for codes in config.per_file_ignores.values():
         _validate_selectors(codes, rules, "per-file-ignores")
-    enabled |= {rule_id for rule_id, rule in rules.items() if any(_matches(s, rule) for s in config.extend_select)}
-    enabled -= {rule_id for rule_id, rule in rules.items() if any(_matches(s, rule) for s in config.ignore)}
+    enabled |= {
+        rule_id
+        for rule_id, rule in rules.items()
+        if any(_matches(s, rule) for s in config.extend_select)
+    }
+    enabled -= {
+        rule_id for rule_id, rule in rules.items() if any(_matches(s, rule) for s in config.ignore)
+    }
     return frozenset(enabled)
 
 
-def ignored_for_path(config: Config, relative_path: str, rules: Mapping[str, Rule]) -> frozenset[str]:
+def ignored_for_path(
+    config: Config, relative_path: str, rules: Mapping[str, Rule]
+) -> frozenset[str]:
     if not config.per_file_ignores:
         return frozenset()
     from timeoutlint.discovery import compile_patterns
@@ -210,5 +226,7 @@ def ignored_for_path(config: Config, relative_path: str, rules: Mapping[str, Rul
     ignored: set[str] = set()
     for glob, codes in config.per_file_ignores.items():
         if compile_patterns([glob]).match_file(relative_path):
-            ignored |= {rule_id for rule_id, rule in rules.items() if any(_matches(c, rule) for c in codes)}
+            ignored |= {
+                rule_id for rule_id, rule in rules.items() if any(_matches(c, rule) for c in codes)
+            }
     return frozenset(ignored)

@@ -41,7 +41,7 @@ class DiscoveryProblem:
     message: str
 
 
-def compile_patterns(patterns: Iterable[str]) -> pathspec.PathSpec:
+def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
@@ -79,7 +79,7 @@ class _GitignoreStack:
     """The .gitignore files of the directories from the root down to the current one."""
 
     def __init__(self) -> None:
-        self._specs: list[tuple[Path, pathspec.PathSpec]] = []
+        self._specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
 
     def push(self, directory: Path) -> bool:
         gitignore = directory / ".gitignore"
@@ -137,10 +137,14 @@ class Discovery:
             if path.is_symlink():
                 self.problems.append(DiscoveryProblem(display_path(path), "dangling symbolic link"))
             else:
-                self.problems.append(DiscoveryProblem(display_path(path), "no such file or directory"))
+                self.problems.append(
+                    DiscoveryProblem(display_path(path), "no such file or directory")
+                )
             return
         except OSError as exc:
-            self.problems.append(DiscoveryProblem(display_path(path), f"cannot be read: {exc.strerror}"))
+            self.problems.append(
+                DiscoveryProblem(display_path(path), f"cannot be read: {exc.strerror}")
+            )
             return
         if stat.S_ISDIR(info.st_mode):
             yield from self._walk(path)
@@ -168,7 +172,9 @@ class Discovery:
             with os.scandir(directory) as iterator:
                 entries = sorted(iterator, key=lambda e: e.name)
         except OSError as exc:
-            self.problems.append(DiscoveryProblem(display_path(directory), f"cannot read directory: {exc.strerror}"))
+            self.problems.append(
+                DiscoveryProblem(display_path(directory), f"cannot read directory: {exc.strerror}")
+            )
             return
         for entry in entries:
             path = Path(entry.path)
@@ -195,7 +201,9 @@ class Discovery:
                 regular = False
             if not regular:
                 if entry.is_symlink() and not path.exists():
-                    self.problems.append(DiscoveryProblem(display_path(path), "dangling symbolic link"))
+                    self.problems.append(
+                        DiscoveryProblem(display_path(path), "dangling symbolic link")
+                    )
                 elif not entry.is_symlink():
                     self.problems.append(DiscoveryProblem(display_path(path), "not a regular file"))
                 continue

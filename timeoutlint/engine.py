@@ -27,7 +27,12 @@ from timeoutlint.findings import Finding, Span
 from timeoutlint.project import ProjectContext, module_name_for
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python
-from timeoutlint.suppression import python_suppressions, skips_file, text_suppressions, without_suppressed
+from timeoutlint.suppression import (
+    python_suppressions,
+    skips_file,
+    text_suppressions,
+    without_suppressed,
+)
 
 PARALLEL_THRESHOLD = 48
 CHUNK_SIZE = 24
@@ -63,22 +68,32 @@ class Engine:
         return self.enabled - ignored_for_path(self.config, source.relative, self.rules)
 
     def _context(self, source: SourceFile, enabled: frozenset[str]) -> CheckContext:
-        return CheckContext(source.display, source.relative, self.config, self.project, self.rules, enabled)
+        return CheckContext(
+            source.display, source.relative, self.config, self.project, self.rules, enabled
+        )
 
-    def _problem(self, rule_id: str, source: SourceFile, span: Span, enabled: frozenset[str], **args: object) -> list[Finding]:
+    def _problem(
+        self, rule_id: str, source: SourceFile, span: Span, enabled: frozenset[str], **args: object
+    ) -> list[Finding]:
         ctx = self._context(source, enabled)
-        ctx.report(rule_id, span, **args)
+        ctx.add(rule_id, span, args)
         return ctx.findings
 
     def read_error(self, source: SourceFile, detail: str) -> list[Finding]:
-        return self._problem(IO_ERROR, source, _point(1, 1), self._enabled_for(source), detail=detail)
+        return self._problem(
+            IO_ERROR, source, _point(1, 1), self._enabled_for(source), detail=detail
+        )
 
     def analyze(self, source: SourceFile, data: bytes) -> list[Finding]:
         """The findings for one file's bytes, suppressions applied, sorted."""
         if skips_file(data):
             return []
         enabled = self._enabled_for(source)
-        checks = [c for c in self.checks if c.kind == source.kind and set(c.rules) & enabled and c.may_match(data)]
+        checks = [
+            c
+            for c in self.checks
+            if c.kind == source.kind and set(c.rules) & enabled and c.may_match(data)
+        ]
         if not checks:
             return []
         if source.kind == "python":
@@ -99,7 +114,9 @@ class Engine:
         try:
             decoded = decode_python(data)
         except SourceDecodeError as exc:
-            return self._problem(SYNTAX_ERROR, source, _point(exc.line, exc.column), enabled, detail=str(exc))
+            return self._problem(
+                SYNTAX_ERROR, source, _point(exc.line, exc.column), enabled, detail=str(exc)
+            )
         try:
             tree = ast.parse(decoded.text, filename=source.display)
             module_name, is_package = module_name_for(source.relative)
@@ -107,7 +124,9 @@ class Engine:
         except SyntaxError as exc:
             line = exc.lineno or 1
             column = max(exc.offset or 1, 1)
-            return self._problem(SYNTAX_ERROR, source, _point(line, column), enabled, detail=exc.msg)
+            return self._problem(
+                SYNTAX_ERROR, source, _point(line, column), enabled, detail=exc.msg
+            )
         except ValueError as exc:
             index = decoded.text.find("\0")
             line = decoded.text.count("\n", 0, max(index, 0)) + 1
@@ -116,7 +135,11 @@ class Engine:
             return self._problem(SYNTAX_ERROR, source, _point(line, column), enabled, detail=detail)
         except (RecursionError, MemoryError):
             return self._problem(
-                SYNTAX_ERROR, source, _point(1, 1), enabled, detail="the code is nested too deeply to analyze"
+                SYNTAX_ERROR,
+                source,
+                _point(1, 1),
+                enabled,
+                detail="the code is nested too deeply to analyze",
             )
         ctx = self._context(source, enabled)
         for check in checks:
@@ -141,7 +164,11 @@ class Engine:
 
     def run(self, files: Sequence[SourceFile], jobs: int | None = None) -> list[FileResult]:
         workers = jobs or os.cpu_count() or 1
-        if workers <= 1 or len(files) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        if (
+            workers <= 1
+            or len(files) < PARALLEL_THRESHOLD
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
             return [self.check_file(source) for source in files]
         return _run_parallel(self, files, workers)
 

@@ -38,6 +38,16 @@ class CheckContext:
         related: tuple[RelatedLocation, ...] = (),
         **args: object,
     ) -> None:
+        self.add(rule_id, span, args, fix, related)
+
+    def add(
+        self,
+        rule_id: str,
+        span: Span,
+        args: Mapping[str, object],
+        fix: Fix | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+    ) -> None:
         if rule_id not in self.enabled:
             return
         message = self.rules[rule_id].format_message(**args)

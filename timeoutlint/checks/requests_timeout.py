@@ -36,7 +36,12 @@ MODULE_FUNCTIONS = frozenset(
     {f"requests.{verb}" for verb in _VERBS} | {f"requests.api.{verb}" for verb in _VERBS}
 )
 SESSION_FACTORIES = frozenset(
-    {"requests.Session", "requests.session", "requests.sessions.Session", "requests.sessions.session"}
+    {
+        "requests.Session",
+        "requests.session",
+        "requests.sessions.Session",
+        "requests.sessions.session",
+    }
 )
 SESSION_METHODS = frozenset({*_VERBS, "send"})
 _OVERRIDES_THAT_SET_TIMEOUTS = frozenset({"request", "send"})
@@ -124,12 +129,18 @@ def timeout_argument(
     return TimeoutArgument(TimeoutState.MISSING)
 
 
-def requests_call(model: PythonModule, call: ast.Call, scope: Scope) -> tuple[bool, int | None] | None:
+def requests_call(
+    model: PythonModule, call: ast.Call, scope: Scope
+) -> tuple[bool, int | None] | None:
     """(True, timeout's positional index) when `call` goes through requests, else None."""
     callee = model.resolve(call.func, scope)
     if isinstance(callee, QualifiedName) and callee.name in MODULE_FUNCTIONS:
         return True, None
-    if isinstance(callee, BoundAttribute) and callee.name in SESSION_METHODS and is_session(callee.base):
+    if (
+        isinstance(callee, BoundAttribute)
+        and callee.name in SESSION_METHODS
+        and is_session(callee.base)
+    ):
         return True, _SESSION_REQUEST_TIMEOUT_INDEX if callee.name == "request" else None
     return None
 
@@ -171,7 +182,9 @@ def check(ctx: CheckContext, model: PythonModule) -> None:
                     f"Replace the timeout with `{timeout_code}`",
                     (ReplaceKeywordValue(start, "timeout", timeout_code),),
                 )
-        ctx.report(RULE, span, fix, callee=describe_callee(model, call), problem=_PROBLEMS[argument.state])
+        ctx.report(
+            RULE, span, fix, callee=describe_callee(model, call), problem=_PROBLEMS[argument.state]
+        )
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=(b"requests",), run=check)

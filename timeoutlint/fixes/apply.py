@@ -37,11 +37,15 @@ def _validate(kind: str, text: str, path: str) -> None:
         elif kind == "compose":
             import yaml
 
-            list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))  # noqa: S506
+            list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     except (SyntaxError, ValueError) as exc:
-        raise FixValidationError(f"{path}: the fix would produce invalid code ({exc}); nothing was written") from None
+        raise FixValidationError(
+            f"{path}: the fix would produce invalid code ({exc}); nothing was written"
+        ) from None
     except Exception as exc:
-        raise FixValidationError(f"{path}: the fix would produce an invalid file ({exc}); nothing was written") from None
+        raise FixValidationError(
+            f"{path}: the fix would produce an invalid file ({exc}); nothing was written"
+        ) from None
 
 
 def apply_to_text(kind: str, text: str, findings: Sequence[Finding]) -> str:

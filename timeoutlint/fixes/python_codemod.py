@@ -55,10 +55,14 @@ def add_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
     separator = _separator(call)
     if isinstance(last.comma, cst.Comma):
         trailing = last.comma.whitespace_after
-        if isinstance(trailing, cst.ParenthesizedWhitespace) and isinstance(separator, cst.ParenthesizedWhitespace):
+        if isinstance(trailing, cst.ParenthesizedWhitespace) and isinstance(
+            separator, cst.ParenthesizedWhitespace
+        ):
             args[-1] = last.with_changes(
                 comma=last.comma.with_changes(
-                    whitespace_after=trailing.with_changes(indent=separator.indent, last_line=separator.last_line)
+                    whitespace_after=trailing.with_changes(
+                        indent=separator.indent, last_line=separator.last_line
+                    )
                 )
             )
             new_comma = cst.Comma(
@@ -70,11 +74,15 @@ def add_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
                 )
             )
         else:
-            args[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=cst.SimpleWhitespace(" ")))
+            args[-1] = last.with_changes(
+                comma=last.comma.with_changes(whitespace_after=cst.SimpleWhitespace(" "))
+            )
             new_comma = cst.Comma(whitespace_after=trailing)
         args.append(new_arg.with_changes(comma=new_comma))
     else:
-        args[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator), whitespace_after_arg=_NO_SPACE)
+        args[-1] = last.with_changes(
+            comma=cst.Comma(whitespace_after=separator), whitespace_after_arg=_NO_SPACE
+        )
         args.append(new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg))
     return call.with_changes(args=args)
 
@@ -82,7 +90,9 @@ def add_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
 def replace_keyword_value(call: cst.Call, name: str, value: str) -> cst.Call:
     expression = cst.parse_expression(value)
     args = [
-        arg.with_changes(value=expression) if arg.keyword is not None and arg.keyword.value == name else arg
+        arg.with_changes(value=expression)
+        if arg.keyword is not None and arg.keyword.value == name
+        else arg
         for arg in call.args
     ]
     return call.with_changes(args=args)
@@ -109,7 +119,9 @@ class _CallEditor(cst.CSTTransformer):
             if isinstance(operation, AddKeyword):
                 updated_node = add_keyword(updated_node, operation.keyword, operation.value)
             else:
-                updated_node = replace_keyword_value(updated_node, operation.keyword, operation.value)
+                updated_node = replace_keyword_value(
+                    updated_node, operation.keyword, operation.value
+                )
         return updated_node
 
 
@@ -120,14 +132,24 @@ def _has_import(module: cst.Module, operation: AddImport) -> bool:
         for small in statement.body:
             if operation.name is None and isinstance(small, cst.Import):
                 for alias in small.names:
-                    if alias.asname is None and module.code_for_node(alias.name) == operation.module:
+                    if (
+                        alias.asname is None
+                        and module.code_for_node(alias.name) == operation.module
+                    ):
                         return True
-            if operation.name is not None and isinstance(small, cst.ImportFrom) and small.module is not None:
+            if (
+                operation.name is not None
+                and isinstance(small, cst.ImportFrom)
+                and small.module is not None
+            ):
                 if module.code_for_node(small.module) != operation.module or small.relative:
                     continue
                 if isinstance(small.names, cst.ImportStar):
                     return True
-                if any(a.asname is None and module.code_for_node(a.name) == operation.name for a in small.names):
+                if any(
+                    a.asname is None and module.code_for_node(a.name) == operation.name
+                    for a in small.names
+                ):
                     return True
     return False
 
@@ -138,7 +160,9 @@ def _insertion_index(module: cst.Module) -> int:
     body = module.body
     if body and isinstance(body[0], cst.SimpleStatementLine) and body[0].body:
         first = body[0].body[0]
-        if isinstance(first, cst.Expr) and isinstance(first.value, (cst.SimpleString, cst.ConcatenatedString)):
+        if isinstance(first, cst.Expr) and isinstance(
+            first.value, (cst.SimpleString, cst.ConcatenatedString)
+        ):
             index = 1
     while index < len(body):
         statement = body[index]

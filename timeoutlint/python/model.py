@@ -221,7 +221,7 @@ class PythonModule:
                 return UNKNOWN
             return TupleValue(tuple(self.resolve(e, scope, depth) for e in expr.elts))
         if isinstance(expr, ast.Dict):
-            return DictValue(expr, tuple(zip(expr.keys, expr.values)))  # type: ignore[arg-type]
+            return DictValue(expr, tuple(zip(expr.keys, expr.values, strict=True)))
         if isinstance(expr, ast.Name):
             binding = self.lookup(expr.id, scope, _start(expr))
             if binding is None:
@@ -301,7 +301,7 @@ class PythonModule:
                 inner = self.resolve(call.args[0], scope, depth)
                 if isinstance(inner, Constant) and inner.value is not None:
                     try:
-                        return Constant(converter(inner.value), inner.from_env)  # type: ignore[operator]
+                        return Constant(converter(inner.value), inner.from_env)
                     except (TypeError, ValueError):
                         return UNKNOWN
                 return UNKNOWN
@@ -315,7 +315,9 @@ class PythonModule:
                 keys: list[ast.expr | None] = []
                 for keyword in call.keywords:
                     keys.append(None if keyword.arg is None else ast.Constant(keyword.arg))
-                return DictValue(call, tuple(zip(keys, [k.value for k in call.keywords])))  # type: ignore[arg-type]
+                return DictValue(
+                    call, tuple(zip(keys, [k.value for k in call.keywords], strict=True))
+                )
         return CallResult(callee, call, scope)
 
 
@@ -364,7 +366,9 @@ class _ScopeBuilder(ast.NodeVisitor):
     ) -> None:
         self.scope.bind(Binding(name, kind, self.scope, node, effective, qualified_name, value))
 
-    def _bind_target(self, target: ast.expr, value: ast.expr | None, effective: tuple[int, int]) -> None:
+    def _bind_target(
+        self, target: ast.expr, value: ast.expr | None, effective: tuple[int, int]
+    ) -> None:
         if isinstance(target, ast.Name):
             kind: BindingKind = "assign" if value is not None else "unknown"
             self._bind(target.id, kind, target, effective, value)
@@ -383,7 +387,9 @@ class _ScopeBuilder(ast.NodeVisitor):
         else:
             self.visit(target)
 
-    def _bind_attribute(self, target: ast.Attribute, value: ast.expr | None, effective: tuple[int, int]) -> None:
+    def _bind_attribute(
+        self, target: ast.Attribute, value: ast.expr | None, effective: tuple[int, int]
+    ) -> None:
         if not isinstance(target.value, ast.Name):
             return
         function = self.module.function_scope(self.scope)
@@ -427,7 +433,13 @@ class _ScopeBuilder(ast.NodeVisitor):
                 continue
             name = alias.asname or alias.name
             qualified = f"{base}.{alias.name}" if base else None
-            self._bind(name, "import" if qualified else "unknown", node, _end(node), qualified_name=qualified)
+            self._bind(
+                name,
+                "import" if qualified else "unknown",
+                node,
+                _end(node),
+                qualified_name=qualified,
+            )
 
     def _absolute_module(self, module: str | None, level: int) -> str | None:
         if level == 0:
@@ -466,7 +478,11 @@ class _ScopeBuilder(ast.NodeVisitor):
         target_scope = self.scope
         while target_scope.kind == "comprehension" and target_scope.parent is not None:
             target_scope = target_scope.parent
-        target_scope.bind(Binding(node.target.id, "assign", target_scope, node.target, _end(node), None, node.value))
+        target_scope.bind(
+            Binding(
+                node.target.id, "assign", target_scope, node.target, _end(node), None, node.value
+            )
+        )
 
     def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
@@ -482,7 +498,13 @@ class _ScopeBuilder(ast.NodeVisitor):
             self.visit(item.context_expr)
             if item.optional_vars is not None:
                 if isinstance(item.optional_vars, ast.Name):
-                    self._bind(item.optional_vars.id, "with", item.optional_vars, _end(item.context_expr), item.context_expr)
+                    self._bind(
+                        item.optional_vars.id,
+                        "with",
+                        item.optional_vars,
+                        _end(item.context_expr),
+                        item.context_expr,
+                    )
                 else:
                     self._bind_target(item.optional_vars, None, _end(item.context_expr))
         for statement in node.body:
@@ -554,7 +576,9 @@ class _ScopeBuilder(ast.NodeVisitor):
         self.scope = outer
         self._bind(node.name, "class", node, _start(node))
 
-    def _visit_comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> None:
+    def _visit_comprehension(
+        self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
+    ) -> None:
         generators = node.generators
         self.visit(generators[0].iter)
         outer = self.scope

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from timeoutlint.python.model import Scope
@@ -83,20 +83,20 @@ class DictValue:
     """A dict display or `dict(...)` call whose keys are all known constants."""
 
     node: ast.expr
-    items: tuple[tuple[object, ast.expr], ...]
+    items: tuple[tuple[ast.expr | None, ast.expr], ...]
 
 
-Value = Union[
-    Unknown,
-    Constant,
-    QualifiedName,
-    CallResult,
-    BoundAttribute,
-    LocalClass,
-    LocalFunction,
-    TupleValue,
-    DictValue,
-]
+Value = (
+    Unknown
+    | Constant
+    | QualifiedName
+    | CallResult
+    | BoundAttribute
+    | LocalClass
+    | LocalFunction
+    | TupleValue
+    | DictValue
+)
 
 
 def callee_name(value: Value) -> str | None:

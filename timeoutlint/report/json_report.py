@@ -16,7 +16,9 @@ def _location(position: Position) -> dict[str, int]:
     return {"row": position.line, "column": position.column}
 
 
-def finding_to_dict(finding: Finding, rules: Mapping[str, Rule], edits_for: EditsFor) -> dict[str, Any]:
+def finding_to_dict(
+    finding: Finding, rules: Mapping[str, Rule], edits_for: EditsFor
+) -> dict[str, Any]:
     rule = rules.get(finding.rule_id)
     fix = None
     if finding.fix is not None:
@@ -54,4 +56,6 @@ def finding_to_dict(finding: Finding, rules: Mapping[str, Rule], edits_for: Edit
 
 
 def render(findings: Sequence[Finding], rules: Mapping[str, Rule], edits_for: EditsFor) -> str:
-    return json.dumps([finding_to_dict(f, rules, edits_for) for f in findings], indent=2, ensure_ascii=False)
+    return json.dumps(
+        [finding_to_dict(f, rules, edits_for) for f in findings], indent=2, ensure_ascii=False
+    )

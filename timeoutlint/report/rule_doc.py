@@ -32,7 +32,12 @@ def _example(example: Example, heading: str) -> str:
     title = f" ({example.title})" if example.title else ""
     parts = [f"**{heading}{title}:**", "", _example_files(example.files)]
     if example.fixed is not None:
-        parts += ["", "**Fixed" + (" (unsafe fix)" if example.unsafe else "") + ":**", "", _example_files(example.fixed)]
+        parts += [
+            "",
+            "**Fixed" + (" (unsafe fix)" if example.unsafe else "") + ":**",
+            "",
+            _example_files(example.fixed),
+        ]
     return "\n".join(parts)
 
 
@@ -77,8 +82,17 @@ def render_markdown(rule: Rule) -> str:
 def rules_table(rules: Mapping[str, Rule]) -> str:
     header = ("ID", "NAME", "READS", "FIX", "DEFAULT")
     rows = [
-        (r.id, r.name, ",".join(r.reads), r.fix.applicability if r.fixable else "-", "on" if r.default else "off")
+        (
+            r.id,
+            r.name,
+            ",".join(r.reads),
+            r.fix.applicability if r.fixable else "-",
+            "on" if r.default else "off",
+        )
         for r in rules.values()
     ]
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in [header, *rows])
+    return "\n".join(
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        for row in [header, *rows]
+    )

@@ -21,8 +21,12 @@ def format_finding(finding: Finding, color: bool) -> str:
 
 
 def fix_counts(findings: Sequence[Finding]) -> tuple[int, int]:
-    safe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE)
-    unsafe = sum(1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.UNSAFE)
+    safe = sum(
+        1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.SAFE
+    )
+    unsafe = sum(
+        1 for f in findings if f.fix is not None and f.fix.applicability is Applicability.UNSAFE
+    )
     return safe, unsafe
 
 

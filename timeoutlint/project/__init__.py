@@ -1,0 +1,69 @@
+"""The project context: the few facts that cross file boundaries, computed once per run.
+
+Per-file analysis stays a pure function of (file bytes, config, project
+context). Each part is built by its own module and is small and explicit:
+
+- `dependencies`: which redis-py / rq versions the project allows
+  (requirements files, pyproject, lock files, or config overrides);
+- `python_index`: what each project module binds at module level, so that
+  `from .connection import redis_conn` resolves across files;
+- `redis_auth`: which Redis endpoints have a password configured (compose,
+  .env, settings), for the URL rules.
+
+`fingerprint()` digests all of it and is part of every file's cache key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from timeoutlint.config import Config
+from timeoutlint.discovery import SourceFile
+from timeoutlint.project.dependencies import Dependencies
+from timeoutlint.project.python_index import PythonIndex
+from timeoutlint.project.redis_auth import RedisAuth
+
+
+@dataclass(frozen=True)
+class ProjectContext:
+    root: Path
+    dependencies: Dependencies = field(default_factory=Dependencies)
+    python_index: PythonIndex = field(default_factory=PythonIndex)
+    redis_auth: RedisAuth = field(default_factory=RedisAuth)
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for part in (
+            self.dependencies.fingerprint(),
+            self.python_index.fingerprint(),
+            self.redis_auth.fingerprint(),
+        ):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+
+def build_project_context(files: list[SourceFile], config: Config) -> ProjectContext:
+    return ProjectContext(
+        root=config.root,
+        dependencies=Dependencies.from_project(config),
+        python_index=PythonIndex.build(files),
+        redis_auth=RedisAuth.build(files, config),
+    )
+
+
+def module_name_for(relative_path: str) -> tuple[str | None, bool]:
+    """The dotted module name of a project file (`app/infra/queue.py` -> `app.infra.queue`)."""
+    if not relative_path.endswith((".py", ".pyi")) or relative_path.startswith("/"):
+        return None, False
+    parts = relative_path.rsplit(".", 1)[0].split("/")
+    if parts and parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts = parts[:-1]
+    if not parts or not all(p.isidentifier() for p in parts):
+        return None, is_package
+    return ".".join(parts), is_package
