@@ -22,9 +22,8 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., subprocess.Complet
         stdin: str | None = None,
         env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-        full_env.pop("FORCE_COLOR", None)
-        full_env.pop("TIMEOUTLINT_OUTPUT_FORMAT", None)
+        base = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TIMEOUTLINT_OUTPUT_FORMAT")}
+        full_env = {**base, "NO_COLOR": "1", **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "timeoutlint", *args],
             cwd=cwd,

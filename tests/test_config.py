@@ -1,0 +1,105 @@
+"""[tool.timeoutlint]: found, validated, and turned into a rule selection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from timeoutlint.catalog import builtin_rules
+from timeoutlint.config import (
+    Config,
+    ConfigError,
+    find_config,
+    ignored_for_path,
+    load_config,
+    parse_table,
+    selected_rules,
+)
+
+RULES = builtin_rules()
+
+
+def _config(**table: object) -> Config:
+    return parse_table(table, Path("/project"), None)
+
+
+def test_unknown_key_names_the_key_a_suggestion_and_the_valid_keys() -> None:
+    with pytest.raises(ConfigError) as error:
+        _config(**{"default-timout": 5})
+    message = str(error.value)
+    assert "unknown key 'default-timout'" in message
+    assert "Did you mean 'default-timeout'?" in message
+    assert "respect-gitignore" in message
+
+
+def test_wrong_type_names_the_key_and_the_expected_type() -> None:
+    with pytest.raises(ConfigError, match="'select' must be a list of strings"):
+        _config(select="TL101")
+
+
+def test_default_timeout_must_be_positive_or_a_pair() -> None:
+    assert _config(**{"default-timeout": [3.05, 27]}).timeout_code == "(3.05, 27)"
+    assert _config(**{"default-timeout": 10}).timeout_code == "10"
+    with pytest.raises(ConfigError, match="'default-timeout' must be a positive number"):
+        _config(**{"default-timeout": 0})
+    with pytest.raises(ConfigError):
+        _config(**{"default-timeout": True})
+
+
+def test_unknown_rule_in_select_lists_the_valid_choices() -> None:
+    with pytest.raises(ConfigError, match=r"unknown rule selector 'TL9' in select. Valid choices: ALL, "):
+        selected_rules(_config(select=["TL9"]), RULES)
+
+
+def test_unknown_rule_in_ignore_is_an_error_too() -> None:
+    with pytest.raises(ConfigError, match="in ignore"):
+        selected_rules(_config(ignore=["NOPE1"]), RULES)
+
+
+def test_default_selection_is_the_rules_on_by_default() -> None:
+    assert selected_rules(_config(), RULES) == {r.id for r in RULES.values() if r.default}
+
+
+def test_select_accepts_ids_prefixes_names_and_all() -> None:
+    assert selected_rules(_config(select=["TL101"]), RULES) == {"TL101"}
+    assert "TL101" in selected_rules(_config(select=["TL1"]), RULES)
+    assert selected_rules(_config(select=["requests-without-timeout"]), RULES) == {"TL101"}
+    assert selected_rules(_config(select=["ALL"]), RULES) == set(RULES)
+
+
+def test_ignore_wins_over_select_and_extend_select_adds() -> None:
+    config = _config(select=["TL001"], **{"extend-select": ["TL101"]})
+    assert selected_rules(config, RULES) == {"TL001", "TL101"}
+    assert selected_rules(_config(select=["ALL"], ignore=["TL101"]), RULES) == set(RULES) - {"TL101"}
+
+
+def test_per_file_ignores_match_gitignore_style_globs() -> None:
+    config = _config(**{"per-file-ignores": {"tests/**": ["TL101"]}})
+    assert ignored_for_path(config, "tests/unit/test_api.py", RULES) == {"TL101"}
+    assert ignored_for_path(config, "src/api.py", RULES) == frozenset()
+
+
+def test_nearest_pyproject_with_a_timeoutlint_table_is_found(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\nignore = ['TL101']\n")
+    inner = tmp_path / "pkg" / "sub"
+    inner.mkdir(parents=True)
+    (tmp_path / "pkg" / "pyproject.toml").write_text("[tool.black]\nline-length = 80\n")
+    assert find_config(inner) == tmp_path / "pyproject.toml"
+
+
+def test_config_root_is_the_directory_of_the_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\n")
+    assert load_config(None, tmp_path).root == tmp_path.resolve()
+
+
+def test_invalid_toml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    path.write_text("[tool.timeoutlint\n")
+    with pytest.raises(ConfigError, match=r"pyproject.toml: not valid TOML"):
+        load_config(path, tmp_path)
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_config(tmp_path / "nope.toml", tmp_path)
