@@ -22,7 +22,11 @@ def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., subprocess.Complet
         stdin: str | None = None,
         env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
-        base = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TIMEOUTLINT_OUTPUT_FORMAT")}
+        base = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("FORCE_COLOR", "TIMEOUTLINT_OUTPUT_FORMAT")
+        }
         full_env = {**base, "NO_COLOR": "1", **(env or {})}
         return subprocess.run(
             [sys.executable, "-m", "timeoutlint", *args],

@@ -14,12 +14,16 @@ from timeoutlint.findings import Finding
 from timeoutlint.project import build_project_context
 
 
-def lint(tmp_path: Path, code: str, select: str = "TL101", filename: str = "example.py", **config: Any) -> list[Finding]:
+def lint(
+    tmp_path: Path, code: str, select: str = "TL101", filename: str = "example.py", **config: Any
+) -> list[Finding]:
     """Findings of the selected rules for one file of dedented `code`."""
     return lint_files(tmp_path, {filename: textwrap.dedent(code)}, select=select, **config)
 
 
-def lint_files(tmp_path: Path, files: dict[str, str], select: str = "TL101", **config: Any) -> list[Finding]:
+def lint_files(
+    tmp_path: Path, files: dict[str, str], select: str = "TL101", **config: Any
+) -> list[Finding]:
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -28,7 +32,9 @@ def lint_files(tmp_path: Path, files: dict[str, str], select: str = "TL101", **c
     table = {"select": select.split(","), **{k.replace("_", "-"): v for k, v in config.items()}}
     settings = parse_table(table, tmp_path.resolve(), None)
     sources = Discovery(settings).files([tmp_path])
-    engine = Engine(settings, rules, selected_rules(settings, rules), build_project_context(sources, settings))
+    engine = Engine(
+        settings, rules, selected_rules(settings, rules), build_project_context(sources, settings)
+    )
     findings = [f for s in sources for f in engine.check_file(s).findings]
     return sorted(findings, key=lambda f: f.sort_key)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from timeoutlint import __version__
 
@@ -18,7 +17,9 @@ def test_clean_project_exits_zero_and_says_so(project, run_cli) -> None:
     assert result.stdout == "All checks passed!\n"
 
 
-def test_findings_are_printed_as_path_line_column_code_message_with_a_summary(project, run_cli) -> None:
+def test_findings_are_printed_as_path_line_column_code_message_with_a_summary(
+    project, run_cli
+) -> None:
     root = project({"app.py": BAD})
     result = run_cli("check", cwd=root)
     assert result.returncode == 1
@@ -38,7 +39,9 @@ def test_exit_zero_keeps_findings_but_exits_zero(project, run_cli) -> None:
 def test_quiet_prints_findings_without_the_summary(project, run_cli) -> None:
     root = project({"app.py": BAD})
     result = run_cli("check", ".", "--quiet", cwd=root)
-    assert result.stdout.splitlines() == ["app.py:3:1: TL101 `requests.get()` has no timeout and can wait forever"]
+    assert result.stdout.splitlines() == [
+        "app.py:3:1: TL101 `requests.get()` has no timeout and can wait forever"
+    ]
 
 
 def test_statistics_counts_findings_per_rule(project, run_cli) -> None:
@@ -58,7 +61,11 @@ def test_json_output_has_code_location_and_fix_edits(project, run_cli) -> None:
     assert item["end_location"] == {"row": 3, "column": 13}
     assert item["fix"]["applicability"] == "safe"
     assert item["fix"]["edits"] == [
-        {"content": ", timeout=10", "location": {"row": 3, "column": 35}, "end_location": {"row": 3, "column": 35}}
+        {
+            "content": ", timeout=10",
+            "location": {"row": 3, "column": 35},
+            "end_location": {"row": 3, "column": 35},
+        }
     ]
 
 
@@ -86,7 +93,9 @@ def test_a_missing_path_is_reported_and_the_other_paths_are_still_checked(projec
     root = project({"app.py": BAD})
     result = run_cli("check", "app.py", "missing.py", cwd=root)
     assert result.returncode == 1
-    assert "missing.py:1:1: TL003 cannot check this path: no such file or directory" in result.stdout
+    assert (
+        "missing.py:1:1: TL003 cannot check this path: no such file or directory" in result.stdout
+    )
     assert "app.py:3:1: TL101" in result.stdout
 
 
@@ -120,7 +129,9 @@ def test_fix_rewrites_the_file_and_reports_what_is_left(project, run_cli) -> Non
     root = project({"app.py": BAD + "requests.get(u, timeout=None)\n"})
     result = run_cli("fix", ".", cwd=root)
     assert result.returncode == 1
-    assert (root / "app.py").read_text() == GOOD.replace("timeout=5", "timeout=10") + "requests.get(u, timeout=None)\n"
+    assert (root / "app.py").read_text() == GOOD.replace(
+        "timeout=5", "timeout=10"
+    ) + "requests.get(u, timeout=None)\n"
     assert "Applied 1 fix." in result.stdout
     assert "Found 1 finding (1 more with `timeoutlint fix --unsafe-fixes`)." in result.stdout
 
@@ -136,7 +147,10 @@ def test_fix_diff_prints_a_unified_diff_writes_nothing_and_exits_one(project, ru
     root = project({"app.py": BAD})
     result = run_cli("fix", ".", "--diff", cwd=root)
     assert result.returncode == 1
-    assert "-requests.get('https://example.com')\n+requests.get('https://example.com', timeout=10)\n" in result.stdout
+    assert (
+        "-requests.get('https://example.com')\n+requests.get('https://example.com', timeout=10)\n"
+        in result.stdout
+    )
     assert (root / "app.py").read_text() == BAD
 
 
@@ -155,12 +169,20 @@ def test_rule_explains_itself(run_cli) -> None:
     result = run_cli("rule", "TL101")
     assert result.returncode == 0
     assert result.stdout.startswith("# requests-without-timeout (TL101)\n")
-    for heading in ("## What it does", "## Why is this bad?", "## Example", "## Fix safety", "## Options"):
+    for heading in (
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## Fix safety",
+        "## Options",
+    ):
         assert heading in result.stdout
 
 
 def test_rule_accepts_the_rule_name(run_cli) -> None:
-    assert run_cli("rule", "requests-without-timeout").stdout.startswith("# requests-without-timeout (TL101)")
+    assert run_cli("rule", "requests-without-timeout").stdout.startswith(
+        "# requests-without-timeout (TL101)"
+    )
 
 
 def test_unknown_rule_is_a_usage_error(run_cli) -> None:
@@ -173,7 +195,9 @@ def test_rules_lists_every_rule_with_its_name_reads_and_fix(run_cli) -> None:
     result = run_cli("rules")
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["ID", "NAME", "READS", "FIX", "DEFAULT"]
-    assert any(row.split()[:4] == ["TL101", "requests-without-timeout", "python", "safe"] for row in rows)
+    assert any(
+        row.split()[:4] == ["TL101", "requests-without-timeout", "python", "safe"] for row in rows
+    )
 
 
 def test_version_comes_from_the_package(run_cli) -> None:

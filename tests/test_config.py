@@ -48,7 +48,9 @@ def test_default_timeout_must_be_positive_or_a_pair() -> None:
 
 
 def test_unknown_rule_in_select_lists_the_valid_choices() -> None:
-    with pytest.raises(ConfigError, match=r"unknown rule selector 'TL9' in select. Valid choices: ALL, "):
+    with pytest.raises(
+        ConfigError, match=r"unknown rule selector 'TL9' in select. Valid choices: ALL, "
+    ):
         selected_rules(_config(select=["TL9"]), RULES)
 
 
@@ -71,7 +73,9 @@ def test_select_accepts_ids_prefixes_names_and_all() -> None:
 def test_ignore_wins_over_select_and_extend_select_adds() -> None:
     config = _config(select=["TL001"], **{"extend-select": ["TL101"]})
     assert selected_rules(config, RULES) == {"TL001", "TL101"}
-    assert selected_rules(_config(select=["ALL"], ignore=["TL101"]), RULES) == set(RULES) - {"TL101"}
+    assert selected_rules(_config(select=["ALL"], ignore=["TL101"]), RULES) == set(RULES) - {
+        "TL101"
+    }
 
 
 def test_per_file_ignores_match_gitignore_style_globs() -> None:

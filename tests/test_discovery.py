@@ -43,7 +43,9 @@ def test_files_are_classified_by_name(name: str, kind: str | None) -> None:
 
 
 def test_default_excludes_skip_virtualenvs_and_caches(tmp_path: Path) -> None:
-    _touch(tmp_path, "app.py", ".venv/lib/x.py", "node_modules/y.py", "__pycache__/z.py", "build/b.py")
+    _touch(
+        tmp_path, "app.py", ".venv/lib/x.py", "node_modules/y.py", "__pycache__/z.py", "build/b.py"
+    )
     assert _files(tmp_path) == ["app.py"]
 
 
@@ -65,7 +67,9 @@ def test_extend_exclude_adds_patterns(tmp_path: Path) -> None:
     assert _files(tmp_path, **{"extend-exclude": ["legacy"]}) == ["app.py"]
 
 
-def test_an_explicit_file_is_checked_even_when_excluded_unless_force_exclude(tmp_path: Path) -> None:
+def test_an_explicit_file_is_checked_even_when_excluded_unless_force_exclude(
+    tmp_path: Path,
+) -> None:
     _touch(tmp_path, "legacy/old.py")
     target = tmp_path / "legacy" / "old.py"
     assert _files(tmp_path, target, **{"extend-exclude": ["legacy"]}) == ["legacy/old.py"]

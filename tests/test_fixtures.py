@@ -28,7 +28,11 @@ def _fixtures() -> list[Path]:
 
 def _copy_project(fixture: Path, destination: Path) -> Path:
     target = destination / fixture.name
-    shutil.copytree(fixture, target, ignore=lambda d, names: [n for n in names if d == str(fixture) and n in NOT_PROJECT])
+    shutil.copytree(
+        fixture,
+        target,
+        ignore=lambda d, names: [n for n in names if d == str(fixture) and n in NOT_PROJECT],
+    )
     return target
 
 
@@ -37,7 +41,11 @@ def _settings(fixture: Path) -> dict[str, object]:
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_there_are_fixtures() -> None:
@@ -45,17 +53,23 @@ def test_there_are_fixtures() -> None:
 
 
 @pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
-def test_fixture_check_output_is_exactly_as_expected(fixture: Path, tmp_path: Path, run_cli) -> None:
+def test_fixture_check_output_is_exactly_as_expected(
+    fixture: Path, tmp_path: Path, run_cli
+) -> None:
     project = _copy_project(fixture, tmp_path)
     args = [str(a) for a in _settings(fixture).get("args", [])]  # type: ignore[union-attr]
     result = run_cli("check", ".", *args, cwd=project)
     expected = (fixture / "expected" / "check.txt").read_text(encoding="utf-8")
     assert result.stdout == expected, result.stderr
-    assert result.returncode == (0 if expected.strip() == "All checks passed!" else 1), result.stderr
+    assert result.returncode == (0 if expected.strip() == "All checks passed!" else 1), (
+        result.stderr
+    )
 
 
 @pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
-def test_fixture_fix_produces_exactly_the_expected_files(fixture: Path, tmp_path: Path, run_cli) -> None:
+def test_fixture_fix_produces_exactly_the_expected_files(
+    fixture: Path, tmp_path: Path, run_cli
+) -> None:
     project = _copy_project(fixture, tmp_path)
     settings = _settings(fixture)
     args = [str(a) for a in settings.get("args", [])]  # type: ignore[union-attr]

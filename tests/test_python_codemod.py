@@ -36,7 +36,7 @@ def _add_timeout(code: str) -> str:
         ),
         (
             "requests.get(\n    u,\n    headers=h  # auth\n)\n",
-            "requests.get(\n    u,\n    headers=h,\n    timeout=10  # auth\n)\n",
+            "requests.get(\n    u,\n    headers=h,  # auth\n    timeout=10\n)\n",
         ),
         ("requests.get(u, **extra)\n", "requests.get(u, **extra, timeout=10)\n"),
         ("x = (requests.get(u))\n", "x = (requests.get(u, timeout=10))\n"),
@@ -64,7 +64,10 @@ def test_add_keyword_is_idempotent() -> None:
 
 def test_crlf_line_endings_are_kept() -> None:
     code = "import requests\r\nrequests.get(\r\n    u,\r\n)\r\n"
-    assert _add_timeout(code) == "import requests\r\nrequests.get(\r\n    u,\r\n    timeout=10,\r\n)\r\n"
+    assert (
+        _add_timeout(code)
+        == "import requests\r\nrequests.get(\r\n    u,\r\n    timeout=10,\r\n)\r\n"
+    )
 
 
 def test_replace_keyword_value_changes_only_that_value() -> None:

@@ -16,7 +16,11 @@ def test_module_function_without_timeout_is_flagged(tmp_path: Path) -> None:
 
 def test_every_verb_and_request_are_covered(tmp_path: Path) -> None:
     verbs = ["get", "options", "head", "post", "put", "patch", "delete"]
-    code = "import requests\n" + "".join(f"requests.{v}(u)\n" for v in verbs) + "requests.request('GET', u)\n"
+    code = (
+        "import requests\n"
+        + "".join(f"requests.{v}(u)\n" for v in verbs)
+        + "requests.request('GET', u)\n"
+    )
     assert len(lint(tmp_path, code)) == len(verbs) + 1
 
 
@@ -87,7 +91,9 @@ def test_session_subclass_that_overrides_request_is_trusted(tmp_path: Path) -> N
     assert lint(tmp_path, code) == []
 
 
-def test_timeout_none_and_a_name_bound_to_none_are_flagged_with_an_unsafe_fix(tmp_path: Path) -> None:
+def test_timeout_none_and_a_name_bound_to_none_are_flagged_with_an_unsafe_fix(
+    tmp_path: Path,
+) -> None:
     code = """
     import requests
     T = None

@@ -39,7 +39,9 @@ def test_noqa_for_another_rule_does_not_suppress(tmp_path: Path) -> None:
 
 
 def test_bare_noqa_and_timeoutlint_ignore_suppress(tmp_path: Path) -> None:
-    code = "import requests\nrequests.get(u)  # noqa\nrequests.get(u)  # timeoutlint: ignore[TL101]\n"
+    code = (
+        "import requests\nrequests.get(u)  # noqa\nrequests.get(u)  # timeoutlint: ignore[TL101]\n"
+    )
     assert lint(tmp_path, code) == []
 
 

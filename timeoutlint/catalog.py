@@ -15,6 +15,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from timeoutlint.catalog_callsite import (
+    CallsiteError,
+    CallsiteSpec,
+    check_message,
+    parse_callsite,
+)
+
 FILE_KINDS = ("python", "compose", "dotenv")
 SEVERITIES = ("error", "warning", "info")
 APPLICABILITIES = ("safe", "unsafe", "none")
@@ -77,6 +84,7 @@ class Rule:
     good: tuple[Example, ...] = ()
     references: tuple[str, ...] = ()
     source: str = ""
+    callsite: CallsiteSpec | None = None
 
     @property
     def fixable(self) -> bool:
@@ -101,6 +109,11 @@ def _load_yaml(path: Path) -> Any:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from None
     except OSError as exc:
         raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def load_yaml_file(path: Path) -> Any:
+    """A YAML file's data; unreadable or invalid files are a `CatalogError` naming the file."""
+    return _load_yaml(path)
 
 
 def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -128,7 +141,7 @@ def _check_keys(data: Mapping[str, Any], allowed: Iterable[str], where: str) -> 
 
 _RULE_KEYS = (
     "id", "name", "message", "severity", "reads", "default", "summary", "what", "why",
-    "fix", "options", "examples", "references",
+    "fix", "options", "examples", "references", "callsite",
 )  # fmt: skip
 _EXAMPLE_KEYS = ("title", "code", "path", "files", "expect", "fixed", "unsafe", "config")
 
@@ -267,8 +280,22 @@ def parse_rule(data: Any, source: str) -> Rule:
         bad=bad,
         good=good,
         references=tuple(str(r) for r in references),
+        callsite=_parse_callsite_section(data, where),
         source=source,
     )
+
+
+def _parse_callsite_section(data: Mapping[str, Any], where: str) -> CallsiteSpec | None:
+    if "callsite" not in data:
+        return None
+    if "python" not in data.get("reads", ()):
+        raise CatalogError(f"{where}: a rule with a 'callsite' section must read python files")
+    try:
+        spec = parse_callsite(data["callsite"], where)
+        check_message(str(data.get("message", "")), spec, where)
+        return spec
+    except CallsiteError as exc:
+        raise CatalogError(str(exc)) from None
 
 
 def builtin_catalog_dir() -> Path:

@@ -14,21 +14,27 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from timeoutlint import __version__
-from timeoutlint.catalog import CatalogError, Rule, builtin_rules
+from timeoutlint.catalog import CatalogError, Rule
 from timeoutlint.config import Config, ConfigError, load_config, selected_rules
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, all_findings
 from timeoutlint.findings import Finding, TextEdit
+from timeoutlint.redact import redact
+from timeoutlint.rule_packs import all_rules
+
+if TYPE_CHECKING:
+    from timeoutlint.report.context import ReportContext
 
 ISSUES_URL = "https://github.com/timeoutlint/timeoutlint/issues"
-OUTPUT_FORMATS = ("text", "json")
+OUTPUT_FORMATS = ("text", "json", "json-lines", "github", "sarif", "gitlab", "junit")
 
 F = TypeVar("F", bound=Callable[..., Any])
+_VERBOSE_KEY = "timeoutlint.verbose"
 
 
 class UsageFailure(click.ClickException):
@@ -52,6 +58,19 @@ def _color() -> bool | None:
     if os.environ.get("FORCE_COLOR"):
         return True
     return None
+
+
+def _remember_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    """Kept in the shared context so that `_GuardedGroup` can honour it for any crash."""
+    ctx.meta[_VERBOSE_KEY] = value
+    return value
+
+
+def _remember_cache_option(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """`--no-cache` and `--cache-dir` travel in the context, not through every command's
+    signature: only `_run_files` needs them."""
+    ctx.meta[f"timeoutlint.{param.name}"] = value
+    return value
 
 
 def common_options(function: F) -> F:
@@ -84,6 +103,7 @@ def common_options(function: F) -> F:
             "-v",
             "--verbose",
             is_flag=True,
+            callback=_remember_verbose,
             help="Explain what is happening; show tracebacks of internal errors.",
         ),
         click.option(
@@ -94,6 +114,22 @@ def common_options(function: F) -> F:
         ),
         click.option(
             "--default-timeout", type=float, help="The timeout (seconds) that fixes insert."
+        ),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            envvar="TIMEOUTLINT_NO_CACHE",
+            expose_value=False,
+            callback=_remember_cache_option,
+            help="Neither read nor write cached results.",
+        ),
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            expose_value=False,
+            callback=_remember_cache_option,
+            help="Where cached results are kept (default: .timeoutlint_cache in the project "
+            "root; configuration key cache-dir).",
         ),
     ]
     for option in reversed(options):
@@ -143,8 +179,8 @@ def _session(
         else (Path(".") if reading_stdin else targets[0])
     )
     try:
-        rules = builtin_rules()
         config = load_config(config_file, start)
+        rules = all_rules(config)
         overrides: dict[str, Any] = {
             "select": _split(select),
             "force_exclude": force_exclude,
@@ -169,10 +205,12 @@ def _session(
         path = Path(os.path.abspath(name))
         kind = classify(path.name) or "python"
         files = [SourceFile(path, display_path(path) if stdin_filename else "-", name, kind)]
-        stdin_data = sys.stdin.buffer.read() if not sys.stdin.closed else b""
+        stdin_data = _read_stdin()
     else:
         files = discovery.files(targets)
     project = build_project_context(files, config)
+    for line in project.dependencies.describe_lines():
+        _log(verbose, line)
     engine = Engine(config, rules, enabled, project)
     problems: list[Finding] = []
     for problem in discovery.problems:
@@ -182,13 +220,23 @@ def _session(
     return Session(config, rules, enabled, engine, files, problems, stdin_data, verbose)
 
 
+def _read_stdin() -> bytes:
+    """Standard input's bytes; a closed or missing stdin reads as an empty file."""
+    if sys.stdin is None or sys.stdin.closed:
+        return b""
+    try:
+        return sys.stdin.buffer.read()
+    except (OSError, ValueError):
+        return b""
+
+
 def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> bool:
     failed = False
     for result in results:
         if result.internal_error is None:
             continue
         failed = True
-        first_line = result.internal_error.splitlines()[0]
+        first_line = redact(result.internal_error.splitlines()[0])
         click.echo(
             f"timeoutlint: internal error while checking {result.path}: {first_line}. "
             f"The other files were checked. Please report this at {ISSUES_URL}"
@@ -196,7 +244,7 @@ def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> boo
             err=True,
         )
         if verbose:
-            click.echo(result.internal_error, err=True)
+            click.echo(redact(result.internal_error), err=True)
     return failed
 
 
@@ -228,6 +276,100 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
     return load
 
 
+def _report_context(session: Session) -> ReportContext:
+    from timeoutlint.report.context import ReportContext, repository_root
+
+    stdin_text = None
+    if session.stdin is not None:
+        stdin_text = session.stdin.decode("utf-8", "replace")
+    stdin_display = session.files[0].display if session.stdin is not None else None
+
+    def read_text(display: str) -> str | None:
+        if display == stdin_display:
+            return stdin_text
+        from timeoutlint.report.context import read_source_text
+
+        return read_source_text(Path(display))
+
+    return ReportContext(
+        rules=session.rules,
+        root=repository_root(session.config.root),
+        version=__version__,
+        edits_for=_edits_loader(session),
+        read_text=read_text,
+    )
+
+
+def _render(
+    output_format: str,
+    findings: list[Finding],
+    session: Session,
+    context: ReportContext,
+    use_color: bool,
+    quiet: bool,
+    statistics: bool,
+) -> str:
+    from timeoutlint.report import text
+
+    if output_format == "json":
+        from timeoutlint.report import json_report
+
+        return json_report.render(findings, session.rules, context.edits_for)
+    if output_format == "json-lines":
+        from timeoutlint.report import json_lines
+
+        return json_lines.render(findings, session.rules, context.edits_for)
+    if output_format == "github":
+        from timeoutlint.report import github
+
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        report = github.render(findings, context, has_step_summary=bool(summary_file))
+        if summary_file:
+            try:
+                with open(summary_file, "a", encoding="utf-8") as stream:
+                    stream.write(report.summary)
+            except OSError as exc:
+                click.echo(
+                    f"timeoutlint: warning: cannot write the job summary to {summary_file}: "
+                    f"{exc.strerror or exc}",
+                    err=True,
+                )
+        return report.log
+    if output_format == "sarif":
+        from timeoutlint.report import sarif
+
+        return sarif.render(findings, context)
+    if output_format == "gitlab":
+        from timeoutlint.report import gitlab
+
+        return gitlab.render(findings, context)
+    if output_format == "junit":
+        from timeoutlint.report import junit
+
+        return junit.render(findings, context)
+    if statistics:
+        return "\n".join(text.statistics(findings, session.rules))
+    lines = [text.format_finding(f, use_color) for f in findings]
+    if not quiet:
+        lines.append(text.summary(findings))
+    return "\n".join(lines)
+
+
+def _parse_outputs(values: Sequence[str]) -> list[tuple[str, Path]]:
+    """`--output FORMAT=FILE` values, validated."""
+    outputs = []
+    for value in values:
+        name, separator, file_name = value.partition("=")
+        if not separator or not file_name:
+            raise UsageFailure(f"--output expects FORMAT=FILE, not {value!r}")
+        if name not in OUTPUT_FORMATS:
+            raise UsageFailure(
+                f"--output: unknown format {name!r}. Valid choices: {', '.join(OUTPUT_FORMATS)}"
+            )
+        outputs.append((name, Path(file_name)))
+    return outputs
+
+
 def _emit(
     findings: list[Finding],
     session: Session,
@@ -235,30 +377,65 @@ def _emit(
     output_file: Path | None,
     quiet: bool,
     statistics: bool,
+    extra_outputs: Sequence[tuple[str, Path]] = (),
+    context: ReportContext | None = None,
 ) -> None:
-    from timeoutlint.report import text
-
+    context = context or _report_context(session)
     color = _color()
-    if output_format == "json":
-        from timeoutlint.report import json_report
-
-        rendered = json_report.render(findings, session.rules, _edits_loader(session))
-    elif statistics:
-        rendered = "\n".join(text.statistics(findings, session.rules))
-    else:
-        use_color = (
-            bool(color)
-            if output_file is None and color is not None
-            else output_file is None and sys.stdout.isatty()
-        )
-        lines = [text.format_finding(f, use_color) for f in findings]
-        if not quiet:
-            lines.append(text.summary(findings))
-        rendered = "\n".join(lines)
+    for name, path in extra_outputs:
+        _write_report(path, _render(name, findings, session, context, False, quiet, False))
+    use_color = (
+        bool(color)
+        if output_file is None and color is not None
+        else output_file is None and sys.stdout.isatty()
+    )
+    rendered = _render(output_format, findings, session, context, use_color, quiet, statistics)
     if output_file is not None:
-        output_file.write_text(rendered + "\n", encoding="utf-8")
+        _write_report(output_file, rendered)
     elif rendered:
         click.echo(rendered, color=color)
+
+
+def _write_report(path: Path, rendered: str) -> None:
+    """Write a report file, creating its directory; an unwritable path is a usage error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(rendered + "\n" if rendered else "", encoding="utf-8")
+    except OSError as exc:
+        raise UsageFailure(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+
+
+def _run_files(session: Session, jobs: int | None, write_cache: bool = True) -> list[FileResult]:
+    """Run the engine over the session's files with the result cache (unless `--no-cache`).
+
+    `fix` reads the cache but does not write it: it rewrites the files it reads.
+    """
+    from timeoutlint.cache import ResultCache, cache_directory, settings_key
+
+    meta = click.get_current_context().meta
+    cache = None
+    if not meta.get("timeoutlint.no_cache"):
+        directory = cache_directory(session.config, meta.get("timeoutlint.cache_dir"))
+        key = settings_key(
+            session.config,
+            session.rules,
+            session.engine.enabled,
+            session.engine.project.fingerprint(),
+        )
+        cache = ResultCache.open(directory, key)
+    results = session.engine.run(session.files, jobs, cache)
+    if cache is not None and write_cache:
+        problem = cache.save()
+        if problem:
+            _log(session.verbose, problem)
+    analyzed = sum(1 for r in results if r.analyzed)
+    cached = sum(1 for r in results if r.cached)
+    _log(
+        session.verbose,
+        f"{len(results)} files read, {analyzed} passed the prefilter and were analyzed"
+        f" ({analyzed - cached} parsed, {cached} from the cache)",
+    )
+    return results
 
 
 def _run_check(session: Session, jobs: int | None) -> tuple[list[Finding], bool]:
@@ -266,12 +443,24 @@ def _run_check(session: Session, jobs: int | None) -> tuple[list[Finding], bool]
         source = session.files[0]
         findings = session.engine.analyze(source, session.stdin)
         return findings, False
-    results = session.engine.run(session.files, jobs)
+    results = _run_files(session, jobs)
     failed = _report_internal_errors(results, session.verbose)
     return sorted([*session.problems, *all_findings(results)], key=lambda f: f.sort_key), failed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _GuardedGroup(click.Group):
+    """Any unexpected exception in any command: a short message, where to report it, exit 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            _internal_error(exc, bool(ctx.meta.get(_VERBOSE_KEY)))
+
+
+@click.group(cls=_GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="timeoutlint")
 def main() -> None:
     """Find and fix network calls and Redis clients that can hang, time out too early, or fail to authenticate."""
@@ -298,6 +487,34 @@ def main() -> None:
     is_flag=True,
     help="Print the number of findings per rule instead of each finding.",
 )
+@click.option(
+    "--show-context",
+    is_flag=True,
+    help="Print the project context the rules use (e.g. the redis-py and rq versions and "
+    "where they were read) to stderr.",
+)
+@click.option(
+    "--output",
+    "outputs",
+    multiple=True,
+    metavar="FORMAT=FILE",
+    help="Also write the report in FORMAT to FILE (repeatable), e.g. --output sarif=out.sarif.",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Report only findings that are not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Record the current findings in this baseline file and exit 0.",
+)
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Add `# noqa: ID` comments that suppress every current finding.",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -314,8 +531,14 @@ def check(
     output_format: str,
     output_file: Path | None,
     statistics: bool,
+    show_context: bool,
+    outputs: tuple[str, ...],
+    baseline: Path | None,
+    write_baseline: Path | None,
+    add_noqa: bool,
 ) -> None:
     """Check PATHS (default: the current directory) and report findings."""
+    extra_outputs = _parse_outputs(outputs)
     session = _session(
         paths,
         select,
@@ -327,9 +550,34 @@ def check(
         verbose,
         default_timeout,
     )
+    if show_context and not verbose:
+        for line in session.engine.project.dependencies.describe_lines():
+            click.echo(f"timeoutlint: {line}", err=True)
+    if add_noqa and session.stdin is not None:
+        raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")
     try:
         findings, failed = _run_check(session, jobs)
-        _emit(findings, session, output_format, output_file, quiet, statistics)
+        context = _report_context(session)
+        if add_noqa:
+            findings = _add_noqa(findings, session, quiet)
+        elif write_baseline is not None:
+            _write_baseline(write_baseline, findings, context, quiet)
+            findings = []
+        else:
+            if baseline is not None:
+                findings = _apply_baseline(baseline, findings, context)
+            _emit(
+                findings,
+                session,
+                output_format,
+                output_file,
+                quiet,
+                statistics,
+                extra_outputs,
+                context,
+            )
+    except UsageFailure:
+        raise
     except Exception as exc:
         _internal_error(exc, verbose)
     if failed:
@@ -337,21 +585,64 @@ def check(
     sys.exit(1 if findings and not exit_zero else 0)
 
 
+def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> list[Finding]:
+    """Suppress the findings in place; return the ones that could not be suppressed."""
+    from timeoutlint.add_noqa import add_noqa_to_files
+    from timeoutlint.report import text
+
+    run = add_noqa_to_files(findings, session.files)
+    left = list(run.not_suppressed)
+    for finding in left:
+        click.echo(text.format_finding(finding, color=False))
+    if not quiet:
+        noun = "directive" if run.added == 1 else "directives"
+        files = "file" if len(run.changed_files) == 1 else "files"
+        click.echo(f"Added {run.added} noqa {noun} to {len(run.changed_files)} {files}.")
+        if left:
+            click.echo(f"{len(left)} findings cannot be suppressed with a comment (listed above).")
+    return left
+
+
+def _write_baseline(
+    path: Path, findings: list[Finding], context: ReportContext, quiet: bool
+) -> None:
+    from timeoutlint import baseline
+
+    baseline.write(path, findings, context)
+    if not quiet:
+        noun = "finding" if len(findings) == 1 else "findings"
+        click.echo(f"Wrote a baseline of {len(findings)} {noun} to {path}.")
+
+
+def _apply_baseline(path: Path, findings: list[Finding], context: ReportContext) -> list[Finding]:
+    from timeoutlint import baseline
+
+    try:
+        known = baseline.read(path)
+    except baseline.BaselineError as exc:
+        raise UsageFailure(str(exc)) from None
+    return known.new_findings(findings, context)
+
+
 def _internal_error(exc: BaseException, verbose: bool) -> None:
+    if isinstance(exc, BrokenPipeError):
+        raise exc  # the reader went away (`| head`): click exits quietly
     click.echo(
-        f"timeoutlint: internal error: {type(exc).__name__}: {exc}. Please report this at {ISSUES_URL}"
+        f"timeoutlint: internal error: {type(exc).__name__}: {redact(str(exc))}. "
+        f"Please report this at {ISSUES_URL}"
         + ("" if verbose else " (run with --verbose for the traceback)"),
         err=True,
     )
     if verbose:
-        click.echo(traceback.format_exc(), err=True)
+        click.echo(redact(traceback.format_exc()), err=True)
     sys.exit(2)
 
 
 def _unified_diff(display: str, before: bytes, after: bytes) -> str:
     old = before.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.decode("utf-8", "replace").splitlines(keepends=True)
-    return "".join(difflib.unified_diff(old, new, fromfile=f"a/{display}", tofile=f"b/{display}"))
+    diff = difflib.unified_diff(old, new, fromfile=f"a/{display}", tofile=f"b/{display}")
+    return redact("".join(diff))  # a diff is for reading (CI logs): credentials are masked
 
 
 @main.command()
@@ -376,7 +667,8 @@ def fix(
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
     from timeoutlint.fixes.apply import allowed, fix_file
-    from timeoutlint.fixes.writer import write_atomic
+    from timeoutlint.fixes.writer import UnsafeWriteError, write_atomic
+    from timeoutlint.limits import describe_os_error
     from timeoutlint.report import text
 
     session = _session(
@@ -407,7 +699,7 @@ def fix(
             changed = outcome.changed
             failed = False
         else:
-            results = session.engine.run(session.files, jobs)
+            results = _run_files(session, jobs, write_cache=False)
             failed = _report_internal_errors(results, session.verbose)
             by_display = {source.display: source for source in session.files}
             remaining = list(session.problems)
@@ -423,10 +715,28 @@ def fix(
                 except OSError as exc:
                     remaining.extend(session.engine.read_error(source, exc.strerror or str(exc)))
                     continue
-                outcome = fix_file(session.engine, source, data, unsafe_fixes)
+                try:
+                    outcome = fix_file(session.engine, source, data, unsafe_fixes)
+                except Exception as exc:  # a bug in a fix must not stop the other files
+                    trace = traceback.format_exc()
+                    crash = FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
+                    _report_internal_errors([crash], session.verbose)
+                    failed = True
+                    remaining.extend(result.findings)
+                    continue
                 if outcome.error:
                     click.echo(f"timeoutlint: error: {outcome.error}", err=True)
                     failed = True
+                if outcome.changed and not diff:
+                    try:
+                        write_atomic(source.path, outcome.fixed, session.config.root)
+                    except OSError as exc:
+                        reason = str(exc) if isinstance(exc, UnsafeWriteError) else None
+                        reason = reason or f"not written: {describe_os_error(exc)}"
+                        click.echo(f"timeoutlint: error: {source.display}: {reason}", err=True)
+                        failed = True
+                        remaining.extend(result.findings)
+                        continue
                 remaining.extend(outcome.remaining)
                 if not outcome.changed:
                     continue
@@ -436,8 +746,6 @@ def fix(
                     click.echo(
                         _unified_diff(source.display, outcome.original, outcome.fixed), nl=False
                     )
-                else:
-                    write_atomic(source.path, outcome.fixed)
             remaining.sort(key=lambda f: f.sort_key)
             if not quiet and not diff:
                 if fixed_count:
@@ -463,6 +771,14 @@ def fix(
     sys.exit(1 if remaining and not exit_zero else 0)
 
 
+def _rules_with_packs() -> dict[str, Rule]:
+    """The built-in rules plus the rule packs of the configuration found from here."""
+    try:
+        return all_rules(load_config(None, Path(".")))
+    except (ConfigError, CatalogError) as exc:
+        raise UsageFailure(str(exc)) from None
+
+
 @main.command()
 @click.argument("rule_id")
 @click.option(
@@ -476,10 +792,7 @@ def rule(rule_id: str, output_format: str) -> None:
     """Explain a rule: what it finds, why it matters, and how it is fixed."""
     from timeoutlint.report.rule_doc import render_markdown
 
-    try:
-        rules = builtin_rules()
-    except CatalogError as exc:
-        raise UsageFailure(str(exc)) from None
+    rules = _rules_with_packs()
     wanted = rule_id.strip()
     found = rules.get(wanted.upper()) or next((r for r in rules.values() if r.name == wanted), None)
     if found is None:
@@ -505,12 +818,61 @@ def rule(rule_id: str, output_format: str) -> None:
 
 
 @main.command(name="rules")
-def list_rules() -> None:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "markdown"]),
+    default="table",
+    show_default=True,
+    help="`markdown` prints the rules index, or writes every rule's page with --output-dir.",
+)
+@click.option(
+    "--output-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="With --format markdown: write one page per rule and an index here (docs/rules).",
+)
+def list_rules(output_format: str, output_dir: Path | None) -> None:
     """List every rule: id, name, the files it reads, its fix and whether it is on by default."""
     from timeoutlint.report.rule_doc import rules_table
 
-    try:
-        rules = builtin_rules()
-    except CatalogError as exc:
-        raise UsageFailure(str(exc)) from None
+    rules = _rules_with_packs()
+    if output_dir is not None and output_format != "markdown":
+        raise UsageFailure("--output-dir needs --format markdown")
+    if output_format == "markdown":
+        from timeoutlint.report import rule_pages
+
+        if output_dir is None:
+            click.echo(rule_pages.index_page(rules), nl=False)
+            return
+        changed = rule_pages.write_pages(rules, output_dir)
+        click.echo(f"{len(changed)} of {len(rules) + 1} pages in {output_dir} changed.")
+        return
     click.echo(rules_table(rules))
+
+
+@main.command(name="validate-rules")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Use this pyproject.toml (or TOML file) instead of searching.",
+)
+def validate_rules(config_file: Path | None) -> None:
+    """Load the configured rule packs and run their examples, as the built-in rules are tested."""
+    from timeoutlint.rule_packs import validate_packs
+
+    try:
+        config = load_config(config_file, Path("."))
+        if not config.rule_packs:
+            raise UsageFailure("no 'rule-packs' configured in [tool.timeoutlint]")
+        results = validate_packs(config)
+    except (ConfigError, CatalogError) as exc:
+        raise UsageFailure(str(exc)) from None
+    failed = 0
+    for label, problems in results.items():
+        click.echo(f"{'FAIL' if problems else 'ok  '} {label}")
+        for problem in problems:
+            click.echo("     " + problem.replace("\n", "\n     "))
+        failed += bool(problems)
+    click.echo(f"{len(results)} examples, {failed} failed.")
+    sys.exit(1 if failed else 0)

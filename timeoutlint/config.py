@@ -20,6 +20,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from timeoutlint.catalog import Rule
+from timeoutlint.limits import DEFAULT_ANALYSIS_TIME_LIMIT, DEFAULT_MAX_FILE_SIZE
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
@@ -46,6 +47,12 @@ class Config:
     force_exclude: bool = False
     default_timeout: float | tuple[float, float] = 10
     cache_dir: str = ".timeoutlint_cache"
+    rule_packs: tuple[str, ...] = ()
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    analysis_time_limit: float = DEFAULT_ANALYSIS_TIME_LIMIT
+    redis_version: str | None = None
+    rq_version: str | None = None
+    compose_files: tuple[str, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -94,6 +101,30 @@ def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
     return {str(glob): _string_list(f"{key}.{glob}", codes) for glob, codes in value.items()}
 
 
+def _positive_int(key: str, value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"'{key}' must be a positive whole number, not {value!r}")
+    return value
+
+
+def _positive_seconds(key: str, value: Any) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"'{key}' must be a positive number of seconds, not {value!r}")
+    return float(value)
+
+
+def _version_specifier(key: str, value: Any) -> str:
+    """A version specifier such as ">=5,<6" or "5.0.8", normalised."""
+    from timeoutlint.project.dependencies import parse_version_option
+
+    if not isinstance(value, str):
+        raise ConfigError(f"'{key}' must be a string such as \">=5,<6\", not {value!r}")
+    try:
+        return parse_version_option(value)
+    except ValueError as exc:
+        raise ConfigError(f"'{key}' {exc}") from None
+
+
 def _string(key: str, value: Any) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"'{key}' must be a non-empty string, not {value!r}")
@@ -111,6 +142,12 @@ _KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "force-exclude": ("force_exclude", _boolean),
     "default-timeout": ("default_timeout", _timeout),
     "cache-dir": ("cache_dir", _string),
+    "rule-packs": ("rule_packs", _string_list),
+    "max-file-size": ("max_file_size", _positive_int),
+    "analysis-time-limit": ("analysis_time_limit", _positive_seconds),
+    "redis-version": ("redis_version", _version_specifier),
+    "rq-version": ("rq_version", _version_specifier),
+    "compose-files": ("compose_files", _string_list),
 }
 
 
@@ -151,7 +188,10 @@ def read_config_file(path: Path) -> Config:
 
 def find_config(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.timeoutlint] table, from `start` upwards."""
-    directory = start.resolve()
+    try:
+        directory = start.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop: search from where it is
+        directory = start.absolute()
     if not directory.is_dir():
         directory = directory.parent
     for candidate in (directory, *directory.parents):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pathspec
 
 from timeoutlint.config import Config
+from timeoutlint.limits import describe_os_error
 
 COMPOSE_PATTERNS = (
     "docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml", "docker-compose.*.yaml",
@@ -61,11 +62,26 @@ def is_documentation_env(name: str) -> bool:
     return name.lower().endswith(DOTENV_EXAMPLE_SUFFIXES)
 
 
+def printable(name: str) -> str:
+    """A file name that can be printed and encoded: undecodable bytes become `\\xNN`.
+
+    Names that are not valid UTF-8 reach Python as lone surrogates, which no
+    output stream or JSON encoder accepts; escaping them keeps the name
+    recognisable and every report writable.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        return raw.decode("utf-8", "backslashreplace")
+    return name
+
+
 def display_path(path: Path) -> str:
     try:
-        return path.relative_to(Path.cwd()).as_posix()
+        return printable(path.relative_to(Path.cwd()).as_posix())
     except ValueError:
-        return path.as_posix()
+        return printable(path.as_posix())
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -111,6 +127,7 @@ class Discovery:
         self.config = config
         self.root = config.root
         self.exclude = compile_patterns([*config.exclude, *config.extend_exclude])
+        self.compose_files = compile_patterns(config.compose_files)
         self.problems: list[DiscoveryProblem] = []
 
     def _excluded(self, path: Path, is_dir: bool) -> bool:
@@ -118,6 +135,13 @@ class Discovery:
         if self.exclude.match_file(relative + "/" if is_dir else relative):
             return True
         return bool(self.exclude.match_file(path.name + "/" if is_dir else path.name))
+
+    def _classify(self, path: Path) -> str | None:
+        """The file's kind by name, or `compose` when a `compose-files` glob matches it."""
+        kind = classify(path.name)
+        if kind is None and self.compose_files.match_file(_relative(path, self.root)):
+            return "compose"
+        return kind
 
     def files(self, paths: Iterable[Path]) -> list[SourceFile]:
         found: dict[Path, SourceFile] = {}
@@ -142,16 +166,14 @@ class Discovery:
                 )
             return
         except OSError as exc:
-            self.problems.append(
-                DiscoveryProblem(display_path(path), f"cannot be read: {exc.strerror}")
-            )
+            self.problems.append(DiscoveryProblem(display_path(path), describe_os_error(exc)))
             return
         if stat.S_ISDIR(info.st_mode):
             yield from self._walk(path)
             return
         if self.config.force_exclude and self._excluded(path, False):
             return
-        kind = classify(path.name)
+        kind = self._classify(path)
         if kind is None:
             return
         if not stat.S_ISREG(info.st_mode):
@@ -172,9 +194,7 @@ class Discovery:
             with os.scandir(directory) as iterator:
                 entries = sorted(iterator, key=lambda e: e.name)
         except OSError as exc:
-            self.problems.append(
-                DiscoveryProblem(display_path(directory), f"cannot read directory: {exc.strerror}")
-            )
+            self.problems.append(DiscoveryProblem(display_path(directory), describe_os_error(exc)))
             return
         for entry in entries:
             path = Path(entry.path)
@@ -192,19 +212,34 @@ class Discovery:
                 if pushed:
                     gitignores.pop()
                 continue
-            kind = classify(entry.name)
+            kind = self._classify(path)
             if kind is None:
                 continue
-            try:
-                regular = entry.is_file(follow_symlinks=True)
-            except OSError:
-                regular = False
-            if not regular:
-                if entry.is_symlink() and not path.exists():
-                    self.problems.append(
-                        DiscoveryProblem(display_path(path), "dangling symbolic link")
-                    )
-                elif not entry.is_symlink():
-                    self.problems.append(DiscoveryProblem(display_path(path), "not a regular file"))
+            problem = _not_a_file(entry)
+            if problem is not None:
+                if problem:
+                    self.problems.append(DiscoveryProblem(display_path(path), problem))
                 continue
             yield self._make(path, kind)
+
+
+def _not_a_file(entry: os.DirEntry[str]) -> str | None:
+    """Why a found entry is not a file to read ("" to skip it silently), or None if it is one.
+
+    A symbolic link to a directory is skipped silently, as a directory link
+    is never followed; a link that cannot be resolved is reported.
+    """
+    try:
+        if entry.is_file(follow_symlinks=True):
+            return None
+    except OSError as exc:
+        return describe_os_error(exc)
+    if not entry.is_symlink():
+        return "not a regular file"
+    try:
+        info = os.stat(entry.path)
+    except FileNotFoundError:
+        return "dangling symbolic link"
+    except OSError as exc:
+        return describe_os_error(exc)
+    return "" if stat.S_ISDIR(info.st_mode) else "not a regular file"

@@ -11,22 +11,36 @@ take the run down.
 from __future__ import annotations
 
 import ast
-import multiprocessing
 import os
 import traceback
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from timeoutlint.catalog import Rule
-from timeoutlint.checks import ALL_CHECKS, ALWAYS_ON, IO_ERROR, SYNTAX_ERROR
+from timeoutlint.checks import (
+    ALL_CHECKS,
+    ALWAYS_ON,
+    ANALYSIS_SKIPPED,
+    IO_ERROR,
+    SYNTAX_ERROR,
+)
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.callsite import with_callsite_rules
 from timeoutlint.config import Config, ignored_for_path
 from timeoutlint.discovery import SourceFile
 from timeoutlint.findings import Finding, Span
+from timeoutlint.limits import (
+    AnalysisTimeout,
+    describe_os_error,
+    format_size,
+    read_regular_file,
+    time_budget,
+)
 from timeoutlint.project import ProjectContext, module_name_for
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.source import SourceDecodeError, decode_python
+from timeoutlint.python.source import SourceDecodeError, decode_python, split_lines
 from timeoutlint.suppression import (
     python_suppressions,
     skips_file,
@@ -34,19 +48,54 @@ from timeoutlint.suppression import (
     without_suppressed,
 )
 
+if TYPE_CHECKING:
+    from timeoutlint.cache import EntryKey, ResultCache
+
 PARALLEL_THRESHOLD = 48
-CHUNK_SIZE = 24
+CHUNKS_PER_WORKER = 16
+MIN_CHUNK_SIZE = 8
 
 
 @dataclass(frozen=True)
 class FileResult:
+    """One file's outcome.
+
+    `analyzed`: the bytes passed the trigger prefilter (they were parsed, or
+    came from the cache: `cached`). `digest`: the content digest of freshly
+    analyzed bytes when a cache is in use, so that the parent process can store
+    the findings.
+    """
+
     path: str
     findings: tuple[Finding, ...]
     internal_error: str | None = None
+    analyzed: bool = False
+    cached: bool = False
+    digest: bytes | None = None
+
+
+def minimal_triggers(triggers: Iterable[bytes]) -> tuple[bytes, ...]:
+    """The triggers without those that contain another one (`redis://` when `redis` is there):
+    a file that has the longer one has the shorter one too."""
+    kept: list[bytes] = []
+    for trigger in sorted(set(triggers), key=lambda t: (len(t), t)):
+        if not any(shorter in trigger for shorter in kept):
+            kept.append(trigger)
+    return tuple(kept)
+
+
+def entry_key(source: SourceFile) -> EntryKey:
+    return (source.display, source.relative, source.kind)
 
 
 def _point(line: int, column: int) -> Span:
     return Span.of(line, column, line, column)
+
+
+def _byte_point(data: bytes, index: int) -> Span:
+    """The position of a byte offset, with lines counted as Python counts them."""
+    lines = split_lines(data[:index].decode("utf-8", "replace"))
+    return _point(len(lines), len(lines[-1]) + 1)
 
 
 class Engine:
@@ -62,7 +111,21 @@ class Engine:
         self.rules = rules
         self.enabled = enabled | (ALWAYS_ON - frozenset(config.ignore))
         self.project = project
+        if checks is ALL_CHECKS:
+            checks = with_callsite_rules(checks, rules, self.enabled)
         self.checks = [c for c in checks if set(c.rules) & self.enabled]
+        self.triggers = {
+            kind: minimal_triggers(t for c in self.checks if c.kind == kind for t in c.triggers)
+            for kind in {c.kind for c in self.checks}
+        }
+
+    def may_need_analysis(self, kind: str, data: bytes) -> bool:
+        """The file-level prefilter: can any enabled check of this file kind match these bytes?
+
+        One `bytes.__contains__` per distinct trigger (a combined regex is several times
+        slower in CPython). When it says no, `analyze` would return no findings either.
+        """
+        return any(trigger in data for trigger in self.triggers.get(kind, ()))
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
         return self.enabled - ignored_for_path(self.config, source.relative, self.rules)
@@ -84,8 +147,16 @@ class Engine:
             IO_ERROR, source, _point(1, 1), self._enabled_for(source), detail=detail
         )
 
+    def _skipped(self, source: SourceFile, enabled: frozenset[str], reason: str) -> list[Finding]:
+        return self._problem(ANALYSIS_SKIPPED, source, _point(1, 1), enabled, reason=reason)
+
     def analyze(self, source: SourceFile, data: bytes) -> list[Finding]:
-        """The findings for one file's bytes, suppressions applied, sorted."""
+        """The findings for one file's bytes, suppressions applied, sorted.
+
+        A file that some check needs is bounded in size and analysis time; past
+        either limit it is skipped with a TL005 finding, so one pathological
+        file cannot stall or exhaust the run.
+        """
         if skips_file(data):
             return []
         enabled = self._enabled_for(source)
@@ -96,43 +167,71 @@ class Engine:
         ]
         if not checks:
             return []
-        if source.kind == "python":
-            findings = self._analyze_python(source, data, checks, enabled)
-        else:
-            ctx = self._context(source, enabled)
-            for check in checks:
-                check.run(ctx, source, data)
-            findings = ctx.findings
-            if findings:
-                text = data.decode("utf-8", "replace")
-                findings = without_suppressed(findings, text_suppressions(text.splitlines()))
+        limit = self.config.max_file_size
+        if len(data) > limit:
+            reason = (
+                f"the file is {format_size(len(data))}, "
+                f"larger than max-file-size ({format_size(limit)})"
+            )
+            return self._skipped(source, enabled, reason)
+        seconds = self.config.analysis_time_limit
+        try:
+            with time_budget(seconds):
+                findings = self._analyze_checked(source, data, checks, enabled)
+        except AnalysisTimeout:
+            reason = f"took too long (more than analysis-time-limit, {seconds:g} s)"
+            return self._skipped(source, enabled, reason)
+        except RecursionError:
+            return self._skipped(source, enabled, "the file is nested too deeply to analyze")
+        except MemoryError:
+            return self._skipped(source, enabled, "ran out of memory while analyzing the file")
         return sorted(findings, key=lambda f: f.sort_key)
+
+    def _analyze_checked(
+        self, source: SourceFile, data: bytes, checks: list[Check], enabled: frozenset[str]
+    ) -> list[Finding]:
+        if source.kind == "python":
+            return self._analyze_python(source, data, checks, enabled)
+        ctx = self._context(source, enabled)
+        for check in checks:
+            check.run(ctx, source, data)
+        findings = ctx.findings
+        if findings:
+            text = data.decode("utf-8", "replace")
+            findings = without_suppressed(findings, text_suppressions(text.splitlines()))
+        return findings
 
     def _analyze_python(
         self, source: SourceFile, data: bytes, checks: list[Check], enabled: frozenset[str]
     ) -> list[Finding]:
+        null = data.find(b"\0")
+        if null >= 0:
+            return self._problem(
+                SYNTAX_ERROR,
+                source,
+                _byte_point(data, null),
+                enabled,
+                detail="the file contains a null byte (is it a binary file?)",
+            )
         try:
             decoded = decode_python(data)
         except SourceDecodeError as exc:
             return self._problem(
                 SYNTAX_ERROR, source, _point(exc.line, exc.column), enabled, detail=str(exc)
             )
+        text = decoded.text
         try:
-            tree = ast.parse(decoded.text, filename=source.display)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text, filename=source.display)
             module_name, is_package = module_name_for(source.relative)
-            model = PythonModule(decoded.text, tree, module_name, is_package)
+            model = PythonModule(text, tree, module_name, is_package)
         except SyntaxError as exc:
             line = exc.lineno or 1
             column = max(exc.offset or 1, 1)
             return self._problem(
                 SYNTAX_ERROR, source, _point(line, column), enabled, detail=exc.msg
             )
-        except ValueError as exc:
-            index = decoded.text.find("\0")
-            line = decoded.text.count("\n", 0, max(index, 0)) + 1
-            column = index - decoded.text.rfind("\n", 0, max(index, 0)) if index >= 0 else 1
-            detail = "the file contains a null byte" if index >= 0 else str(exc)
-            return self._problem(SYNTAX_ERROR, source, _point(line, column), enabled, detail=detail)
         except (RecursionError, MemoryError):
             return self._problem(
                 SYNTAX_ERROR,
@@ -146,54 +245,109 @@ class Engine:
             check.run(ctx, model)
         findings = ctx.findings
         if findings:
-            findings = without_suppressed(findings, python_suppressions(decoded.text))
+            findings = without_suppressed(findings, python_suppressions(text))
         return findings
 
-    def check_file(self, source: SourceFile) -> FileResult:
+    def check_file(self, source: SourceFile, cache: ResultCache | None = None) -> FileResult:
         try:
-            with open(source.path, "rb") as stream:
-                data = stream.read()
+            data = read_regular_file(source.path)
         except OSError as exc:
-            detail = exc.strerror or str(exc)
+            detail = describe_os_error(exc)
             return FileResult(source.display, tuple(self.read_error(source, detail)))
+        if not self.may_need_analysis(source.kind, data):
+            return FileResult(source.display, ())
+        digest = None
+        if cache is not None:
+            from timeoutlint.cache import content_digest
+
+            digest = content_digest(data)
+            cached = cache.get(entry_key(source), digest)
+            if cached is not None:
+                return FileResult(source.display, cached, analyzed=True, cached=True)
         try:
-            return FileResult(source.display, tuple(self.analyze(source, data)))
+            findings = tuple(self.analyze(source, data))
         except Exception as exc:  # a bug in a check must not stop the run
             trace = traceback.format_exc()
             return FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
+        return FileResult(source.display, findings, analyzed=True, digest=digest)
 
-    def run(self, files: Sequence[SourceFile], jobs: int | None = None) -> list[FileResult]:
-        workers = jobs or os.cpu_count() or 1
+    def run(
+        self,
+        files: Sequence[SourceFile],
+        jobs: int | None = None,
+        cache: ResultCache | None = None,
+    ) -> list[FileResult]:
+        """Every file's result, in the order of `files`; new results are added to `cache`
+        (the caller saves it)."""
+        workers = min(jobs or os.cpu_count() or 1, max(len(files) // MIN_CHUNK_SIZE, 1))
+        if workers <= 1 or len(files) < PARALLEL_THRESHOLD or not _can_fork():
+            results = [self.check_file(source, cache) for source in files]
+        else:
+            results = _run_parallel(self, files, workers, cache)
+        if cache is not None:
+            _remember(cache, files, results)
+        return results
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _remember(cache: ResultCache, files: Sequence[SourceFile], results: list[FileResult]) -> None:
+    """Store fresh results; a time-out or size skip (TL005) depends on more than the bytes."""
+    for source, result in zip(files, results, strict=True):
         if (
-            workers <= 1
-            or len(files) < PARALLEL_THRESHOLD
-            or "fork" not in multiprocessing.get_all_start_methods()
+            result.digest is not None
+            and result.internal_error is None
+            and all(f.rule_id != ANALYSIS_SKIPPED for f in result.findings)
         ):
-            return [self.check_file(source) for source in files]
-        return _run_parallel(self, files, workers)
+            cache.put(entry_key(source), result.digest, result.findings)
 
 
-_WORKER_ENGINE: Engine | None = None
+_WORKER_STATE: tuple[Engine, Sequence[SourceFile], ResultCache | None] | None = None
 
 
-def _check_chunk(chunk: list[SourceFile]) -> list[FileResult]:
-    assert _WORKER_ENGINE is not None
-    return [_WORKER_ENGINE.check_file(source) for source in chunk]
+def _check_range(bounds: tuple[int, int]) -> list[tuple[int, FileResult]]:
+    """A worker's share: the files are inherited through fork, only indices travel, and only
+    results that say something (findings, errors, analyzed files) travel back."""
+    assert _WORKER_STATE is not None
+    engine, files, cache = _WORKER_STATE
+    outcomes = []
+    for index in range(*bounds):
+        result = engine.check_file(files[index], cache)
+        if result.findings or result.internal_error is not None or result.analyzed:
+            outcomes.append((index, result))
+    return outcomes
 
 
-def _run_parallel(engine: Engine, files: Sequence[SourceFile], workers: int) -> list[FileResult]:
-    global _WORKER_ENGINE
-    _WORKER_ENGINE = engine
-    chunks = [list(files[i : i + CHUNK_SIZE]) for i in range(0, len(files), CHUNK_SIZE)]
+def _run_parallel(
+    engine: Engine, files: Sequence[SourceFile], workers: int, cache: ResultCache | None
+) -> list[FileResult]:
+    """Forked workers (nothing large is pickled: they inherit the engine, the file list and the
+    cache), a few chunks per worker for balance. `ProcessPoolExecutor` rather than
+    `multiprocessing.Pool`: a worker that dies raises `BrokenProcessPool` instead of hanging."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _WORKER_STATE
+    _WORKER_STATE = (engine, files, cache)
+    size = max(MIN_CHUNK_SIZE, -(-len(files) // (workers * CHUNKS_PER_WORKER)))
+    bounds = [(start, min(start + size, len(files))) for start in range(0, len(files), size)]
+    results: list[FileResult | None] = [None] * len(files)
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results: list[FileResult] = []
-            for chunk_results in pool.map(_check_chunk, chunks):
-                results.extend(chunk_results)
-            return results
+            for outcomes in pool.map(_check_range, bounds):
+                for index, result in outcomes:
+                    results[index] = result
     finally:
-        _WORKER_ENGINE = None
+        _WORKER_STATE = None
+    return [
+        result if result is not None else FileResult(source.display, ())
+        for source, result in zip(files, results, strict=True)
+    ]
 
 
 def all_findings(results: Iterable[FileResult]) -> list[Finding]:

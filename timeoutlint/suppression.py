@@ -22,6 +22,8 @@ _NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODE}(?:[\s,]+{_CODE})*))?", re
 _IGNORE = re.compile(rf"#\s*timeoutlint:\s*ignore(?:\[(?P<codes>{_CODE}(?:\s*,\s*{_CODE})*)\])?")
 _SKIP_FILE = re.compile(rb"^[ \t]*#[ \t]*timeoutlint:[ \t]*skip-file\b", re.MULTILINE)
 _SPLIT = re.compile(r"[\s,]+")
+_ANY_DIRECTIVE = re.compile(r"noqa|timeoutlint:", re.IGNORECASE)
+"""Tokenizing is the slow part; a file without any directive needs none."""
 
 ALL = frozenset({"*"})
 
@@ -59,6 +61,8 @@ class LineSuppressions:
 
 
 def python_suppressions(source: str) -> LineSuppressions:
+    if _ANY_DIRECTIVE.search(source) is None:
+        return LineSuppressions({}, {})
     by_line: dict[int, frozenset[str]] = {}
     statement_start: dict[int, int] = {}
     start: int | None = None

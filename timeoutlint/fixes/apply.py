@@ -80,11 +80,10 @@ def edits_for(kind: str, data: bytes, finding: Finding) -> tuple[TextEdit, ...]:
         return ()
     if kind != "python":
         return tuple(op for op in finding.fix.operations if isinstance(op, TextEdit))
-    from timeoutlint.fixes.text_edits import minimal_edit
+    from timeoutlint.fixes.text_edits import edits_between
 
     text, _, _ = _decode(kind, data)
-    edit = minimal_edit(text, apply_to_text(kind, text, [finding]))
-    return (edit,) if edit is not None else ()
+    return tuple(edits_between(text, apply_to_text(kind, text, [finding])))
 
 
 @dataclass(frozen=True)

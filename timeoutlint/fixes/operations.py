@@ -38,3 +38,64 @@ class AddImport:
 
     module: str
     name: str | None = None
+
+
+@dataclass(frozen=True)
+class AddDictEntries:
+    """Add `key: value` entries to the dict at `target` (a `{...}` display or a `dict(...)` call).
+
+    Keys are string constants (keywords in a `dict(...)` call); a key already
+    present is left alone. A new key in a display takes the quote character of
+    the display's existing string keys, or `quote` when it has none.
+    """
+
+    target: Position
+    entries: tuple[tuple[str, str], ...]
+    quote: str = '"'
+
+
+@dataclass(frozen=True)
+class RenameDictKey:
+    """Rename the string key `old` of the dict at `target` to `new`, keeping its value and quotes."""
+
+    target: Position
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ReplaceDictValue:
+    """Set the value of the string key `key` of the dict at `target`."""
+
+    target: Position
+    key: str
+    value: str
+
+
+DictOperation = AddDictEntries | RenameDictKey | ReplaceDictValue
+
+
+@dataclass(frozen=True)
+class ReplaceString:
+    """Replace the string literal (plain or f-string) that starts at `target` and reads `old` with `new`.
+
+    Nothing happens when the literal there no longer reads `old`, which makes
+    the operation idempotent.
+    """
+
+    target: Position
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ReplaceExpression:
+    """Replace the expression starting at `at` whose code is exactly `original` with `replacement`.
+
+    Used for dict keys such as `1` -> `socket.TCP_KEEPIDLE`; once replaced, the
+    code no longer matches `original`, so applying it again changes nothing.
+    """
+
+    at: Position
+    original: str
+    replacement: str

@@ -9,11 +9,22 @@ Comments stay where they were.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
+from timeoutlint.fixes.operations import (
+    AddDictEntries,
+    AddImport,
+    AddKeyword,
+    DictOperation,
+    RenameDictKey,
+    ReplaceDictValue,
+    ReplaceExpression,
+    ReplaceKeywordValue,
+    ReplaceString,
+)
 
 CallOperation = AddKeyword | ReplaceKeywordValue
 _NO_SPACE = cst.SimpleWhitespace("")
@@ -80,10 +91,23 @@ def add_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
             new_comma = cst.Comma(whitespace_after=trailing)
         args.append(new_arg.with_changes(comma=new_comma))
     else:
+        after = last.whitespace_after_arg
+        if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(
+            separator, cst.ParenthesizedWhitespace
+        ):
+            # A comment after the last argument stays with it; the new argument takes its own line.
+            comma_whitespace: cst.BaseParenthesizableWhitespace = after.with_changes(
+                indent=separator.indent, last_line=separator.last_line
+            )
+            new_after: cst.BaseParenthesizableWhitespace = after.with_changes(
+                first_line=cst.TrailingWhitespace(), empty_lines=[]
+            )
+        else:
+            comma_whitespace, new_after = separator, after
         args[-1] = last.with_changes(
-            comma=cst.Comma(whitespace_after=separator), whitespace_after_arg=_NO_SPACE
+            comma=cst.Comma(whitespace_after=comma_whitespace), whitespace_after_arg=_NO_SPACE
         )
-        args.append(new_arg.with_changes(whitespace_after_arg=last.whitespace_after_arg))
+        args.append(new_arg.with_changes(whitespace_after_arg=new_after))
     return call.with_changes(args=args)
 
 
@@ -195,20 +219,259 @@ def add_imports(module: cst.Module, operations: Sequence[AddImport]) -> cst.Modu
     return module.with_changes(body=[*body[:index], *statements, *body[index:]])
 
 
+# Dicts: `{...}` displays and `dict(...)` calls --------------------------------
+
+
+def _string_key(element: cst.BaseDictElement) -> str | None:
+    if isinstance(element, cst.DictElement) and isinstance(
+        element.key, (cst.SimpleString, cst.ConcatenatedString)
+    ):
+        value = element.key.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def _key_quote(display: cst.Dict, default: str) -> str:
+    for element in display.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+            return element.key.quote[0]
+    return default
+
+
+def _dict_separator(display: cst.Dict) -> cst.BaseParenthesizableWhitespace:
+    elements = display.elements
+    if len(elements) >= 2 and isinstance(elements[-2].comma, cst.Comma):
+        whitespace = elements[-2].comma.whitespace_after
+    else:
+        whitespace = display.lbrace.whitespace_after
+    if isinstance(whitespace, cst.ParenthesizedWhitespace):
+        return _plain_line_break(whitespace)
+    return cst.SimpleWhitespace(" ")
+
+
+def _append_element(display: cst.Dict, element: cst.DictElement) -> cst.Dict:
+    """Append after the last element, keeping a trailing comma and a comment on the last line."""
+    elements = list(display.elements)
+    if not elements:
+        return display.with_changes(elements=[element])
+    last = elements[-1]
+    separator = _dict_separator(display)
+    rbrace = display.rbrace
+    closing = rbrace.whitespace_before
+    if isinstance(separator, cst.ParenthesizedWhitespace) and isinstance(
+        closing, cst.ParenthesizedWhitespace
+    ):
+        separator = separator.with_changes(first_line=closing.first_line)
+        rbrace = rbrace.with_changes(
+            whitespace_before=closing.with_changes(first_line=cst.TrailingWhitespace())
+        )
+    if isinstance(last.comma, cst.Comma):
+        elements[-1] = last.with_changes(comma=last.comma.with_changes(whitespace_after=separator))
+        elements.append(element.with_changes(comma=cst.Comma()))
+    else:
+        elements[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        elements.append(element)
+    return display.with_changes(elements=elements, rbrace=rbrace)
+
+
+def add_dict_entries(
+    display: cst.Dict, entries: Sequence[tuple[str, str]], default_quote: str
+) -> cst.Dict:
+    quote = _key_quote(display, default_quote)
+    for key, value in entries:
+        if any(_string_key(element) == key for element in display.elements):
+            continue
+        element = cst.DictElement(
+            key=cst.SimpleString(f"{quote}{key}{quote}"),
+            value=cst.parse_expression(value),
+            whitespace_before_colon=_NO_SPACE,
+            whitespace_after_colon=cst.SimpleWhitespace(" "),
+        )
+        display = _append_element(display, element)
+    return display
+
+
+def rename_dict_key(display: cst.Dict, old: str, new: str) -> cst.Dict:
+    if any(_string_key(element) == new for element in display.elements):
+        return display
+    elements = []
+    for element in display.elements:
+        if (
+            _string_key(element) == old
+            and isinstance(element, cst.DictElement)
+            and isinstance(element.key, cst.SimpleString)
+        ):
+            key = element.key
+            element = element.with_changes(
+                key=key.with_changes(value=f"{key.prefix}{key.quote}{new}{key.quote}")
+            )
+        elements.append(element)
+    return display.with_changes(elements=elements)
+
+
+def replace_dict_value(display: cst.Dict, key: str, value: str) -> cst.Dict:
+    expression = cst.parse_expression(value)
+    elements = [
+        element.with_changes(value=expression)
+        if _string_key(element) == key and isinstance(element, cst.DictElement)
+        else element
+        for element in display.elements
+    ]
+    return display.with_changes(elements=elements)
+
+
+def rename_keyword(call: cst.Call, old: str, new: str) -> cst.Call:
+    if any(arg.keyword is not None and arg.keyword.value == new for arg in call.args):
+        return call
+    args = [
+        arg.with_changes(keyword=cst.Name(new))
+        if arg.keyword is not None and arg.keyword.value == old
+        else arg
+        for arg in call.args
+    ]
+    return call.with_changes(args=args)
+
+
+def _edit_display(display: cst.Dict, operation: DictOperation) -> cst.Dict:
+    if isinstance(operation, AddDictEntries):
+        return add_dict_entries(display, operation.entries, operation.quote)
+    if isinstance(operation, RenameDictKey):
+        return rename_dict_key(display, operation.old, operation.new)
+    return replace_dict_value(display, operation.key, operation.value)
+
+
+def _edit_dict_call(call: cst.Call, operation: DictOperation) -> cst.Call:
+    if isinstance(operation, AddDictEntries):
+        for key, value in operation.entries:
+            call = add_keyword(call, key, value)
+        return call
+    if isinstance(operation, RenameDictKey):
+        return rename_keyword(call, operation.old, operation.new)
+    return replace_keyword_value(call, operation.key, operation.value)
+
+
+class _CodeEditor(_CallEditor):
+    """Call and dict operations in one pass, so that every position refers to the original code."""
+
+    def __init__(self, calls: Iterable[CallOperation], dicts: Iterable[DictOperation]) -> None:
+        super().__init__(calls)
+        self.dicts_by_position: dict[tuple[int, int], list[DictOperation]] = {}
+        for operation in dicts:
+            key = (operation.target.line, operation.target.column - 1)
+            self.dicts_by_position.setdefault(key, []).append(operation)
+        self._calls_seen: list[tuple[int, int]] = []
+        self._dicts_seen: list[tuple[int, int]] = []
+
+    def _start(self, node: cst.CSTNode) -> tuple[int, int]:
+        start = self.get_metadata(PositionProvider, node).start
+        return (start.line, start.column)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        super().visit_Call(node)
+        self._calls_seen.append(self._start(node))
+
+    def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
+        updated_node = super().leave_Call(original_node, updated_node)
+        for operation in self.dicts_by_position.get(self._calls_seen.pop(), ()):
+            updated_node = _edit_dict_call(updated_node, operation)
+        return updated_node
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self._dicts_seen.append(self._start(node))
+
+    def leave_Dict(self, original_node: cst.Dict, updated_node: cst.Dict) -> cst.Dict:
+        for operation in self.dicts_by_position.get(self._dicts_seen.pop(), ()):
+            updated_node = _edit_display(updated_node, operation)
+        return updated_node
+
+
+class _StringEditor(cst.CSTTransformer):
+    """Replaces whole string literals (`ReplaceString`), found by start position and text."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module: cst.Module, operations: Iterable[ReplaceString]) -> None:
+        super().__init__()
+        self.module = module
+        self.by_position = {(op.target.line, op.target.column - 1): op for op in operations}
+
+    def _replace(
+        self, original: cst.BaseExpression, updated: cst.BaseExpression
+    ) -> cst.BaseExpression:
+        start = self.get_metadata(PositionProvider, original).start
+        operation = self.by_position.get((start.line, start.column))
+        if operation is None or self.module.code_for_node(original) != operation.old:
+            return updated
+        return cst.parse_expression(operation.new)
+
+    def leave_SimpleString(
+        self, original_node: cst.SimpleString, updated_node: cst.SimpleString
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+    def leave_FormattedString(
+        self, original_node: cst.FormattedString, updated_node: cst.FormattedString
+    ) -> cst.BaseExpression:
+        return self._replace(original_node, updated_node)
+
+
+class _ExpressionEditor(cst.CSTTransformer):
+    """Replaces expressions by start position, only where the code still reads `original`."""
+
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, module: cst.Module, operations: Sequence[ReplaceExpression]) -> None:
+        super().__init__()
+        self.module = module
+        self.by_position = {(op.at.line, op.at.column - 1): op for op in operations}
+
+    def on_leave(
+        self, original_node: cst.CSTNodeT, updated_node: cst.CSTNodeT
+    ) -> cst.CSTNodeT | cst.RemovalSentinel | cst.FlattenSentinel[cst.CSTNodeT]:
+        if not isinstance(original_node, cst.BaseExpression):
+            return updated_node
+        start = self.get_metadata(PositionProvider, original_node).start
+        operation = self.by_position.get((start.line, start.column))
+        if operation is None or self.module.code_for_node(original_node) != operation.original:
+            return updated_node
+        replacement = cst.parse_expression(operation.replacement)
+        changed = replacement.with_changes(lpar=original_node.lpar, rpar=original_node.rpar)
+        return cast(cst.CSTNodeT, changed)
+
+
 def apply_operations(source: str, operations: Sequence[object]) -> str:
     """The source with the operations applied; unknown operation types are an error."""
     calls: list[CallOperation] = []
+    dicts: list[DictOperation] = []
     imports: list[AddImport] = []
+    strings: list[ReplaceString] = []
+    expressions: list[ReplaceExpression] = []
     for operation in operations:
         if isinstance(operation, (AddKeyword, ReplaceKeywordValue)):
             calls.append(operation)
+        elif isinstance(operation, (AddDictEntries, RenameDictKey, ReplaceDictValue)):
+            dicts.append(operation)
         elif isinstance(operation, AddImport):
             imports.append(operation)
+        elif isinstance(operation, ReplaceString):
+            strings.append(operation)
+        elif isinstance(operation, ReplaceExpression):
+            expressions.append(operation)
         else:
             raise TypeError(f"not a Python fix operation: {operation!r}")
     module = cst.parse_module(source)
-    if calls:
+    if expressions:
+        module = MetadataWrapper(module, unsafe_skip_copy=True).visit(
+            _ExpressionEditor(module, expressions)
+        )
+    if strings:
+        module = MetadataWrapper(module, unsafe_skip_copy=True).visit(
+            _StringEditor(module, strings)
+        )
+    if calls and not dicts:
         module = MetadataWrapper(module, unsafe_skip_copy=True).visit(_CallEditor(calls))
+    elif dicts:
+        module = MetadataWrapper(module, unsafe_skip_copy=True).visit(_CodeEditor(calls, dicts))
     if imports:
         module = add_imports(module, imports)
     return module.code

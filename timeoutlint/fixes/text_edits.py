@@ -66,3 +66,56 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
     starts = _offsets(old)
     span = Span(position_at(starts, prefix), position_at(starts, len(old) - suffix))
     return TextEdit(span, new[prefix : len(new) - suffix])
+
+
+def edits_between(old: str, new: str) -> list[TextEdit]:
+    """The edits that turn `old` into `new`, one per changed region.
+
+    Regions come from a line diff; two neighbouring regions are merged when one edit is
+    shorter than two (a changed line that the diff saw as delete + insert). Unchanged text
+    between distant changes is never part of an edit, so it is never repeated in a report.
+    """
+    import difflib
+
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    old_at = [0]
+    for line in old_lines:
+        old_at.append(old_at[-1] + len(line))
+    new_at = [0]
+    for line in new_lines:
+        new_at.append(new_at[-1] + len(line))
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    regions = [
+        (old_at[i1], old_at[i2], new_at[j1], new_at[j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+    def cost(region: tuple[int, int, int, int]) -> int:
+        edit = minimal_edit(old[region[0] : region[1]], new[region[2] : region[3]])
+        return len(edit.content) if edit else 0
+
+    merged: list[tuple[int, int, int, int]] = []
+    for region in regions:
+        if merged:
+            last = merged[-1]
+            joined = (last[0], region[1], last[2], region[3])
+            if cost(joined) <= cost(last) + cost(region):
+                merged[-1] = joined
+                continue
+        merged.append(region)
+    starts = _offsets(old)
+    edits: list[TextEdit] = []
+    for old_start, old_end, new_start, new_end in merged:
+        chunk = old[old_start:old_end]
+        edit = minimal_edit(chunk, new[new_start:new_end])
+        if edit is None:
+            continue
+        chunk_starts = _offsets(chunk)
+        begin = old_start + offset_of(chunk_starts, edit.span.start)
+        end = old_start + offset_of(chunk_starts, edit.span.end)
+        edits.append(
+            TextEdit(Span(position_at(starts, begin), position_at(starts, end)), edit.content)
+        )
+    return edits

@@ -1,20 +1,228 @@
 """Which versions of redis-py and rq the project allows.
 
-Placeholder: every version is possible until the dependency readers land.
+Rules ask questions such as "can this project run redis-py < 8.0?"
+(`dependencies.redis.allows_any("<8")`) and say in their messages which
+versions they mean. The answer comes from, in order of precedence:
+
+1. `[tool.timeoutlint] redis-version` / `rq-version`;
+2. lock files (poetry.lock, uv.lock, pdm.lock, Pipfile.lock): what is installed;
+3. exact pins in the declarations (requirements files, pyproject, setup.cfg, Pipfile);
+4. the ranges in those declarations, intersected (an installer must satisfy them all);
+5. nothing found: any version, which is modelled honestly as every release
+   from redis-py 4.0 / rq 1.0 to the newest (`releases.py`).
+
+Several different pins (markers, or one lock per service) are kept as
+alternatives: the project may run any of them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
 
 from timeoutlint.config import Config
+from timeoutlint.project.dependency_files import Declaration, by_package, read_declarations
+from timeoutlint.project.releases import KNOWN_RELEASES
+
+DISPLAY_NAMES = {"redis": "redis-py", "rq": "rq"}
+
+
+def _specifier_versions(specifier: str) -> list[Version]:
+    versions: list[Version] = []
+    for item in SpecifierSet(specifier):
+        try:
+            versions.append(Version(item.version))
+        except InvalidVersion:
+            continue
+    return versions
+
+
+def _ordered(specifier: str) -> str:
+    """`>=5,<6` rather than packaging's alphabetical `<6,>=5`."""
+
+    def key(item: Specifier) -> tuple[Version, str]:
+        try:
+            return (Version(item.version.rstrip(".*")), item.operator)
+        except InvalidVersion:
+            return (Version("0"), item.operator)
+
+    return ",".join(str(item) for item in sorted(SpecifierSet(specifier), key=key))
+
+
+def is_pin(specifier: str) -> bool:
+    items = list(SpecifierSet(specifier))
+    return (
+        len(items) == 1
+        and items[0].operator in ("==", "===")
+        and not items[0].version.endswith("*")
+    )
+
+
+def _allowed(alternatives: tuple[str, ...], version: str | Version) -> bool:
+    return not alternatives or any(
+        SpecifierSet(alternative).contains(version, prereleases=True)
+        for alternative in alternatives
+    )
+
+
+@lru_cache(maxsize=256)
+def _candidates(package: str, alternatives: tuple[str, ...]) -> tuple[Version, ...]:
+    versions = {Version(v) for v in KNOWN_RELEASES.get(package, ())}
+    for alternative in alternatives:
+        versions.update(_specifier_versions(alternative))
+    return tuple(sorted(v for v in versions if _allowed(alternatives, v)))
+
+
+@lru_cache(maxsize=4096)
+def _inside(package: str, alternatives: tuple[str, ...], specifier: str, every: bool) -> bool:
+    """Rules ask the same few questions for every file, so the answers are kept."""
+    wanted = SpecifierSet(specifier)
+    candidates = _candidates(package, alternatives)
+    if every:
+        return bool(candidates) and all(wanted.contains(v, prereleases=True) for v in candidates)
+    return any(wanted.contains(v, prereleases=True) for v in candidates)
+
+
+@dataclass(frozen=True)
+class VersionRange:
+    """The versions of one package the project may run.
+
+    `alternatives` are PEP 440 specifier sets, any of which may hold (several
+    pins, or Poetry's `||`); empty means no version is known, so every release
+    is possible.
+    """
+
+    package: str
+    alternatives: tuple[str, ...] = ()
+    source: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.alternatives)
+
+    @property
+    def display_name(self) -> str:
+        return DISPLAY_NAMES.get(self.package, self.package)
+
+    def allows(self, version: str) -> bool:
+        """Whether the project may run exactly `version`."""
+        return _allowed(self.alternatives, version)
+
+    @property
+    def candidates(self) -> tuple[Version, ...]:
+        """The concrete versions the project may run: known releases plus the versions it names."""
+        return _candidates(self.package, self.alternatives)
+
+    def allows_any(self, specifier: str) -> bool:
+        """Whether any version the project may run falls inside `specifier` (e.g. "<6")."""
+        return _inside(self.package, self.alternatives, specifier, every=False)
+
+    def allows_only(self, specifier: str) -> bool:
+        """Whether every version the project may run falls inside `specifier`."""
+        return _inside(self.package, self.alternatives, specifier, every=True)
+
+    def describe(self) -> str:
+        """E.g. "redis==5.0.8 (requirements.txt)" or "any version (no pin found)"."""
+        if not self.alternatives:
+            if self.source is None:
+                return "any version (no pin found)"
+            return f"any version ({self.package} is declared without a version in {self.source})"
+        ranges = " or ".join(f"{self.package}{_ordered(a)}" for a in self.alternatives)
+        return f"{ranges} ({self.source})" if self.source else ranges
+
+    def span_text(self) -> str:
+        """The lowest and highest version the project may run, e.g. "4.0.0 to 8.1.0"."""
+        if not self.candidates:
+            return "no known version"
+        low, high = self.candidates[0], self.candidates[-1]
+        return str(low) if low == high else f"{low} to {high}"
+
+
+def _sources(declarations: Sequence[Declaration]) -> str:
+    return ", ".join(dict.fromkeys(d.source for d in declarations))
+
+
+def resolve_range(package: str, declarations: Sequence[Declaration]) -> VersionRange:
+    """Lock pins beat declared pins, which beat ranges; ranges are intersected."""
+    if not declarations:
+        return VersionRange(package)
+    locked = [d for d in declarations if d.locked and is_pin(d.specifier)]
+    pinned = locked or [d for d in declarations if not d.locked and is_pin(d.specifier)]
+    if pinned:
+        alternatives = tuple(dict.fromkeys(d.specifier for d in pinned))
+        return VersionRange(package, alternatives, _sources(pinned))
+    ranged = [d for d in declarations if not d.locked and d.specifier]
+    if not ranged:
+        return VersionRange(package, (), _sources(declarations))
+    combined = SpecifierSet()
+    for declaration in ranged:
+        combined &= SpecifierSet(declaration.specifier)
+    intersection = VersionRange(package, (str(combined),), _sources(ranged))
+    if intersection.candidates:
+        return intersection
+    alternatives = tuple(dict.fromkeys(d.specifier for d in ranged))
+    return VersionRange(package, alternatives, _sources(ranged))
+
+
+def override_range(package: str, specifier: str, key: str) -> VersionRange:
+    return VersionRange(package, (specifier,), f"[tool.timeoutlint] {key}")
+
+
+def parse_version_option(text: str) -> str:
+    """A config value such as ">=5,<6" or "5.0.8" (= "==5.0.8") as a specifier set.
+
+    Raises ValueError with a readable reason when it is neither.
+    """
+    text = text.strip()
+    try:
+        return f"=={Version(text)}"
+    except InvalidVersion:
+        pass
+    try:
+        specifier = SpecifierSet(text)
+    except InvalidSpecifier:
+        raise ValueError(
+            f'must be a version specifier such as ">=5,<6" or "==5.0.8", not {text!r}'
+        ) from None
+    if not str(specifier):
+        raise ValueError("must not be empty (leave the key out to read the project's pins)")
+    return str(specifier)
 
 
 @dataclass(frozen=True)
 class Dependencies:
+    redis: VersionRange = field(default_factory=lambda: VersionRange("redis"))
+    rq: VersionRange = field(default_factory=lambda: VersionRange("rq"))
+
     def fingerprint(self) -> str:
-        return ""
+        data = [(r.package, r.alternatives, r.source) for r in (self.redis, self.rq)]
+        return hashlib.sha256(json.dumps(data).encode("utf-8")).hexdigest()
+
+    def describe_lines(self) -> list[str]:
+        """One line per package, for `--show-context` and `--verbose`."""
+        lines = []
+        for version_range in (self.redis, self.rq):
+            line = f"{version_range.display_name}: {version_range.describe()}"
+            if not version_range.known:
+                line += f"; rules assume any release from {version_range.span_text()}"
+            lines.append(line)
+        return lines
 
     @classmethod
     def from_project(cls, config: Config) -> Dependencies:
-        return cls()
+        overrides = {"redis": config.redis_version, "rq": config.rq_version}
+        needed = [package for package, value in overrides.items() if value is None]
+        grouped = by_package(read_declarations(config.root, needed)) if needed else {}
+        ranges: dict[str, VersionRange] = {}
+        for package, override in overrides.items():
+            if override is not None:
+                ranges[package] = override_range(package, override, f"{package}-version")
+            else:
+                ranges[package] = resolve_range(package, grouped.get(package, []))
+        return cls(redis=ranges["redis"], rq=ranges["rq"])

@@ -1,20 +1,290 @@
-"""Module-level bindings of every project module, for cross-module resolution.
+"""Module-level bindings of the project's Redis-related modules, for cross-module resolution.
 
-Placeholder: empty until the cross-module index lands.
+Seed 002 builds its client in `app/infra/queue/connection.py` and uses it in
+`worker.py`; per-file analysis alone cannot see the client's settings. The
+index, computed once per run, summarises what each relevant module binds at
+module level as plain data (see `redis_model.Exported`): a constant, an alias
+of another qualified name, a Redis object, or a function returning one.
+Per-file analysis stays a pure function of (bytes, config, project context).
+
+Only modules whose bytes mention "redis" (any case) are indexed, plus those
+that use pub/sub, blocking commands or RQ (possibly on an imported client): a
+module that never says redis cannot build a client, and a settings module
+holding `REDIS_SOCKET_TIMEOUT = 600` names it. The index also records which
+clients serve pub/sub, blocking commands or RQ anywhere, so that no rule
+suggests a finite `socket_timeout` for them. Summaries are built lazily so one
+module's summary can use another's (a client in `connection.py` whose timeout
+is a constant of `settings.py`); cycles end as "unknown".
+
+Module names come from paths (`backend/app/queue.py` -> `backend.app.queue`);
+since the import root is often a subdirectory, a lookup of `app.queue`
+also matches a unique indexed module whose name ends with `.app.queue`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from timeoutlint.discovery import SourceFile
+from timeoutlint.python.model import Binding, PythonModule
+from timeoutlint.python.redis_model import (
+    Exported,
+    ExportedAlias,
+    ExportedConstant,
+    ExportedFactory,
+    ExportedObject,
+    Location,
+    RedisModel,
+    long_read_clients,
+    returned_object,
+)
+from timeoutlint.python.source import SourceDecodeError, decode_python
+from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
+
+_MENTION = b"redis"
+_SETTINGS_PREFIX = "django.conf.settings."
+
+
+# Uses that need `socket_timeout=None`, possibly of a client imported from another module.
+_LONG_READ_MENTIONS = (b"pubsub(", b"blpop", b"brpop", b"blm", b"bzpop", b"bzmpop", b"xread")
+_RQ_MENTIONS = (b"from rq", b"import rq")
+
+
+def mentions_long_reads(data: bytes) -> bool:
+    """Whether a module may use a client for pub/sub, blocking commands or RQ."""
+    return any(m in data for m in _LONG_READ_MENTIONS) or any(m in data for m in _RQ_MENTIONS)
+
+
+def mentions_redis(data: bytes) -> bool:
+    """Whether a module may build, configure or use a Redis client."""
+    return _MENTION in data.lower() or mentions_long_reads(data)
 
 
 @dataclass(frozen=True)
 class PythonIndex:
+    """module name -> {exported name -> summary}."""
+
+    modules: Mapping[str, Mapping[str, Exported]] = field(default_factory=dict)
+    long_read_clients: frozenset[Location] = frozenset()
+    suffixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+
     def fingerprint(self) -> str:
-        return ""
+        digest = hashlib.sha256()
+        for module in sorted(self.modules):
+            digest.update(module.encode("utf-8") + b"\0")
+            for name, exported in sorted(self.modules[module].items()):
+                digest.update(f"{name}={exported!r}\0".encode())
+        for location in sorted(self.long_read_clients, key=repr):
+            digest.update(f"{location!r}\0".encode())
+        return digest.hexdigest()
+
+    def lookup(self, qualified_name: str) -> Exported | None:
+        """What `package.module.NAME` is, if the module is indexed and binds NAME."""
+        return _lookup(self.modules, self.suffixes, qualified_name)
 
     @classmethod
     def build(cls, files: list[SourceFile]) -> PythonIndex:
-        return cls()
+        parsed: dict[str, tuple[PythonModule, str]] = {}
+        long_reading: list[str] = []
+        for source in files:
+            if source.kind != "python":
+                continue
+            loaded = _load(source)
+            if loaded is None:
+                continue
+            python, path, reads_long = loaded
+            assert python.module_name is not None
+            parsed[python.module_name] = (python, path)
+            if reads_long:
+                long_reading.append(python.module_name)
+        builder = _Builder(parsed)
+        modules = {name: builder.summary(name) for name in sorted(parsed)}
+        users: set[Location] = set()
+        for name in long_reading:
+            python, path = parsed[name]
+            users |= long_read_clients(RedisModel(python, path, builder.lookup))
+        return cls(modules, frozenset(users), builder.suffixes)
+
+
+def _load(source: SourceFile) -> tuple[PythonModule, str, bool] | None:
+    """The parsed module, its display path and whether it may use long reads, if it is indexed."""
+    from timeoutlint.project import module_name_for
+
+    module_name, is_package = module_name_for(source.relative)
+    if module_name is None:
+        return None
+    try:
+        data = source.path.read_bytes()
+    except OSError:
+        return None
+    if not mentions_redis(data):
+        return None
+    try:
+        text = decode_python(data).text
+        tree = ast.parse(text)
+        module = PythonModule(text, tree, module_name, is_package)
+        return module, source.display, mentions_long_reads(data)
+    except (SourceDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _split(qualified_name: str) -> tuple[str, str] | None:
+    if "." not in qualified_name:
+        return None
+    module, name = qualified_name.rsplit(".", 1)
+    return module, name
+
+
+def suffix_table(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Every dotted suffix of every module name -> the modules that end with it."""
+    table: dict[str, list[str]] = {}
+    for name in names:
+        parts = name.split(".")
+        for start in range(len(parts)):
+            table.setdefault(".".join(parts[start:]), []).append(name)
+    return {suffix: tuple(found) for suffix, found in table.items()}
+
+
+def _find_module(suffixes: Mapping[str, tuple[str, ...]], module: str) -> str | None:
+    """The indexed module `module` names: itself, or the one module ending with it."""
+    found = suffixes.get(module, ())
+    if module in found:
+        return module
+    return found[0] if len(found) == 1 else None
+
+
+def _settings_modules(names: Mapping[str, object]) -> list[str]:
+    return [n for n in names if n == "settings" or n.endswith(".settings")]
+
+
+def _lookup(
+    modules: Mapping[str, Mapping[str, Exported]],
+    suffixes: Mapping[str, tuple[str, ...]],
+    qualified_name: str,
+) -> Exported | None:
+    if qualified_name.startswith(_SETTINGS_PREFIX):
+        attribute = qualified_name[len(_SETTINGS_PREFIX) :]
+        found = [
+            modules[m][attribute] for m in _settings_modules(modules) if attribute in modules[m]
+        ]
+        return found[0] if len(found) == 1 else None
+    split = _split(qualified_name)
+    if split is None:
+        return None
+    module = _find_module(suffixes, split[0])
+    if module is None:
+        return None
+    return modules[module].get(split[1])
+
+
+class _Builder:
+    """Summarises modules on demand, so summaries may depend on each other."""
+
+    def __init__(self, parsed: Mapping[str, tuple[PythonModule, str]]) -> None:
+        self.parsed = parsed
+        self.done: dict[str, dict[str, Exported]] = {}
+        self.partial: dict[str, dict[str, Exported]] = {}
+        self.active: set[tuple[str, str]] = set()
+        self.suffixes = suffix_table(parsed)
+
+    def summary(self, module: str) -> dict[str, Exported]:
+        if module in self.done:
+            return self.done[module]
+        python, path = self.parsed[module]
+        model = RedisModel(python, path, self.lookup)
+        exports = self.partial.setdefault(module, {})
+        for name in python.module_scope.bindings:
+            exported = self._export(module, model, name)
+            if exported is not None:
+                exports[name] = exported
+        self.done[module] = exports
+        return exports
+
+    def lookup(self, qualified_name: str) -> Exported | None:
+        if qualified_name.startswith(_SETTINGS_PREFIX):
+            attribute = qualified_name[len(_SETTINGS_PREFIX) :]
+            found = [
+                e
+                for m in _settings_modules(self.parsed)
+                if (e := self._name(m, attribute)) is not None
+            ]
+            return found[0] if len(found) == 1 else None
+        split = _split(qualified_name)
+        if split is None:
+            return None
+        module = _find_module(self.suffixes, split[0])
+        if module is None:
+            return None
+        return self._name(module, split[1])
+
+    def _name(self, module: str, name: str) -> Exported | None:
+        if module in self.done:
+            return self.done[module].get(name)
+        partial = self.partial.get(module, {})
+        if name in partial:
+            return partial[name]
+        python, path = self.parsed[module]
+        if name not in python.module_scope.bindings:
+            return None
+        return self._export(module, RedisModel(python, path, self.lookup), name)
+
+    def _export(self, module: str, model: RedisModel, name: str) -> Exported | None:
+        key = (module, name)
+        if key in self.active:
+            return None
+        self.active.add(key)
+        try:
+            exported = summarise_binding(model, model.module.module_scope.bindings[name])
+        finally:
+            self.active.discard(key)
+        if exported is not None:
+            self.partial.setdefault(module, {})[name] = exported
+        return exported
+
+
+def summarise_binding(model: RedisModel, bindings: list[Binding]) -> Exported | None:
+    """A module-level name as plain data, when all its non-None bindings agree."""
+    found: list[Exported] = []
+    for binding in bindings:
+        exported = _summarise_one(model, binding)
+        if exported is None:
+            return None
+        if isinstance(exported, ExportedConstant) and exported.value is None and len(bindings) > 1:
+            continue
+        found.append(exported)
+    if not found or any(other != found[0] for other in found[1:]):
+        return None
+    return found[0]
+
+
+def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
+    if binding.kind == "import":
+        return ExportedAlias(binding.qualified_name) if binding.qualified_name else None
+    if binding.kind == "function":
+        value = model.module.resolve_binding(binding)
+        if not isinstance(value, LocalFunction):
+            return None
+        scope = model.module.scope_of_definition(value.node)
+        if scope is None:
+            return None
+        returns = returned_object(model, value.node, scope)
+        return ExportedFactory(returns) if returns is not None else None
+    if binding.kind not in ("assign", "with"):
+        return None
+    value = model.module.resolve_binding(binding)
+    obj = model.object_of(value)
+    if obj is not None:
+        return ExportedObject(obj)
+    if isinstance(value, QualifiedName):
+        return ExportedAlias(value.name)
+    constant = model.constant(binding.value, binding.scope) if binding.value is not None else None
+    if isinstance(constant, Constant) and _plain(constant.value):
+        return ExportedConstant(constant.value, constant.from_env)
+    return None
+
+
+def _plain(value: object) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str, bytes))

@@ -159,6 +159,14 @@ class PythonModule:
         """The scope opened by a function, class, lambda or comprehension node."""
         return self._node_scopes.get(node)
 
+    def scope_of(self, node: ast.AST) -> Scope:
+        """The scope an expression inside a body is evaluated in (the nearest enclosing one)."""
+        for ancestor in self.ancestors(node):
+            scope = self._node_scopes.get(ancestor)
+            if scope is not None:
+                return scope
+        return self.module_scope
+
     def function_scope(self, scope: Scope) -> Scope | None:
         """The nearest enclosing function or lambda scope (comprehensions are transparent)."""
         current: Scope | None = scope
@@ -364,7 +372,8 @@ class _ScopeBuilder(ast.NodeVisitor):
         value: ast.expr | None = None,
         qualified_name: str | None = None,
     ) -> None:
-        self.scope.bind(Binding(name, kind, self.scope, node, effective, qualified_name, value))
+        owner = self.scope.module if name in self.scope.global_names else self.scope
+        owner.bind(Binding(name, kind, self.scope, node, effective, qualified_name, value))
 
     def _bind_target(
         self, target: ast.expr, value: ast.expr | None, effective: tuple[int, int]

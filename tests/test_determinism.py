@@ -1,0 +1,116 @@
+"""Findings are the same, byte for byte, with or without the cache and with 1 or N workers."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from timeoutlint import engine as engine_module
+from timeoutlint.cache import ResultCache, settings_key
+from timeoutlint.catalog import builtin_rules
+from timeoutlint.config import load_config, selected_rules
+from timeoutlint.discovery import Discovery
+from timeoutlint.engine import Engine, FileResult
+from timeoutlint.project import build_project_context
+from timeoutlint.report.text import format_finding
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+NOT_PROJECT = ("fixture.toml", "expected")
+
+
+def _fixtures() -> list[Path]:
+    return sorted(p.parent for p in FIXTURES.glob("*/fixture.toml"))
+
+
+def _copy(fixture: Path, destination: Path) -> Path:
+    target = destination / fixture.name
+    shutil.copytree(
+        fixture,
+        target,
+        ignore=lambda d, names: [n for n in names if d == str(fixture) and n in NOT_PROJECT],
+    )
+    return target
+
+
+def _args(fixture: Path) -> list[str]:
+    settings = tomllib.loads((fixture / "fixture.toml").read_text(encoding="utf-8"))
+    return [str(a) for a in settings.get("args", [])]
+
+
+def _select(fixture: Path) -> tuple[str, ...] | None:
+    args = _args(fixture)
+    if "--select" in args:
+        return tuple(args[args.index("--select") + 1].split(","))
+    return None
+
+
+def _rendered(results: list[FileResult]) -> list[str]:
+    """Every result as the report prints it, plus its full value (fixes included)."""
+    return [f"{format_finding(f, False)}\n{f!r}" for r in results for f in r.findings] + [
+        repr((r.path, r.internal_error)) for r in results
+    ]
+
+
+def _runs(
+    project: Path, select: tuple[str, ...] | None, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, list[str]]:
+    monkeypatch.chdir(project)
+    rules = builtin_rules()
+    config = load_config(None, project).with_overrides(select=select)
+    files = Discovery(config).files([Path(".")])
+    project_context = build_project_context(files, config)
+    engine = Engine(config, rules, selected_rules(config, rules), project_context)
+    key = settings_key(config, rules, engine.enabled, project_context.fingerprint())
+    outcomes = {"one worker, no cache": _rendered(engine.run(files, jobs=1))}
+    monkeypatch.setattr(engine_module, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(engine_module, "MIN_CHUNK_SIZE", 1)
+    outcomes["two workers, no cache"] = _rendered(engine.run(files, jobs=2))
+    cold = ResultCache.open(cache_dir, key)
+    outcomes["two workers, cold cache"] = _rendered(engine.run(files, jobs=2, cache=cold))
+    cold.save()
+    warm = ResultCache.open(cache_dir, key)
+    warm_results = engine.run(files, jobs=2, cache=warm)
+    outcomes["two workers, warm cache"] = _rendered(warm_results)
+    outcomes["one worker, warm cache"] = _rendered(
+        engine.run(files, jobs=1, cache=ResultCache.open(cache_dir, key))
+    )
+    analyzed = [r for r in warm_results if r.analyzed]
+    assert all(r.cached for r in analyzed), "the warm runs must really come from the cache"
+    return outcomes
+
+
+def test_there_are_fixtures_to_compare() -> None:
+    assert _fixtures()
+
+
+@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+def test_findings_are_identical_with_or_without_cache_and_workers(
+    fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _copy(fixture, tmp_path)
+    outcomes = _runs(project, _select(fixture), tmp_path / "cache", monkeypatch)
+    reference = outcomes.pop("one worker, no cache")
+    for name, rendered in outcomes.items():
+        assert rendered == reference, name
+
+
+@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+def test_the_cli_prints_the_expected_report_from_a_warm_cache(
+    fixture: Path, tmp_path: Path, run_cli
+) -> None:
+    project = _copy(fixture, tmp_path)
+    args = _args(fixture)
+    expected = (fixture / "expected" / "check.txt").read_text(encoding="utf-8")
+    cold = run_cli("check", ".", *args, cwd=project)
+    warm = run_cli("check", ".", *args, "--verbose", cwd=project)
+    assert cold.stdout == expected, cold.stderr
+    assert warm.stdout == expected, warm.stderr
+    assert "(0 parsed, " in warm.stderr

@@ -1,0 +1,222 @@
+"""The project context for the URL rules: which Redis endpoints have a password, under which variable."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from timeoutlint.config import Config
+from timeoutlint.discovery import Discovery
+from timeoutlint.project.redis_auth import PasswordState, RedisAuth, image_repository
+
+
+def _auth(tmp_path: Path, files: dict[str, str]) -> RedisAuth:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    config = Config(root=tmp_path.resolve())
+    return RedisAuth.build(Discovery(config).files([tmp_path]), config)
+
+
+@pytest.mark.parametrize(
+    ("image", "repository"),
+    [
+        ("redis", "redis"),
+        ("redis:7-alpine", "redis"),
+        ("docker.io/library/redis:7.2", "redis"),
+        ("docker.io/bitnami/redis:7.2@sha256:abc", "bitnami/redis"),
+        ("ghcr.io/valkey/valkey:8", "valkey/valkey"),
+        ("localhost:5000/redis/redis-stack:latest", "redis/redis-stack"),
+    ],
+)
+def test_image_repository_ignores_registry_tag_and_digest(image: str, repository: str) -> None:
+    assert image_repository(image) == repository
+
+
+def test_requirepass_with_a_variable_configures_the_service(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": """
+        services:
+          redis:
+            image: redis:7-alpine
+            command: redis-server --requirepass ${REDIS_PASSWORD}
+    """
+        },
+    )
+    [endpoint] = auth.endpoints
+    assert endpoint.state is PasswordState.CONFIGURED
+    assert endpoint.source is not None and endpoint.source.variable == "REDIS_PASSWORD"
+    assert endpoint.source.line == 5
+
+
+def test_requirepass_inside_sh_c_names_the_containers_variable(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "compose.yaml": """
+        services:
+          cache:
+            image: redis
+            command: ["sh", "-c", "redis-server --requirepass \\"$$CACHE_PW\\""]
+    """
+        },
+    )
+    [endpoint] = auth.endpoints
+    assert endpoint.source is not None and endpoint.source.variable == "CACHE_PW"
+
+
+def test_bitnami_password_and_allow_empty_password(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": """
+        services:
+          secured:
+            image: bitnami/redis:7.2
+            environment:
+              REDIS_PASSWORD: ${REDIS_PASSWORD}
+          open:
+            image: bitnami/redis:7.2
+            environment:
+              - ALLOW_EMPTY_PASSWORD=yes
+    """
+        },
+    )
+    states = {e.service: e.state for e in auth.endpoints}
+    assert states == {"secured": PasswordState.CONFIGURED, "open": PasswordState.NONE}
+
+
+def test_redis_stack_args_and_a_config_file(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": """
+        services:
+          stack:
+            image: redis/redis-stack-server:7.2.0-v10
+            environment:
+              - REDIS_ARGS=--requirepass ${STACK_PASSWORD}
+          configured:
+            image: redis:7
+            command: redis-server /usr/local/etc/redis/redis.conf
+    """
+        },
+    )
+    endpoints = {e.service: e for e in auth.endpoints}
+    assert endpoints["stack"].source is not None
+    assert endpoints["stack"].source.variable == "STACK_PASSWORD"
+    assert endpoints["configured"].state is PasswordState.UNKNOWN
+
+
+def test_a_bitnami_password_from_the_services_env_file(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": """
+            services:
+              cache:
+                image: bitnami/redis
+                env_file:
+                  - path: redis.env
+        """,
+            "redis.env": "REDIS_PASSWORD=s3cret\n",
+        },
+    )
+    [endpoint] = auth.endpoints
+    assert endpoint.state is PasswordState.CONFIGURED
+
+
+def test_env_example_files_never_configure_a_password(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path, {".env.example": "REDIS_PASSWORD=changeme\n", ".env.sample": "REDIS_PASS=x\n"}
+    )
+    assert auth.passwords == ()
+    assert auth.password_for("localhost", 6379) is None
+
+
+def test_a_dotenv_password_and_python_settings_are_project_facts(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            ".env": "REDIS_HOST=redis.internal\nREDIS_PASSWORD=s3cret\n",
+            "settings.py": "import os\nREDIS_PASS = os.environ['REDIS_PASS']\n",
+            "client.py": "import redis\nr = redis.Redis(password=secret)\n",
+        },
+    )
+    described = sorted(p.source.how for p in auth.passwords)
+    assert described == [
+        "REDIS_PASS in settings.py",
+        "REDIS_PASSWORD in .env",
+        "password= in client.py",
+    ]
+    assert auth.password_for("redis.internal", None) is not None
+    assert auth.password_for("elsewhere.example.com", None) is None
+
+
+def test_a_host_naming_a_service_follows_that_service(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": """
+            services:
+              locked:
+                image: redis
+                command: redis-server --requirepass ${PW}
+              open:
+                image: redis
+        """,
+            ".env": "REDIS_PASSWORD=s3cret\n",
+        },
+    )
+    assert auth.password_for("locked", 6379) is not None
+    assert auth.password_for("open", 6379) is None
+    assert auth.password_for("locked", 6380) is None
+    assert auth.password_for(None, None) is not None
+
+
+def test_no_evidence_means_no_password(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, {"docker-compose.yml": "services:\n  redis:\n    image: redis\n"})
+    assert auth.password_for("redis", 6379) is None
+    assert auth.password_for(None, None) is None
+
+
+def test_the_fingerprint_changes_with_the_facts(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  redis:\n    image: redis\n    command: redis-server --requirepass ${PW}\n"
+    )
+    with_password = _auth(tmp_path / "a", {"docker-compose.yml": compose})
+    without = _auth(
+        tmp_path / "b", {"docker-compose.yml": "services:\n  redis:\n    image: redis\n"}
+    )
+    assert with_password.fingerprint() != without.fingerprint()
+    assert (
+        with_password.fingerprint()
+        == _auth(tmp_path / "c", {"docker-compose.yml": compose}).fingerprint()
+    )
+
+
+def test_compose_variables_are_those_of_the_file_and_its_env(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": "services:\n  web:\n    image: app\n    environment:\n      - X=${USED}\n",
+            ".env": "DEFINED=1\n",
+        },
+    )
+    assert auth.interpolatable("docker-compose.yml") == frozenset({"USED", "DEFINED"})
+
+
+def test_password_arguments_of_other_libraries_are_not_redis_passwords(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "accounts.py": "def make(User):\n    return User.objects.create_user('bob', password='x')\n",
+            "cache.py": "import redis\npool = redis.ConnectionPool.from_url(URL, password=PW)\n",
+        },
+    )
+    assert [p.source.path for p in auth.passwords] == ["cache.py"]

@@ -1,0 +1,132 @@
+"""TL301/TL302/TL303: sync redis-py calls inside `async def`, decided by what the object is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import lines, lint, lint_files
+from timeoutlint.catalog import builtin_rules
+from timeoutlint.config import parse_table, selected_rules
+
+SEED_003 = """
+import json
+
+import redis
+from fastapi.responses import StreamingResponse
+
+redis_client = redis.Redis.from_url("redis://localhost:6379/0")
+
+
+async def event_stream(task_id):
+    pubsub = redis_client.pubsub()
+    pubsub.subscribe(f"stream:{task_id}")
+    for message in pubsub.listen():
+        if message["type"] == "message":
+            yield f"data: {json.dumps(message['data'])}\\n\\n"
+
+
+async def stream(task_id):
+    return StreamingResponse(event_stream(task_id), media_type="text/event-stream")
+"""
+
+
+def test_seed_003_listen_in_an_async_generator_is_flagged(tmp_path: Path) -> None:
+    findings = lint(tmp_path, SEED_003, select="TL301")
+    assert lines(findings) == [13]
+    assert findings[0].message.startswith(
+        "`pubsub.listen()` on a sync redis-py pub/sub inside `async def` blocks the event loop"
+        " until a message arrives"
+    )
+
+
+def test_redis_asyncio_objects_are_never_flagged(tmp_path: Path) -> None:
+    code = """
+    import redis.asyncio as aioredis
+
+    r = aioredis.from_url("redis://h")
+
+    async def main():
+        p = r.pubsub()
+        await p.subscribe("c")
+        async for m in p.listen():
+            await p.get_message(timeout=None)
+        await r.blpop("q", timeout=0)
+        await r.get("k")
+    """
+    assert lint(tmp_path, code, select="TL3") == []
+
+
+def test_nested_sync_code_and_methods_handed_to_threads_are_not_in_the_coroutine(
+    tmp_path: Path,
+) -> None:
+    code = """
+    import asyncio
+
+    import anyio
+    import redis
+    from starlette.concurrency import run_in_threadpool
+
+    r = redis.Redis()
+
+    async def main(loop):
+        p = r.pubsub()
+        def consume():
+            for m in p.listen():
+                print(m)
+        await asyncio.to_thread(consume)
+        await loop.run_in_executor(None, p.get_message, True, None)
+        await run_in_threadpool(r.blpop, "q", 0)
+        await anyio.to_thread.run_sync(lambda: r.brpop("q", timeout=5))
+    """
+    assert lint(tmp_path, code, select="TL301,TL302") == []
+
+
+def test_sync_code_outside_coroutines_is_not_flagged(tmp_path: Path) -> None:
+    code = "import redis\nr = redis.Redis()\ndef f():\n    r.blpop('q')\n    r.pubsub().listen()\n"
+    assert lint(tmp_path, code, select="TL3") == []
+
+
+def test_blocking_commands_and_ordinary_calls_get_their_own_rules(tmp_path: Path) -> None:
+    code = """
+    import redis
+
+    r = redis.Redis()
+
+    async def main():
+        r.blpop("q", timeout=3)
+        r.xread({"s": "$"}, block=100)
+        r.xread({"s": "$"})
+        r.get("k")
+        p = r.pubsub()
+        p.get_message(timeout=0.1)
+        p.get_message(timeout=5)
+        pipe = r.pipeline()
+        pipe.set("a", 1)
+        pipe.execute()
+    """
+    findings = lint(tmp_path, code, select="TL3")
+    assert [(f.span.start.line, f.rule_id) for f in findings] == [
+        (7, "TL302"),
+        (8, "TL302"),
+        (9, "TL303"),
+        (10, "TL303"),
+        (12, "TL303"),
+        (13, "TL301"),
+        (16, "TL303"),
+    ]
+    assert "freezes the event loop up to 3 s (timeout=3)" in findings[0].message
+
+
+def test_a_sync_client_imported_from_another_module_is_recognised(tmp_path: Path) -> None:
+    files = {
+        "app/connection.py": "import redis\nclient = redis.Redis(host='h')\n",
+        "app/views.py": "from app.connection import client\n\nasync def view():\n    return client.blpop('q', timeout=1)\n",
+    }
+    findings = lint_files(tmp_path, files, select="TL302")
+    assert [(f.path.endswith("app/views.py"), f.span.start.line) for f in findings] == [(True, 4)]
+
+
+def test_ordinary_sync_calls_are_off_by_default(tmp_path: Path) -> None:
+    enabled = selected_rules(parse_table({}, tmp_path, None), builtin_rules())
+    assert {"TL301", "TL302"} <= enabled
+    assert "TL303" not in enabled

@@ -1,0 +1,145 @@
+"""TL203 blocking commands vs socket_timeout, TL204 RQ workers, TL205 clients without timeouts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import lines, lint, lint_files
+from timeoutlint.fixes.operations import AddKeyword
+
+
+def test_blocking_for_as_long_as_the_socket_timeout_is_flagged(tmp_path: Path) -> None:
+    code = """
+    import redis
+    r = redis.Redis(host="h", socket_timeout=2)
+    r.blpop("q", timeout=1)
+    r.blpop("q", timeout=2)
+    r.brpop("q")
+    r.blmove("a", "b", 5)
+    r.xread({"s": "$"}, block=1500)
+    r.xread({"s": "$"}, block=2000)
+    r.xread({"s": "$"})
+    """
+    findings = lint(tmp_path, code, select="TL203")
+    assert lines(findings) == [5, 6, 7, 9]
+    assert findings[1].message.startswith(
+        "`r.brpop()` blocks forever (timeout=0 (the default)), but its client has socket_timeout=2 (line 3)"
+    )
+    assert "after a few retries" in findings[0].message
+
+
+def test_default_clients_are_flagged_only_when_redis_py_8_is_allowed(tmp_path: Path) -> None:
+    code = "import redis\nr = redis.from_url('redis://h')\nr.blpop('q', timeout=30)\n"
+    assert lines(lint(tmp_path / "a", code, select="TL203", redis_version=">=8")) == [3]
+    assert lint(tmp_path / "b", code, select="TL203", redis_version="==5.0.8") == []
+
+
+def test_async_clients_are_checked_too(tmp_path: Path) -> None:
+    code = """
+    from redis.asyncio import Redis
+    r = Redis(socket_timeout=1)
+    async def main():
+        await r.bzpopmin("z", timeout=10)
+    """
+    assert lines(lint(tmp_path, code, select="TL203")) == [5]
+
+
+SEED_002 = {
+    "backend/worker.py": """from rq import Worker
+
+from app.infra.queue.connection import get_redis_connection
+
+worker = Worker(["default"], connection=get_redis_connection())
+worker.work(with_scheduler=True)
+""",
+    "backend/app/infra/queue/connection.py": """from redis import Redis
+
+REDIS_SOCKET_TIMEOUT = 300
+
+
+def get_redis_connection():
+    return Redis.from_url("redis://redis:6379/0", socket_timeout=REDIS_SOCKET_TIMEOUT)
+""",
+}
+
+
+def test_seed_002_worker_is_flagged_on_rq_1_with_the_clients_definition(tmp_path: Path) -> None:
+    [finding] = lint_files(tmp_path, SEED_002, select="TL204", rq_version="==1.16.2")
+    assert finding.path.endswith("backend/worker.py") and finding.span.start.line == 5
+    assert "socket_timeout=300" in finding.message
+    assert "Redis connection timeout, quitting..." in finding.message
+    assert finding.related[0].path.endswith("backend/app/infra/queue/connection.py")
+
+
+def test_rq_2_and_a_timeout_above_worker_ttl_are_fine(tmp_path: Path) -> None:
+    assert lint_files(tmp_path / "a", SEED_002, select="TL204", rq_version=">=2") == []
+    high = {**SEED_002}
+    high["backend/app/infra/queue/connection.py"] = SEED_002[
+        "backend/app/infra/queue/connection.py"
+    ].replace("300", "600")
+    assert lint_files(tmp_path / "b", high, select="TL204", rq_version="==1.16.2") == []
+
+
+def test_a_smaller_worker_ttl_needs_a_smaller_timeout(tmp_path: Path) -> None:
+    code = """
+    from redis import Redis
+    from rq import Worker
+    conn = Redis(socket_timeout=40)
+    Worker(["q"], connection=conn, worker_ttl=30)
+    Worker(["q"], connection=conn, worker_ttl=60)
+    """
+    assert lines(lint(tmp_path, code, select="TL204", rq_version="<2")) == [6]
+
+
+def test_missing_timeouts_are_reported_only_for_redis_py_before_8(tmp_path: Path) -> None:
+    code = "import redis\nr = redis.Redis(host='h')\nr.get('k')\n"
+    [finding] = lint(tmp_path / "a", code, select="TL205", redis_version="<8")
+    assert finding.message == (
+        "`Redis()` has no socket_connect_timeout or socket_timeout: on redis-py <8.0 connecting "
+        "to an unreachable server and a command to a server that stopped answering wait forever"
+    )
+    assert lint(tmp_path / "b", code, select="TL205", redis_version=">=8") == []
+
+
+def test_fix_adds_only_the_connect_timeout_for_clients_serving_long_reads(tmp_path: Path) -> None:
+    code = """
+    import redis
+    subscriber = redis.Redis(host="h")
+    subscriber.pubsub().listen()
+    queue = redis.Redis(host="h")
+    queue.blpop("jobs")
+    cache = redis.Redis(host="h", socket_connect_timeout=1)
+    cache.get("k")
+    """
+    findings = lint(tmp_path, code, select="TL205", redis_version="==5.0.8")
+    assert lines(findings) == [3, 5, 7]
+    fixes = [f.fix for f in findings]
+    assert all(f is not None for f in fixes)
+    keywords = [
+        [op.keyword for op in f.operations if isinstance(op, AddKeyword)] for f in fixes if f
+    ]
+    assert keywords == [["socket_connect_timeout"], ["socket_connect_timeout"], ["socket_timeout"]]
+    assert [f.applicability.value for f in fixes if f] == ["safe", "safe", "unsafe"]
+
+
+def test_clients_of_an_rq_worker_keep_their_socket_timeout_unset(tmp_path: Path) -> None:
+    code = """
+    from redis import Redis
+    from rq import Worker
+    conn = Redis(host="h", socket_connect_timeout=5)
+    Worker(["q"], connection=conn).work()
+    """
+    assert lint(tmp_path, code, select="TL205", redis_version="==5.0.8") == []
+
+
+def test_a_client_serving_pubsub_in_another_module_gets_no_socket_timeout(tmp_path: Path) -> None:
+    files = {
+        "app/clients.py": "import redis\nbus = redis.Redis(host='h')\n",
+        "app/listener.py": "from app.clients import bus\nfor m in bus.pubsub().listen():\n    pass\n",
+    }
+    [finding] = lint_files(tmp_path, files, select="TL205", redis_version="==5.0.8")
+    assert finding.message.startswith("`Redis()` has no socket_connect_timeout:")
+    assert finding.fix is not None
+    assert [op.keyword for op in finding.fix.operations if isinstance(op, AddKeyword)] == [
+        "socket_connect_timeout"
+    ]

@@ -1,0 +1,305 @@
+"""TL206 django-redis-cache-without-timeouts: what is a finding, what the message says, what the fix writes."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from tests.helpers import lines, lint, lint_files
+from timeoutlint.catalog import builtin_rules
+from timeoutlint.config import parse_table, selected_rules
+from timeoutlint.discovery import Discovery
+from timeoutlint.engine import Engine
+from timeoutlint.findings import Applicability
+from timeoutlint.fixes.apply import fix_file
+from timeoutlint.project import build_project_context
+
+SEED_004 = """
+CACHES = {
+    'default': {
+        'BACKEND': 'django_redis.cache.RedisCache',
+        'LOCATION': REDIS_URL,
+        'OPTIONS': {
+            'CLIENT_CLASS': 'django_redis.client.DefaultClient',
+            'CONNECTION_POOL_KWARGS': {
+                'retry_on_timeout': True,
+                'max_connections': 50,
+            },
+        },
+    }
+}
+"""
+
+
+def check(tmp_path: Path, code: str, **config: Any) -> list[Any]:
+    return lint(tmp_path, code, select="TL206", filename="settings.py", **config)
+
+
+def fixed(tmp_path: Path, code: str, unsafe: bool = False, **config: Any) -> str:
+    path = tmp_path / "settings.py"
+    path.write_text(textwrap.dedent(code), encoding="utf-8")
+    rules = builtin_rules()
+    table = {"select": ["TL206"], **{k.replace("_", "-"): v for k, v in config.items()}}
+    settings = parse_table(table, tmp_path.resolve(), None)
+    sources = Discovery(settings).files([tmp_path])
+    engine = Engine(
+        settings, rules, selected_rules(settings, rules), build_project_context(sources, settings)
+    )
+    source = next(s for s in sources if s.relative == "settings.py")
+    outcome = fix_file(engine, source, path.read_bytes(), unsafe)
+    assert outcome.error is None
+    again = fix_file(engine, source, outcome.fixed, unsafe)
+    assert again.fixed == outcome.fixed, "fixing twice changed the file again"
+    return outcome.fixed.decode("utf-8")
+
+
+# django-redis ---------------------------------------------------------------------------
+
+
+def test_seed_004_is_flagged_on_the_backend_line_with_the_pinned_version(tmp_path: Path) -> None:
+    findings = lint_files(
+        tmp_path,
+        {"settings.py": SEED_004, "requirements.txt": "redis==5.0.8\n"},
+        select="TL206",
+    )
+    assert [(f.span.start.line, f.span.start.column) for f in findings] == [(4, 9)]
+    assert findings[0].span.end.line == 4
+    assert findings[0].message == (
+        "`CACHES['default']` (django-redis) sets no SOCKET_CONNECT_TIMEOUT or SOCKET_TIMEOUT: "
+        "with redis-py <8.0 a cache call then waits forever for an unreachable Redis "
+        "(8.x defaults to 5 s); project allows redis==5.0.8 (requirements.txt)"
+    )
+
+
+def test_unknown_version_says_so_in_the_message(tmp_path: Path) -> None:
+    (finding,) = check(tmp_path, SEED_004)
+    assert finding.message.endswith("project allows any redis-py version (no pin found)")
+
+
+def test_missing_timeouts_are_not_flagged_when_only_redis_py_8_is_allowed(tmp_path: Path) -> None:
+    assert check(tmp_path, SEED_004, redis_version=">=8.0") == []
+
+
+def test_only_the_missing_key_is_named(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 5},
+    }}
+    """
+    (finding,) = check(tmp_path, code)
+    assert "sets no SOCKET_TIMEOUT:" in finding.message
+
+
+def test_lower_case_keys_are_ignored_by_django_redis_even_on_redis_py_8(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }}
+    """
+    (finding,) = check(tmp_path, code, redis_version="==8.1.0")
+    assert "has lower-case socket_connect_timeout, socket_timeout, which django-redis ignores" in (
+        finding.message
+    )
+    assert "redis-py 8.x's default of 5 s applies instead" in finding.message
+    assert finding.fix is not None and finding.fix.applicability is Applicability.SAFE
+
+
+def test_lower_case_keys_are_renamed_keeping_their_values(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 3},
+    }}
+    """
+    assert '"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 3},' in fixed(tmp_path, code)
+
+
+def test_a_zero_timeout_is_reported_and_its_fix_is_unsafe(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0, "SOCKET_TIMEOUT": 5},
+    }}
+    """
+    (finding,) = check(tmp_path, code)
+    assert (
+        "has SOCKET_CONNECT_TIMEOUT=0, which django-redis ignores (it drops 0 and None)"
+        in finding.message
+    )
+    assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
+    assert fixed(tmp_path, code) == textwrap.dedent(code)
+    assert '"SOCKET_CONNECT_TIMEOUT": 10' in fixed(tmp_path, code, unsafe=True)
+
+
+def test_timeouts_in_connection_pool_kwargs_or_the_url_count(tmp_path: Path) -> None:
+    code = """
+    CACHES = {
+        "pool": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "OPTIONS": {
+                "CONNECTION_POOL_KWARGS": {"socket_timeout": 5, "socket_connect_timeout": 2},
+            },
+        },
+        "url": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://r:6379/0?socket_timeout=5&socket_connect_timeout=2",
+        },
+    }
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_entries_and_options_bound_to_names_and_dict_calls_are_followed(tmp_path: Path) -> None:
+    code = """
+    REDIS_OPTIONS = {"CLIENT_CLASS": "django_redis.client.DefaultClient"}
+    DEFAULT = dict(BACKEND="django_redis.cache.RedisCache", OPTIONS=REDIS_OPTIONS)
+    CACHES = dict(default=DEFAULT)
+    """
+    assert lines(check(tmp_path, code)) == [3]
+    assert (
+        'REDIS_OPTIONS = {"CLIENT_CLASS": "django_redis.client.DefaultClient", '
+        '"SOCKET_CONNECT_TIMEOUT": 10, "SOCKET_TIMEOUT": 10}'
+    ) in fixed(tmp_path, code)
+
+
+def test_options_that_a_splat_may_complete_are_not_guessed_about(tmp_path: Path) -> None:
+    code = """
+    from .base import BASE_OPTIONS, BASE_CACHE
+    CACHES = {
+        "a": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {**BASE_OPTIONS}},
+        "b": {**BASE_CACHE, "BACKEND": "django_redis.cache.RedisCache"},
+        "c": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": BASE_OPTIONS},
+    }
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_caches_built_inside_a_function_are_not_settings(tmp_path: Path) -> None:
+    code = """
+    def test_caches():
+        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
+        return CACHES
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_a_settings_class_attribute_is_checked(tmp_path: Path) -> None:
+    code = """
+    class Production(Base):
+        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
+    """
+    assert lines(check(tmp_path, code)) == [3]
+
+
+def test_a_missing_options_is_created_in_the_entrys_quote_style(tmp_path: Path) -> None:
+    code = """
+    CACHES = {
+        'default': {
+            'BACKEND': 'django_redis.cache.RedisCache',
+            'LOCATION': 'redis://redis:6379/0',  # shared
+        }
+    }
+    """
+    assert fixed(tmp_path, code, default_timeout=[3, 27]) == textwrap.dedent(
+        """
+        CACHES = {
+            'default': {
+                'BACKEND': 'django_redis.cache.RedisCache',
+                'LOCATION': 'redis://redis:6379/0',  # shared
+                'OPTIONS': {'SOCKET_CONNECT_TIMEOUT': 3, 'SOCKET_TIMEOUT': 27},
+            }
+        }
+        """
+    )
+
+
+def test_the_seed_fix_adds_both_keys_after_the_existing_options(tmp_path: Path) -> None:
+    result = fixed(tmp_path, SEED_004)
+    assert result == SEED_004.replace(
+        "            },\n        },",
+        "            },\n            'SOCKET_CONNECT_TIMEOUT': 10,\n            'SOCKET_TIMEOUT': 10,\n"
+        "        },",
+    )
+
+
+# Django's built-in RedisCache -------------------------------------------------------
+
+
+def test_builtin_cache_with_upper_case_keys_fails_at_the_first_call_in_every_version(
+    tmp_path: Path,
+) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+    }}
+    """
+    (finding,) = check(tmp_path, code, redis_version="==8.1.0")
+    assert "raise TypeError at the first cache call" in finding.message
+    assert '"OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},' in fixed(tmp_path, code)
+
+
+def test_builtin_cache_with_a_django_redis_only_key_has_no_automatic_fix(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "socket_timeout": 2},
+    }}
+    """
+    (finding,) = check(tmp_path, code, redis_version="==8.1.0")
+    assert "the upper-case key CLIENT_CLASS raises TypeError" in finding.message
+    assert finding.fix is None
+
+
+def test_builtin_cache_without_timeouts_gets_lower_case_keys(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://redis:6379/0",
+    }}
+    """
+    (finding,) = check(tmp_path, code, redis_version="<6")
+    assert "sets no socket_connect_timeout or socket_timeout" in finding.message
+    assert '"OPTIONS": {"socket_connect_timeout": 10, "socket_timeout": 10}' in fixed(
+        tmp_path, code, redis_version="<6"
+    )
+
+
+def test_other_backends_are_not_checked(tmp_path: Path) -> None:
+    code = """
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "memcached": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"},
+        "unknown": {"BACKEND": CACHE_BACKEND},
+    }
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_a_file_that_changes_caches_after_building_it_is_not_guessed_about(
+    tmp_path: Path,
+) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 5
+    """
+    assert check(tmp_path, code) == []
+    updated = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"].update(SOCKET_TIMEOUT=5, SOCKET_CONNECT_TIMEOUT=2)
+    """
+    assert check(tmp_path, updated) == []
+
+
+def test_a_none_timeout_is_shown_as_none(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": None},
+    }}
+    """
+    (finding,) = check(tmp_path, code)
+    assert "has SOCKET_TIMEOUT=None, which django-redis ignores" in finding.message

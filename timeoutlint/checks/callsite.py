@@ -1,0 +1,460 @@
+"""The engine for call-site rules declared as data (`callsite:` in a catalog entry).
+
+Every rule with a `callsite:` section, built-in or from a user's rule pack,
+is compiled into one index: qualified name -> the rules that declare it, and
+method name -> the rules that declare it on objects of some constructor. One
+pass over a file's calls resolves each plausible callee once with the Python
+model and looks it up. Objects are recognised by what built them
+(`CallResult` of a declared constructor, or of a class defined in the file
+that derives from one), never by a variable's name. When several callees of
+one rule match a call, the first one declared decides.
+
+Two kinds of report:
+
+- `missing-timeout`: the argument that carries the timeout is absent (when
+  the library has no default), `None`, a tuple with `None` at the read
+  position, or a timeout object built without a limit (`httpx.Timeout(None)`).
+  `**kwargs` or `*args` that may carry it make the call unknown: no finding.
+- `in-async`: any matched call directly inside an `async def` (a blocking
+  call on the event loop); nested sync functions and lambdas are not.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from timeoutlint.catalog import Rule
+from timeoutlint.catalog_callsite import ArgumentRef, ArgumentSpec, Callee, TimeoutObject
+from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.config import Config
+from timeoutlint.findings import Applicability, Fix, Span
+from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
+from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.values import (
+    UNKNOWN,
+    BoundAttribute,
+    CallResult,
+    Constant,
+    DictValue,
+    LocalClass,
+    QualifiedName,
+    TupleValue,
+    Value,
+)
+
+_MAX_CLASS_DEPTH = 8
+
+
+class TimeoutState(Enum):
+    GIVEN = "given"
+    MISSING = "missing"
+    NONE = "none"
+    READ_NONE = "read-none"
+    UNBOUNDED = "unbounded"
+
+
+@dataclass(frozen=True)
+class TimeoutArgument:
+    state: TimeoutState
+    node: ast.AST | None = None
+    keyword: bool = False
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One callee declaration of one rule."""
+
+    rule_id: str
+    callee: Callee
+
+
+@dataclass(frozen=True)
+class CallsiteIndex:
+    functions: Mapping[str, tuple[Declared, ...]]
+    methods: Mapping[str, tuple[Declared, ...]]
+    attribute_names: frozenset[str]
+    timeout_objects: Mapping[str, TimeoutObject]
+    in_async_rules: frozenset[str]
+
+
+def build_index(rules: Iterable[Rule]) -> CallsiteIndex:
+    functions: dict[str, list[Declared]] = {}
+    methods: dict[str, list[Declared]] = {}
+    objects: dict[str, TimeoutObject] = {}
+    in_async: set[str] = set()
+    for rule in rules:
+        spec = rule.callsite
+        if spec is None:
+            continue
+        if spec.report == "in-async":
+            in_async.add(rule.id)
+        for callee in spec.callees:
+            declared = Declared(rule.id, callee)
+            for name in callee.functions:
+                functions.setdefault(name, []).append(declared)
+            for method in callee.methods:
+                methods.setdefault(method, []).append(declared)
+        for timeout_object in spec.timeout_objects:
+            objects[timeout_object.constructor] = timeout_object
+    attribute_names = frozenset(methods) | {name.rsplit(".", 1)[1] for name in functions}
+    return CallsiteIndex(
+        {k: tuple(v) for k, v in functions.items()},
+        {k: tuple(v) for k, v in methods.items()},
+        attribute_names,
+        objects,
+        frozenset(in_async),
+    )
+
+
+# What an object is ----------------------------------------------------------
+
+
+def _built_by_class(
+    value: Value, constructors: tuple[str, ...], overrides: tuple[str, ...], depth: int = 0
+) -> bool:
+    if depth > _MAX_CLASS_DEPTH:
+        return False
+    if isinstance(value, QualifiedName):
+        return value.name in constructors
+    if isinstance(value, LocalClass):
+        defines = {
+            node.name
+            for node in value.node.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        }
+        if defines & set(overrides):
+            return False
+        return any(
+            _built_by_class(base, constructors, overrides, depth + 1) for base in value.bases
+        )
+    return False
+
+
+def built_by(value: Value, constructors: tuple[str, ...], overrides: tuple[str, ...] = ()) -> bool:
+    """Whether `value` is an object made by one of `constructors` (or a local subclass)."""
+    return isinstance(value, CallResult) and _built_by_class(value.callee, constructors, overrides)
+
+
+def matching_declarations(
+    index: CallsiteIndex, model: PythonModule, call: ast.Call, scope: Scope
+) -> tuple[Value, list[Declared]]:
+    """What `call.func` is, and every declaration it matches."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr not in index.attribute_names:
+        return (UNKNOWN, [])
+    if not isinstance(func, (ast.Attribute, ast.Name)):
+        return (UNKNOWN, [])
+    callee = model.resolve(func, scope)
+    if isinstance(callee, QualifiedName):
+        return callee, list(index.functions.get(callee.name, ()))
+    if isinstance(callee, BoundAttribute):
+        matched = [
+            declared
+            for declared in index.methods.get(callee.name, ())
+            if built_by(callee.base, declared.callee.built_by, declared.callee.unless_overridden)
+        ]
+        return callee, matched
+    return callee, []
+
+
+# How the timeout is passed --------------------------------------------------
+
+
+def _argument_node(call: ast.Call, ref: ArgumentRef) -> tuple[ast.expr | None, bool, bool]:
+    """(the node passing `ref`, passed by keyword, known): unknown with `*args`/`**kwargs`."""
+    for keyword in call.keywords:
+        if keyword.arg == ref.keyword:
+            return keyword.value, True, True
+    if ref.positional is not None:
+        if any(isinstance(arg, ast.Starred) for arg in call.args[: ref.positional + 1]):
+            return None, False, False
+        if len(call.args) > ref.positional:
+            return call.args[ref.positional], False, True
+    return None, False, True
+
+
+def _is_none(value: Value) -> bool:
+    return isinstance(value, Constant) and value.value is None
+
+
+def _unbounded_object(value: Value, index: CallsiteIndex, model: PythonModule) -> bool:
+    if not isinstance(value, CallResult) or not isinstance(value.callee, QualifiedName):
+        return False
+    timeout_object = index.timeout_objects.get(value.callee.name)
+    if timeout_object is None:
+        return False
+    call = value.call
+    if any(k.arg is None for k in call.keywords) or any(
+        isinstance(a, ast.Starred) for a in call.args
+    ):
+        return False
+    for ref in timeout_object.unbounded_when_none:
+        node, _, _ = _argument_node(call, ref)
+        if node is not None and not _is_none(model.resolve(node, value.scope)):
+            return False
+    return True
+
+
+def _state(
+    value: Value, spec: ArgumentSpec, index: CallsiteIndex, model: PythonModule
+) -> TimeoutState:
+    if _is_none(value):
+        return TimeoutState.NONE
+    if (
+        spec.tuple_none_index is not None
+        and isinstance(value, TupleValue)
+        and len(value.elements) > spec.tuple_none_index
+        and _is_none(value.elements[spec.tuple_none_index])
+    ):
+        return TimeoutState.READ_NONE
+    if _unbounded_object(value, index, model):
+        return TimeoutState.UNBOUNDED
+    return TimeoutState.GIVEN
+
+
+def _from_splat(
+    model: PythonModule, call: ast.Call, scope: Scope, keyword: str
+) -> tuple[ast.expr | None, bool]:
+    """(the value a `**{...}` splat gives `keyword`, known); unknown splats are unknown."""
+    for item in call.keywords:
+        if item.arg is not None:
+            continue
+        splat = model.resolve(item.value, scope)
+        if not isinstance(splat, DictValue):
+            return None, False
+        for key, value in splat.items:
+            if key is None:
+                return None, False
+            key_value = model.resolve(key, scope)
+            if not isinstance(key_value, Constant):
+                return None, False
+            if key_value.value == keyword:
+                return value, True
+    return None, True
+
+
+def _in_string(
+    model: PythonModule, call: ast.Call, scope: Scope, spec: ArgumentSpec
+) -> bool | None:
+    """Whether a connection-string argument sets it: True, False (absent), None (unknown)."""
+    if spec.in_string is None:
+        return False
+    node, _, known = _argument_node(call, spec.in_string.argument)
+    if not known:
+        return None
+    if node is None:
+        return False
+    value = model.resolve(node, scope)
+    if isinstance(value, Constant) and isinstance(value.value, str):
+        return spec.in_string.contains in value.value
+    return None
+
+
+def timeout_argument(
+    model: PythonModule,
+    call: ast.Call,
+    scope: Scope,
+    spec: ArgumentSpec,
+    index: CallsiteIndex,
+) -> TimeoutArgument | None:
+    """How `call` passes its timeout, or None when it cannot be known."""
+    ref = ArgumentRef(spec.keyword, spec.positional)
+    node, by_keyword, known = _argument_node(call, ref)
+    if node is not None:
+        state = _state(model.resolve(node, scope), spec, index, model)
+        shown = next((k for k in call.keywords if k.value is node), node) if by_keyword else node
+        return TimeoutArgument(state, shown, by_keyword)
+    splat_value, splat_known = _from_splat(model, call, scope, spec.keyword)
+    if not splat_known:
+        return None
+    if splat_value is not None:
+        state = _state(model.resolve(splat_value, scope), spec, index, model)
+        return TimeoutArgument(state, splat_value)
+    if not known:
+        return None
+    in_string = _in_string(model, call, scope, spec)
+    if in_string is None:
+        return None
+    if in_string:
+        return TimeoutArgument(TimeoutState.GIVEN)
+    return TimeoutArgument(TimeoutState.MISSING)
+
+
+def _constructor_sets_it(callee: Value, keyword: str) -> bool | None:
+    """For a method: whether the constructor call of its object passes `keyword` (None: unknown)."""
+    if not isinstance(callee, BoundAttribute) or not isinstance(callee.base, CallResult):
+        return False
+    call = callee.base.call
+    if any(k.arg == keyword for k in call.keywords):
+        return True
+    if any(k.arg is None for k in call.keywords):
+        return None
+    return False
+
+
+# Reporting -------------------------------------------------------------------
+
+
+def source_segment(model: PythonModule, node: ast.AST) -> str | None:
+    """The code of `node`, from the model's lines (`ast.get_source_segment` re-splits the file)."""
+    first, last = getattr(node, "lineno", None), getattr(node, "end_lineno", None)
+    start, end = getattr(node, "col_offset", None), getattr(node, "end_col_offset", None)
+    if first is None or last is None or start is None or end is None or last > len(model.lines):
+        return None
+    encoded = [line.encode("utf-8") for line in model.lines[first - 1 : last]]
+    if len(encoded) == 1:
+        return encoded[0][start:end].decode("utf-8", "replace")
+    middle = b"\n".join(encoded[1:-1])
+    pieces = [encoded[0][start:], *([middle] if len(encoded) > 2 else []), encoded[-1][:end]]
+    return b"\n".join(pieces).decode("utf-8", "replace")
+
+
+def describe_callee(model: PythonModule, call: ast.Call) -> str:
+    return source_segment(model, call.func) or "call"
+
+
+def _problem(state: TimeoutState, spec: ArgumentSpec) -> str:
+    keyword = spec.keyword
+    if state is TimeoutState.MISSING:
+        return spec.absent_problem or f"has no {keyword} and can wait forever"
+    if state is TimeoutState.NONE:
+        return f"has {keyword}=None and can wait forever"
+    if state is TimeoutState.READ_NONE:
+        return (
+            f"has no read timeout ({keyword}=(connect, None)) and can wait forever for a response"
+        )
+    return f"has a {keyword} without a read limit and can wait forever"
+
+
+def fix_value(config: Config, template: str) -> str:
+    """The fix's value: the template filled from `default-timeout`."""
+    configured = config.default_timeout
+    connect, read = configured if isinstance(configured, tuple) else (configured, configured)
+    return template.format(
+        timeout=config.timeout_code,
+        seconds=_number(read),
+        connect=_number(connect),
+        connect_int=str(max(1, math.ceil(connect))),
+    )
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def _fix(
+    state: TimeoutState, argument: TimeoutArgument, spec: ArgumentSpec, call: ast.Call,
+    model: PythonModule, config: Config,
+) -> Fix | None:  # fmt: skip
+    if spec.fix_value is None:
+        return None
+    value = fix_value(config, spec.fix_value)
+    imports = tuple(AddImport(module) for module in spec.fix_imports)
+    start = model.span(call).start
+    if state is TimeoutState.MISSING:
+        return Fix(
+            Applicability.SAFE,
+            f"Add `{spec.keyword}={value}`",
+            (AddKeyword(start, spec.keyword, value), *imports),
+        )
+    if not argument.keyword:
+        return None
+    return Fix(
+        Applicability.UNSAFE,
+        f"Replace the {spec.keyword} with `{value}`",
+        (ReplaceKeywordValue(start, spec.keyword, value), *imports),
+    )
+
+
+def _report_missing_timeout(
+    ctx: CheckContext, model: PythonModule, call: ast.Call, scope: Scope, callee: Value,
+    declared: Declared, index: CallsiteIndex,
+) -> None:  # fmt: skip
+    spec = declared.callee.argument
+    argument = timeout_argument(model, call, scope, spec, index)
+    if argument is None or argument.state is TimeoutState.GIVEN:
+        return
+    state = argument.state
+    if state is TimeoutState.NONE and spec.when_none == "library-default":
+        return
+    if state is TimeoutState.MISSING:
+        if spec.when_absent == "library-default":
+            return
+        if spec.constructor_keyword and _constructor_sets_it(callee, spec.keyword) is not False:
+            return
+        span: Span = model.span(call.func)
+    else:
+        assert argument.node is not None
+        span = model.span(argument.node)
+    ctx.report(
+        declared.rule_id,
+        span,
+        _fix(state, argument, spec, call, model, ctx.config),
+        callee=describe_callee(model, call),
+        problem=_problem(state, spec),
+    )
+
+
+def _enclosing_async_name(model: PythonModule, scope: Scope) -> str:
+    function = model.function_scope(scope)
+    node = function.node if function is not None else None
+    return node.name if isinstance(node, ast.AsyncFunctionDef) else "function"
+
+
+class CallsiteCheck:
+    """One pass over a file's calls for every call-site rule in `index`."""
+
+    def __init__(self, index: CallsiteIndex) -> None:
+        self.index = index
+
+    def __call__(self, ctx: CheckContext, model: PythonModule) -> None:
+        index = self.index
+        for site in model.calls:
+            call = site.node
+            callee, matched = matching_declarations(index, model, call, site.scope)
+            if not matched:
+                continue
+            seen: set[str] = set()
+            for declared in matched:
+                rule_id = declared.rule_id
+                if rule_id in seen or not ctx.wants(rule_id):
+                    continue
+                seen.add(rule_id)
+                if rule_id in index.in_async_rules:
+                    if model.in_async_function(site.scope):
+                        ctx.report(
+                            rule_id,
+                            model.span(call.func),
+                            None,
+                            callee=describe_callee(model, call),
+                            function=_enclosing_async_name(model, site.scope),
+                        )
+                    continue
+                _report_missing_timeout(ctx, model, call, site.scope, callee, declared, index)
+
+
+def callsite_check(rules: Mapping[str, Rule], enabled: Iterable[str]) -> Check | None:
+    """The single check that runs every enabled call-site rule, or None if there is none."""
+    wanted = set(enabled)
+    chosen = [r for r in rules.values() if r.callsite is not None and r.id in wanted]
+    if not chosen:
+        return None
+    triggers = sorted({t for r in chosen if r.callsite for t in r.callsite.triggers})
+    return Check(
+        rules=tuple(r.id for r in chosen),
+        kind="python",
+        triggers=tuple(t.encode("utf-8") for t in triggers),
+        run=CallsiteCheck(build_index(chosen)),
+    )
+
+
+def with_callsite_rules(
+    checks: Sequence[Check], rules: Mapping[str, Rule], enabled: Iterable[str]
+) -> tuple[Check, ...]:
+    """`checks` plus the one check for the call-site rules in `rules` (built-in and packs)."""
+    declared = callsite_check(rules, enabled)
+    return (*checks, declared) if declared is not None else tuple(checks)

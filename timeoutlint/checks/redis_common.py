@@ -1,0 +1,121 @@
+"""What the Redis rules share: the file's Redis model, the project's versions, method tables."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from timeoutlint.checks.base import CheckContext
+from timeoutlint.project.dependencies import VersionRange
+from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.redis_model import BLOCKING_METHODS, RedisModel
+
+REDIS_TRIGGERS = (b"redis", b"Redis")
+# A client imported from another module may be used in a file that never says "redis".
+PUBSUB_TRIGGERS = (*REDIS_TRIGGERS, b"listen(", b"get_message(", b"run_in_thread(")
+BLOCKING_TRIGGERS = (*REDIS_TRIGGERS, b"blpop", b"brpop", b"blm", b"bzpop", b"bzmpop", b"xread")
+
+
+_CURRENT: list[tuple[PythonModule, RedisModel]] = []
+"""The Redis model of the file being analyzed. Only one is kept: a mapping keyed by module (even a
+weak one) kept every parsed tree alive, because the model refers to its module."""
+
+
+def redis_versions(ctx: CheckContext) -> VersionRange:
+    return ctx.project.dependencies.redis
+
+
+def rq_versions(ctx: CheckContext) -> VersionRange:
+    return ctx.project.dependencies.rq
+
+
+def redis_model(ctx: CheckContext, module: PythonModule) -> RedisModel:
+    """One Redis model per parsed file, shared by the Redis checks."""
+    if _CURRENT and _CURRENT[0][0] is module:
+        return _CURRENT[0][1]
+    model = RedisModel(module, ctx.path, ctx.project.python_index.lookup)
+    _CURRENT[:] = [(module, model)]
+    return model
+
+
+@dataclass(frozen=True)
+class BlockingCommand:
+    """Where a blocking command takes its block time, and in which unit."""
+
+    keyword: str
+    position: int
+    default: float | None
+    milliseconds: bool = False
+
+
+BLOCKING_COMMANDS = {
+    "blpop": BlockingCommand("timeout", 1, 0.0),
+    "brpop": BlockingCommand("timeout", 1, 0.0),
+    "brpoplpush": BlockingCommand("timeout", 2, 0.0),
+    "blmove": BlockingCommand("timeout", 2, None),
+    "blmpop": BlockingCommand("timeout", 0, None),
+    "bzpopmin": BlockingCommand("timeout", 1, 0.0),
+    "bzpopmax": BlockingCommand("timeout", 1, 0.0),
+    "bzmpop": BlockingCommand("timeout", 0, None),
+    "xread": BlockingCommand("block", 2, None, milliseconds=True),
+    "xreadgroup": BlockingCommand("block", 4, None, milliseconds=True),
+}
+
+
+@dataclass(frozen=True)
+class BlockTime:
+    """How long a blocking command waits: `seconds` (0 = forever) or None when it does not block."""
+
+    seconds: float | None
+    written: str
+
+
+assert frozenset(BLOCKING_COMMANDS) == BLOCKING_METHODS
+
+
+def block_time(model: RedisModel, command: str, call: ast.Call, scope: Scope) -> BlockTime | None:
+    """The command's block time, or None when it cannot be known (`*args`, a runtime value)."""
+    spec = BLOCKING_COMMANDS[command]
+    expr: ast.expr | None = None
+    for keyword in call.keywords:
+        if keyword.arg == spec.keyword:
+            expr = keyword.value
+        elif keyword.arg is None:
+            return None
+    if expr is None:
+        if any(isinstance(arg, ast.Starred) for arg in call.args[: spec.position + 1]):
+            return None
+        if len(call.args) > spec.position:
+            expr = call.args[spec.position]
+    if expr is None:
+        if spec.default is None:
+            return None if not spec.milliseconds else BlockTime(None, "")
+        return BlockTime(spec.default, f"{spec.keyword}={_number(spec.default)} (the default)")
+    constant = model.constant(expr, scope)
+    if constant is None:
+        return None
+    written = f"{spec.keyword}={ast.get_source_segment(model.module.source, expr) or '?'}"
+    value = constant.value
+    if value is None:
+        return BlockTime(None, written) if spec.milliseconds else BlockTime(0.0, written)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    seconds = float(value) / 1000 if spec.milliseconds else float(value)
+    return BlockTime(seconds, written)
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def seconds_text(value: float) -> str:
+    return f"{_number(value)} s"
+
+
+def source_of(module: PythonModule, node: ast.AST) -> str:
+    return ast.get_source_segment(module.source, node) or "call"
+
+
+def call_text(module: PythonModule, call: ast.Call) -> str:
+    """`receiver.method()` as written, without the arguments."""
+    return f"{source_of(module, call.func)}()"

@@ -1,0 +1,84 @@
+"""TL204 rq-worker-socket-timeout: an RQ worker whose connection times out before its dequeue wait.
+
+An idle RQ worker waits for jobs with `BLPOP` for `worker_ttl - 15` seconds
+(405 s by default) and needs the connection's `socket_timeout` above that; rq
+itself uses `worker_ttl - 5`. rq <2.0 keeps an explicit lower
+`socket_timeout`, so the read times out and the worker logs "Redis connection
+timeout, quitting..." and exits (seed 002). rq >= 2.0 raises the pool's
+timeout itself (only connections opened before the worker was built keep the
+low value), so the rule reports only when the project allows rq <2.0.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.redis_common import redis_model, rq_versions, seconds_text, source_of
+from timeoutlint.checks.redis_pubsub import setting_text
+from timeoutlint.findings import RelatedLocation
+from timeoutlint.python.model import PythonModule
+from timeoutlint.python.redis_model import RQ_WORKERS, RedisClient
+from timeoutlint.python.values import QualifiedName
+
+RULE = "TL204"
+DEFAULT_WORKER_TTL = 420
+WORKERS = RQ_WORKERS
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def check(ctx: CheckContext, module: PythonModule) -> None:
+    versions = rq_versions(ctx)
+    if not versions.allows_any("<2.0"):
+        return
+    model = redis_model(ctx, module)
+    for site in module.calls:
+        call = site.node
+        callee = module.resolve(call.func, site.scope)
+        if not isinstance(callee, QualifiedName) or model.canonical(callee.name) not in WORKERS:
+            continue
+        connection = _keyword(call, "connection")
+        if connection is None:
+            continue
+        client = model.object_at(connection, site.scope)
+        if not isinstance(client, RedisClient):
+            continue
+        seconds = client.settings.socket_timeout.seconds
+        if seconds is None:
+            continue
+        ttl_expr = _keyword(call, "worker_ttl")
+        ttl: float = DEFAULT_WORKER_TTL
+        if ttl_expr is not None:
+            constant = model.constant(ttl_expr, site.scope)
+            if constant is None or isinstance(constant.value, bool):
+                continue
+            if not isinstance(constant.value, (int, float)):
+                continue
+            ttl = float(constant.value)
+        dequeue = max(1.0, ttl - 15)
+        needed = ttl - 5
+        if seconds >= needed:
+            continue
+        where = client.settings_location
+        ctx.report(
+            RULE,
+            module.span(call.func),
+            None,
+            (RelatedLocation(where.path, where.span, "the connection's socket_timeout"),),
+            worker=source_of(module, call.func),
+            setting=setting_text("socket_timeout", client.settings.socket_timeout),
+            where=where.describe(ctx.path, client.settings.socket_timeout.line),
+            needed=seconds_text(needed),
+            dequeue=seconds_text(dequeue),
+            ttl=seconds_text(ttl),
+            after=seconds_text(seconds),
+        )
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=(b"rq",), run=check)

@@ -1,0 +1,697 @@
+"""What a Redis object is: clients, pools, pub/subs and pipelines, on top of `PythonModule.resolve`.
+
+The model answers "is this value a redis-py object, and with which connection
+settings?" from evidence only: a constructor call in view (`redis.Redis(...)`,
+`redis.from_url(...)`, `ConnectionPool(...)`, `Sentinel(...).master_for(...)`,
+the `redis.asyncio` equivalents), an object made from one (`client.pubsub()`),
+or a module-level binding or factory function of another project module,
+summarised by the project's `PythonIndex`.
+
+Every description is plain frozen data (no `ast` nodes), so the same values
+describe objects of the current file and objects summarised from other files.
+A keyword the model cannot evaluate is `unknown`, and rules do not report on
+unknown settings.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from timeoutlint.findings import Span
+from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.values import (
+    UNKNOWN,
+    BoundAttribute,
+    CallResult,
+    Constant,
+    DictValue,
+    LocalFunction,
+    QualifiedName,
+    Value,
+)
+
+Flavor = Literal["sync", "async"]
+Construction = Literal["host", "url", "pool", "cluster", "sentinel", "external"]
+SettingState = Literal["absent", "none", "value", "unknown"]
+SettingOrigin = Literal["keyword", "positional", "url", "splat", "default"]
+
+SETTING_NAMES = (
+    "socket_timeout",
+    "socket_connect_timeout",
+    "socket_keepalive",
+    "health_check_interval",
+)
+# redis.Redis(host, port, db, password, socket_timeout, socket_connect_timeout, socket_keepalive)
+_CLIENT_POSITIONS = {"socket_timeout": 4, "socket_connect_timeout": 5, "socket_keepalive": 6}
+
+_SYNC_CLIENT_CLASSES = (
+    "redis.Redis",
+    "redis.StrictRedis",
+    "redis.client.Redis",
+    "redis.client.StrictRedis",
+)
+_ASYNC_CLIENT_CLASSES = (
+    "redis.asyncio.Redis",
+    "redis.asyncio.StrictRedis",
+    "redis.asyncio.client.Redis",
+    "redis.asyncio.client.StrictRedis",
+)
+_POOL_CLASSES = (
+    "redis.ConnectionPool", "redis.BlockingConnectionPool", "redis.connection.ConnectionPool",
+    "redis.connection.BlockingConnectionPool", "redis.asyncio.ConnectionPool",
+    "redis.asyncio.BlockingConnectionPool", "redis.asyncio.connection.ConnectionPool",
+    "redis.asyncio.connection.BlockingConnectionPool",
+)  # fmt: skip
+_CLUSTER_CLASSES = (
+    "redis.RedisCluster",
+    "redis.cluster.RedisCluster",
+    "redis.asyncio.RedisCluster",
+    "redis.asyncio.cluster.RedisCluster",
+)
+_SENTINEL_CLASSES = (
+    "redis.sentinel.Sentinel",
+    "redis.Sentinel",
+    "redis.asyncio.sentinel.Sentinel",
+    "redis.asyncio.Sentinel",
+)
+_URL_FACTORIES = (
+    "redis.from_url",
+    "redis.client.from_url",
+    "redis.asyncio.from_url",
+    "redis.asyncio.client.from_url",
+)
+_EXTERNAL_CLIENT_FACTORIES = ("django_redis.get_redis_connection",)
+_CONVERTERS: dict[str, Callable[[Any], object]] = {"builtins.int": int, "builtins.float": float}
+
+
+def _with_methods(classes: tuple[str, ...], method: str) -> frozenset[str]:
+    return frozenset(f"{name}.{method}" for name in classes)
+
+
+CLIENT_CLASSES = frozenset(_SYNC_CLIENT_CLASSES + _ASYNC_CLIENT_CLASSES)
+URL_CLIENT_FACTORIES = frozenset(_URL_FACTORIES) | _with_methods(
+    _SYNC_CLIENT_CLASSES + _ASYNC_CLIENT_CLASSES, "from_url"
+)
+POOL_FROM_CLIENT = _with_methods(_SYNC_CLIENT_CLASSES + _ASYNC_CLIENT_CLASSES, "from_pool")
+POOL_CLASSES = frozenset(_POOL_CLASSES)
+POOL_URL_FACTORIES = _with_methods(_POOL_CLASSES, "from_url")
+CLUSTER_CLASSES = frozenset(_CLUSTER_CLASSES)
+CLUSTER_URL_FACTORIES = _with_methods(_CLUSTER_CLASSES, "from_url")
+SENTINEL_CLASSES = frozenset(_SENTINEL_CLASSES)
+
+
+BLOCKING_METHODS = frozenset(
+    {
+        "blpop",
+        "brpop",
+        "brpoplpush",
+        "blmove",
+        "blmpop",
+        "bzpopmin",
+        "bzpopmax",
+        "bzmpop",
+        "xread",
+        "xreadgroup",
+    }
+)
+LONG_READ_METHODS = BLOCKING_METHODS | {"pubsub"}
+RQ_WORKERS = frozenset(
+    f"{module}.{name}"
+    for module in ("rq", "rq.worker")
+    for name in ("Worker", "SimpleWorker", "SpawnWorker", "RandomWorker", "RoundRobinWorker")
+)
+RQ_CONNECTION_USERS = RQ_WORKERS | {"rq.Queue", "rq.queue.Queue"}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a project file: the path as findings show it, and the span."""
+
+    path: str
+    span: Span
+
+    def describe(self, current_path: str, line: int | None = None) -> str:
+        """`line 12` in the current file, `app/connection.py:12` in another."""
+        shown = line if line is not None else self.span.start.line
+        if self.path == current_path:
+            return f"line {shown}"
+        return f"{self.path}:{shown}"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """What a connection keyword is set to: absent (library default), None, a value, or unknown."""
+
+    state: SettingState
+    value: float | bool | str | None = None
+    origin: SettingOrigin = "default"
+    line: int | None = None
+    from_env: str | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        """The value as a number of seconds, when it is a number."""
+        value = self.value
+        if self.state != "value" or isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return float(value)
+
+    @property
+    def editable(self) -> bool:
+        """Whether a fix can set this keyword on the settings call (not from a URL or `**`)."""
+        return self.origin in ("keyword", "default")
+
+
+ABSENT = Setting("absent")
+UNKNOWN_SETTING = Setting("unknown")
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    socket_timeout: Setting = ABSENT
+    socket_connect_timeout: Setting = ABSENT
+    socket_keepalive: Setting = ABSENT
+    health_check_interval: Setting = ABSENT
+
+    def get(self, name: str) -> Setting:
+        setting: Setting = getattr(self, name)
+        return setting
+
+
+UNKNOWN_SETTINGS = ConnectionSettings(*(UNKNOWN_SETTING for _ in SETTING_NAMES))
+
+
+@dataclass(frozen=True)
+class RedisClient:
+    """A redis-py client.
+
+    `location` is the call that made it; `settings_location` the call whose
+    keywords carry the connection settings (the pool for
+    `Redis(connection_pool=pool)`), which is where a fix edits.
+    """
+
+    flavor: Flavor
+    construction: Construction
+    settings: ConnectionSettings
+    location: Location
+    settings_location: Location
+    constructor: str
+
+
+@dataclass(frozen=True)
+class RedisPool:
+    flavor: Flavor
+    construction: Construction
+    settings: ConnectionSettings
+    location: Location
+    constructor: str
+
+
+@dataclass(frozen=True)
+class RedisSentinel:
+    flavor: Flavor
+    settings: ConnectionSettings
+    location: Location
+
+
+@dataclass(frozen=True)
+class RedisPubSub:
+    client: RedisClient
+
+    @property
+    def flavor(self) -> Flavor:
+        return self.client.flavor
+
+
+@dataclass(frozen=True)
+class RedisPipeline:
+    client: RedisClient
+
+    @property
+    def flavor(self) -> Flavor:
+        return self.client.flavor
+
+
+RedisObject = RedisClient | RedisPool | RedisSentinel | RedisPubSub | RedisPipeline
+
+
+@dataclass(frozen=True)
+class ExportedConstant:
+    """A module-level constant of another project module."""
+
+    value: object
+    from_env: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportedAlias:
+    """A module-level name that is another qualified name (an import, `x = module.attr`)."""
+
+    qualified_name: str
+
+
+@dataclass(frozen=True)
+class ExportedObject:
+    """A module-level Redis object (`redis_conn = Redis.from_url(...)`)."""
+
+    value: RedisObject
+
+
+@dataclass(frozen=True)
+class ExportedFactory:
+    """A module-level function whose every return is the same Redis object."""
+
+    returns: RedisObject
+
+
+Exported = ExportedConstant | ExportedAlias | ExportedObject | ExportedFactory
+ExternalLookup = Callable[[str], "Exported | None"]
+
+
+def _no_external(name: str) -> Exported | None:
+    return None
+
+
+@dataclass(frozen=True)
+class MethodCall:
+    """A call `receiver.method(...)` whose receiver is a known Redis object."""
+
+    receiver: RedisObject
+    method: str
+    call: ast.Call
+    scope: Scope
+
+
+class RedisModel:
+    """The Redis view of one file; `external` answers for names of other project modules."""
+
+    def __init__(
+        self, module: PythonModule, path: str, external: ExternalLookup = _no_external
+    ) -> None:
+        self.module = module
+        self.path = path
+        self.external = external
+        self._by_call: dict[int, RedisObject | None] = {}
+        self._in_progress: set[int] = set()
+        self._method_calls: list[MethodCall] | None = None
+        self._mutated_names: frozenset[str] | None = None
+
+    # Values ----------------------------------------------------------------
+
+    def resolve_external(self, name: str, depth: int = 0) -> Exported | None:
+        """What a qualified name of another project module is, following re-exports."""
+        if depth > 8:
+            return None
+        exported = self.external(name)
+        if isinstance(exported, ExportedAlias):
+            return self.resolve_external(exported.qualified_name, depth + 1) or exported
+        return exported
+
+    def constant(self, expr: ast.expr | None, scope: Scope) -> Constant | None:
+        """The constant an expression evaluates to, through module constants of other files too."""
+        return self._constant_of(self.module.resolve(expr, scope), depth=0)
+
+    def _constant_of(self, value: Value, depth: int) -> Constant | None:
+        if depth > 8:
+            return None
+        if isinstance(value, Constant):
+            return value
+        if isinstance(value, QualifiedName):
+            exported = self.resolve_external(value.name)
+            if isinstance(exported, ExportedConstant):
+                return Constant(exported.value, exported.from_env)
+            return None
+        if isinstance(value, CallResult) and isinstance(value.callee, QualifiedName):
+            converter = _CONVERTERS.get(value.callee.name)
+            call = value.call
+            if converter is not None and len(call.args) == 1 and not call.keywords:
+                inner = self._constant_of(self.module.resolve(call.args[0], value.scope), depth + 1)
+                if inner is None or inner.value is None:
+                    return None
+                try:
+                    return Constant(converter(inner.value), inner.from_env)
+                except (TypeError, ValueError):
+                    return None
+        return None
+
+    def object_of(self, value: Value, depth: int = 0) -> RedisObject | None:
+        """The Redis object `value` is known to be, or None."""
+        if depth > 16:
+            return None
+        if isinstance(value, QualifiedName):
+            exported = self.resolve_external(self.canonical(value.name))
+            if isinstance(exported, ExportedObject):
+                return exported.value
+            return None
+        if not isinstance(value, CallResult):
+            return None
+        key = id(value.call)
+        if key in self._by_call:
+            return self._by_call[key]
+        if key in self._in_progress:
+            return None
+        self._in_progress.add(key)
+        try:
+            result = self._object_from_call(value, depth + 1)
+        finally:
+            self._in_progress.discard(key)
+        self._by_call[key] = result
+        return result
+
+    def object_at(self, expr: ast.expr, scope: Scope) -> RedisObject | None:
+        return self.object_of(self.module.resolve(expr, scope))
+
+    def method_call(self, call: ast.Call, scope: Scope) -> MethodCall | None:
+        """`call` as a method call on a known Redis object."""
+        if not isinstance(call.func, ast.Attribute):
+            return None
+        callee = self.module.resolve(call.func, scope)
+        receiver: RedisObject | None = None
+        if isinstance(callee, BoundAttribute):
+            receiver = self.object_of(callee.base)
+        elif isinstance(callee, QualifiedName) and "." in callee.name:
+            receiver = self.object_of(QualifiedName(callee.name.rsplit(".", 1)[0]))
+        if receiver is None:
+            return None
+        return MethodCall(receiver, call.func.attr, call, scope)
+
+    def method_calls(self) -> list[MethodCall]:
+        """Every method call on a known Redis object in the file, computed once."""
+        if self._method_calls is None:
+            found = (self.method_call(site.node, site.scope) for site in self.module.calls)
+            self._method_calls = [call for call in found if call is not None]
+        return self._method_calls
+
+    # Construction ----------------------------------------------------------
+
+    def location(self, node: ast.AST) -> Location:
+        return Location(self.path, self.module.span(node))
+
+    def canonical(self, name: str, depth: int = 0) -> str:
+        """`name` with a prefix that another project module re-exports replaced by its target."""
+        parts = name.split(".")
+        if depth > 8:
+            return name
+        for end in range(len(parts), 1, -1):
+            exported = self.external(".".join(parts[:end]))
+            if isinstance(exported, ExportedAlias):
+                target = ".".join([exported.qualified_name, *parts[end:]])
+                return self.canonical(target, depth + 1)
+        return name
+
+    def _object_from_call(self, value: CallResult, depth: int) -> RedisObject | None:
+        callee = value.callee
+        call, scope = value.call, value.scope
+        if isinstance(callee, QualifiedName):
+            name = self.canonical(callee.name)
+            made = self._from_qualified_call(name, call, scope, depth)
+            if made is not None or "." not in name:
+                return made
+            prefix, method = name.rsplit(".", 1)
+            receiver = self.object_of(QualifiedName(prefix), depth)
+            return self._from_method(receiver, method, call, scope)
+        if isinstance(callee, BoundAttribute):
+            receiver = self.object_of(callee.base, depth)
+            return self._from_method(receiver, callee.name, call, scope)
+        if isinstance(callee, LocalFunction):
+            return self._returned_object(callee.node, depth)
+        return None
+
+    def _from_method(
+        self, receiver: RedisObject | None, method: str, call: ast.Call, scope: Scope
+    ) -> RedisObject | None:
+        if isinstance(receiver, RedisClient):
+            if method == "pubsub":
+                return RedisPubSub(receiver)
+            if method == "pipeline":
+                return RedisPipeline(receiver)
+            return None
+        if isinstance(receiver, RedisSentinel) and method in ("master_for", "slave_for"):
+            own = self._settings(call, scope, positions={})
+            return RedisClient(
+                receiver.flavor,
+                "sentinel",
+                _merge(receiver.settings, own),
+                self.location(call),
+                self.location(call),
+                f"Sentinel.{method}",
+            )
+        return None
+
+    def _from_qualified_call(
+        self, name: str, call: ast.Call, scope: Scope, depth: int
+    ) -> RedisObject | None:
+        flavor: Flavor = "async" if name.startswith("redis.asyncio.") else "sync"
+        short = _short_name(name)
+        here = self.location(call)
+        if name in CLIENT_CLASSES:
+            pool_expr = _keyword(call, "connection_pool")
+            if pool_expr is not None:
+                pool = self.object_of(self.module.resolve(pool_expr, scope), depth)
+                if isinstance(pool, RedisPool):
+                    return RedisClient(
+                        flavor, "pool", pool.settings, here, pool.location, pool.constructor
+                    )
+                return RedisClient(flavor, "pool", UNKNOWN_SETTINGS, here, here, short)
+            settings = self._settings(call, scope, positions=_CLIENT_POSITIONS)
+            return RedisClient(flavor, "host", settings, here, here, short)
+        if name in URL_CLIENT_FACTORIES:
+            settings = self._url_settings(call, scope)
+            return RedisClient(flavor, "url", settings, here, here, short)
+        if name in POOL_FROM_CLIENT and call.args:
+            pool = self.object_of(self.module.resolve(call.args[0], scope), depth)
+            if isinstance(pool, RedisPool):
+                return RedisClient(
+                    flavor, "pool", pool.settings, here, pool.location, pool.constructor
+                )
+            return RedisClient(flavor, "pool", UNKNOWN_SETTINGS, here, here, short)
+        if name in POOL_CLASSES:
+            return RedisPool(flavor, "pool", self._settings(call, scope, positions={}), here, short)
+        if name in POOL_URL_FACTORIES:
+            return RedisPool(flavor, "url", self._url_settings(call, scope), here, short)
+        if name in CLUSTER_CLASSES:
+            settings = self._settings(call, scope, positions={})
+            return RedisClient(flavor, "cluster", settings, here, here, short)
+        if name in CLUSTER_URL_FACTORIES:
+            settings = self._url_settings(call, scope)
+            return RedisClient(flavor, "cluster", settings, here, here, short)
+        if name in SENTINEL_CLASSES:
+            return RedisSentinel(flavor, self._settings(call, scope, positions={}), here)
+        if name in _EXTERNAL_CLIENT_FACTORIES:
+            return RedisClient("sync", "external", UNKNOWN_SETTINGS, here, here, short)
+        exported = self.resolve_external(name)
+        if isinstance(exported, ExportedFactory):
+            return exported.returns
+        return None
+
+    def _returned_object(
+        self, function: ast.FunctionDef | ast.AsyncFunctionDef, depth: int
+    ) -> RedisObject | None:
+        scope = self.module.scope_of_definition(function)
+        if scope is None:
+            return None
+        return returned_object(self, function, scope, depth)
+
+    def _settings(
+        self, call: ast.Call, scope: Scope, positions: dict[str, int]
+    ) -> ConnectionSettings:
+        values: dict[str, Setting] = {}
+        starred = any(isinstance(arg, ast.Starred) for arg in call.args)
+        open_splat = False
+        for keyword in call.keywords:
+            if keyword.arg is None:
+                splat = self.module.resolve(keyword.value, scope)
+                if not isinstance(splat, DictValue) or self._mutated(keyword.value):
+                    open_splat = True
+                    continue
+                for key, item in splat.items:
+                    key_value = self.module.resolve(key, scope) if key is not None else UNKNOWN
+                    if not isinstance(key_value, Constant):
+                        open_splat = True
+                        continue
+                    if key_value.value in SETTING_NAMES:
+                        values[str(key_value.value)] = self._setting(item, scope, "splat")
+            elif keyword.arg in SETTING_NAMES:
+                values[keyword.arg] = self._setting(keyword.value, scope, "keyword")
+        for name, index in positions.items():
+            if name in values:
+                continue
+            if starred:
+                values[name] = UNKNOWN_SETTING
+            elif len(call.args) > index:
+                values[name] = self._setting(call.args[index], scope, "positional")
+        for name in SETTING_NAMES:
+            if name not in values and open_splat:
+                values[name] = UNKNOWN_SETTING
+        return ConnectionSettings(**values)
+
+    def _mutated(self, expr: ast.expr) -> bool:
+        """Whether a dict named by `expr` is changed after it is built (`kw.update(...)`, `kw[k] = v`).
+
+        Then its display does not tell what it holds when it is splatted.
+        """
+        if not isinstance(expr, ast.Name):
+            return False
+        if self._mutated_names is None:
+            self._mutated_names = _mutated_names(self.module.tree)
+        return expr.id in self._mutated_names
+
+    def _setting(self, expr: ast.expr, scope: Scope, origin: SettingOrigin) -> Setting:
+        line = getattr(expr, "lineno", None)
+        constant = self.constant(expr, scope)
+        if constant is None:
+            return Setting("unknown", origin=origin, line=line)
+        value = constant.value
+        if value is None:
+            return Setting("none", origin=origin, line=line, from_env=constant.from_env)
+        if isinstance(value, (bool, int, float, str)):
+            return Setting("value", value, origin, line, constant.from_env)
+        return Setting("unknown", origin=origin, line=line)
+
+    def _url_settings(self, call: ast.Call, scope: Scope) -> ConnectionSettings:
+        """Keyword settings, overridden by the URL's query parameters as redis-py does.
+
+        A URL the model cannot read (from the environment, say) adds nothing:
+        timeouts in a URL's query string are rare, and guessing them would
+        silence every rule.
+        """
+        settings = self._settings(call, scope, positions={})
+        url_expr = call.args[0] if call.args else _keyword(call, "url")
+        if url_expr is None:
+            return settings
+        url = self.constant(url_expr, scope)
+        if url is None or not isinstance(url.value, str):
+            return settings
+        line = getattr(url_expr, "lineno", None)
+        query = parse_qs(urlsplit(url.value).query)
+        overrides: dict[str, Setting] = {}
+        for name in SETTING_NAMES:
+            if query.get(name):
+                overrides[name] = _url_setting(name, query[name][-1], line)
+        return _override(settings, overrides)
+
+
+def long_read_clients(model: RedisModel) -> set[Location]:
+    """Settings calls of clients that serve pub/sub, blocking commands or RQ in this module.
+
+    Such a client needs `socket_timeout=None`, so nothing may suggest a finite one for it.
+    """
+    users: set[Location] = set()
+    for found in model.method_calls():
+        if isinstance(found.receiver, RedisClient) and found.method in LONG_READ_METHODS:
+            users.add(found.receiver.settings_location)
+    module = model.module
+    for site in module.calls:
+        callee = module.resolve(site.node.func, site.scope)
+        if not isinstance(callee, QualifiedName):
+            continue
+        if model.canonical(callee.name) not in RQ_CONNECTION_USERS:
+            continue
+        for keyword in site.node.keywords:
+            if keyword.arg == "connection":
+                client = model.object_at(keyword.value, site.scope)
+                if isinstance(client, RedisClient):
+                    users.add(client.settings_location)
+    return users
+
+
+def returned_object(
+    model: RedisModel,
+    function: ast.FunctionDef | ast.AsyncFunctionDef,
+    scope: Scope,
+    depth: int = 0,
+) -> RedisObject | None:
+    """The Redis object a function returns, when every non-None return is the same object."""
+    found: list[RedisObject] = []
+    for node in _own_returns(function):
+        if node.value is None:
+            continue
+        value = model.module.resolve(node.value, scope)
+        if isinstance(value, Constant) and value.value is None:
+            continue
+        obj = model.object_of(value, depth + 1)
+        if obj is None:
+            return None
+        found.append(obj)
+    if not found or any(other != found[0] for other in found[1:]):
+        return None
+    return found[0]
+
+
+def _own_returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.Return]:
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Return):
+            yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+
+
+_MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})
+
+
+def _mutated_names(tree: ast.AST) -> frozenset[str]:
+    """Names that are changed in place somewhere in the file (by name, whatever the scope)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.attr in _MUTATORS
+        ):
+            names.add(node.func.value.id)
+        elif isinstance(node, (ast.Subscript,)) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            if isinstance(node.value, ast.Name):
+                names.add(node.value.id)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return frozenset(names)
+
+
+def _url_setting(name: str, raw: str, line: int | None) -> Setting:
+    if name == "socket_keepalive":
+        return Setting("value", raw.lower() in ("1", "true", "yes", "y", "on"), "url", line)
+    try:
+        return Setting("value", float(raw), "url", line)
+    except ValueError:
+        return Setting("unknown", origin="url", line=line)
+
+
+def _override(
+    base: ConnectionSettings, overrides: dict[str, Setting], only_absent: bool = False
+) -> ConnectionSettings:
+    changes = {
+        name: setting
+        for name, setting in overrides.items()
+        if not only_absent or base.get(name).state == "absent"
+    }
+    return replace(base, **changes)
+
+
+def _merge(base: ConnectionSettings, top: ConnectionSettings) -> ConnectionSettings:
+    """`base` with every setting that `top` gives (Sentinel kwargs, then `master_for` kwargs)."""
+    given = {name: top.get(name) for name in SETTING_NAMES if top.get(name).state != "absent"}
+    return replace(base, **given)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    for keyword in call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return None
+
+
+def _short_name(qualified: str) -> str:
+    """`redis.asyncio.Redis.from_url` -> `Redis.from_url`, `redis.from_url` -> `redis.from_url`."""
+    parts = qualified.split(".")
+    for index, part in enumerate(parts):
+        if part[:1].isupper():
+            return ".".join(parts[index:])
+    return ".".join(parts[-2:])
