@@ -298,6 +298,7 @@ def main() -> None:
     (RESULTS / f"{stamp}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     table = _table(report)
     (RESULTS / f"{stamp}.md").write_text(table, encoding="utf-8")
+    shutil.rmtree(SNAPSHOT, ignore_errors=True)
     print(table)
 
 

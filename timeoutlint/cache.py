@@ -180,6 +180,46 @@ class ResultCache:
         return None
 
 
+def read_trusted(path: Path) -> object | None:
+    """A pickle written by `write_atomically`, built with the safe unpickler; None if unusable."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        loaded: object = _OwnClassesUnpickler(io.BytesIO(data)).load()
+    except Exception:  # a damaged or foreign file is a miss, never an error
+        return None
+    return loaded
+
+
+def write_atomically(directory: Path, path: Path, value: object) -> str | None:
+    """Pickle `value` to `path` inside the cache `directory`; returns why it could not, or None."""
+    import tempfile
+
+    try:
+        _prepare_directory(directory)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        return f"the cache could not be written to {directory}: {exc.strerror or exc}"
+    return None
+
+
+def code_key() -> str:
+    """The tool's own part of every cache key: version, format, Python and the code itself."""
+    return "\0".join(
+        (f"timeoutlint {__version__} format {FORMAT_VERSION}", sys.version, _code_fingerprint())
+    )
+
+
 def _prepare_directory(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     tag = directory / "CACHEDIR.TAG"

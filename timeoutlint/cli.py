@@ -68,7 +68,7 @@ def _remember_verbose(ctx: click.Context, param: click.Parameter, value: bool) -
 
 def _remember_cache_option(ctx: click.Context, param: click.Parameter, value: object) -> object:
     """`--no-cache` and `--cache-dir` travel in the context, not through every command's
-    signature: only `_run_files` needs them."""
+    signature: only `_session` (the Python index) and `_run_files` need them."""
     ctx.meta[f"timeoutlint.{param.name}"] = value
     return value
 
@@ -166,7 +166,9 @@ def _session(
     force_exclude: bool | None,
     verbose: bool,
     default_timeout: float | None,
+    write_cache: bool = True,
 ) -> Session:
+    from timeoutlint.cache import cache_directory
     from timeoutlint.project import build_project_context
 
     targets = paths or (Path("."),)
@@ -208,7 +210,13 @@ def _session(
         stdin_data = _read_stdin()
     else:
         files = discovery.files(targets)
-    project = build_project_context(files, config)
+    meta = click.get_current_context().meta
+    index_cache = (
+        None
+        if meta.get("timeoutlint.no_cache")
+        else cache_directory(config, meta.get("timeoutlint.cache_dir"))
+    )
+    project = build_project_context(files, config, index_cache, write_cache)
     for line in project.dependencies.describe_lines():
         _log(verbose, line)
     engine = Engine(config, rules, enabled, project)
@@ -681,6 +689,7 @@ def fix(
         force_exclude,
         verbose,
         default_timeout,
+        write_cache=False,
     )
     try:
         if session.stdin is not None:

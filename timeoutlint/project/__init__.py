@@ -45,11 +45,18 @@ class ProjectContext:
         return digest.hexdigest()
 
 
-def build_project_context(files: list[SourceFile], config: Config) -> ProjectContext:
+def build_project_context(
+    files: list[SourceFile],
+    config: Config,
+    cache_directory: Path | None = None,
+    write_cache: bool = True,
+) -> ProjectContext:
+    """`cache_directory` (None with `--no-cache`) lets the Python index be reused across runs;
+    `fix` reads it but does not write it, as for the result cache."""
     return ProjectContext(
         root=config.root,
         dependencies=Dependencies.from_project(config),
-        python_index=PythonIndex.build(files),
+        python_index=PythonIndex.build(files, cache_directory, write_cache),
         redis_auth=RedisAuth.build(files, config),
     )
 

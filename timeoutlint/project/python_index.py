@@ -27,6 +27,7 @@ import ast
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.python.model import Binding, PythonModule
@@ -86,31 +87,72 @@ class PythonIndex:
         return _lookup(self.modules, self.suffixes, qualified_name)
 
     @classmethod
-    def build(cls, files: list[SourceFile]) -> PythonIndex:
-        parsed: dict[str, tuple[PythonModule, str]] = {}
-        long_reading: list[str] = []
+    def build(
+        cls,
+        files: list[SourceFile],
+        cache_directory: Path | None = None,
+        write_cache: bool = True,
+    ) -> PythonIndex:
+        """The index of `files`; with a cache directory, reused from an earlier run when no
+        indexed module changed (the key covers every candidate's name, path and content)."""
+        candidates: dict[str, _Candidate] = {}
         for source in files:
-            if source.kind != "python":
-                continue
-            loaded = _load(source)
-            if loaded is None:
-                continue
-            python, path, reads_long = loaded
-            assert python.module_name is not None
-            parsed[python.module_name] = (python, path)
-            if reads_long:
-                long_reading.append(python.module_name)
-        builder = _Builder(parsed)
-        modules = {name: builder.summary(name) for name in sorted(parsed)}
+            if source.kind == "python" and (candidate := _candidate(source)) is not None:
+                candidates[candidate.module_name] = candidate
+        if cache_directory is None:
+            return cls._summarise(candidates)
+        from timeoutlint.cache import read_trusted, write_atomically
+
+        cache_file = cache_directory / "index" / f"{_cache_key(candidates)[:40]}.pickle"
+        cached = read_trusted(cache_file)
+        if isinstance(cached, PythonIndex):
+            return cached
+        index = cls._summarise(candidates)
+        if write_cache:
+            write_atomically(cache_directory, cache_file, index)
+        return index
+
+    @classmethod
+    def _summarise(cls, candidates: Mapping[str, _Candidate]) -> PythonIndex:
+        builder = _Builder(candidates)
+        modules: dict[str, dict[str, Exported]] = {}
+        for name in sorted(candidates):
+            exports = builder.summary(name)
+            if exports is not None:
+                modules[name] = exports
         users: set[Location] = set()
-        for name in long_reading:
-            python, path = parsed[name]
-            users |= long_read_clients(RedisModel(python, path, builder.lookup))
-        return cls(modules, frozenset(users), builder.suffixes)
+        for name, candidate in candidates.items():
+            if name not in modules or not candidate.reads_long:
+                continue
+            python = _parse(candidate)
+            if python is not None:
+                users |= long_read_clients(RedisModel(python, candidate.display, builder.lookup))
+        return cls(modules, frozenset(users), suffix_table(n for n in candidates if n in modules))
 
 
-def _load(source: SourceFile) -> tuple[PythonModule, str, bool] | None:
-    """The parsed module, its display path and whether it may use long reads, if it is indexed."""
+@dataclass(frozen=True)
+class _Candidate:
+    """A module whose bytes mention redis; parsed only while its summary is being built."""
+
+    module_name: str
+    is_package: bool
+    path: Path
+    display: str
+    reads_long: bool
+    digest: bytes
+
+
+def _cache_key(candidates: Mapping[str, _Candidate]) -> str:
+    from timeoutlint.cache import code_key
+
+    digest = hashlib.sha256(f"python-index\0{code_key()}\0".encode("utf-8", "surrogateescape"))
+    for c in candidates.values():
+        line = f"{c.module_name}\0{c.is_package}\0{c.display}\0{c.path}\0{c.digest.hex()}\0"
+        digest.update(line.encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _candidate(source: SourceFile) -> _Candidate | None:
     from timeoutlint.project import module_name_for
 
     module_name, is_package = module_name_for(source.relative)
@@ -122,12 +164,24 @@ def _load(source: SourceFile) -> tuple[PythonModule, str, bool] | None:
         return None
     if not mentions_redis(data):
         return None
+    reads_long = mentions_long_reads(data)
+    return _Candidate(
+        module_name,
+        is_package,
+        source.path,
+        source.display,
+        reads_long,
+        hashlib.sha256(data).digest(),
+    )
+
+
+def _parse(candidate: _Candidate) -> PythonModule | None:
+    """The candidate's model, or None when it cannot be read, decoded or parsed."""
     try:
-        text = decode_python(data).text
+        text = decode_python(candidate.path.read_bytes()).text
         tree = ast.parse(text)
-        module = PythonModule(text, tree, module_name, is_package)
-        return module, source.display, mentions_long_reads(data)
-    except (SourceDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return PythonModule(text, tree, candidate.module_name, candidate.is_package)
+    except (OSError, SourceDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
 
@@ -181,26 +235,52 @@ def _lookup(
 
 
 class _Builder:
-    """Summarises modules on demand, so summaries may depend on each other."""
+    """Summarises modules on demand, so summaries may depend on each other.
 
-    def __init__(self, parsed: Mapping[str, tuple[PythonModule, str]]) -> None:
-        self.parsed = parsed
+    A module is parsed when first needed and its model is dropped as soon as its summary is
+    done: only the plain-data summaries outlive the build. A module that cannot be parsed
+    counts as absent, as if it had never been a candidate (also when a suffix decides which
+    module a name means).
+    """
+
+    def __init__(self, candidates: Mapping[str, _Candidate]) -> None:
+        self.candidates = candidates
+        self.loaded: dict[str, PythonModule] = {}
+        self.broken: set[str] = set()
         self.done: dict[str, dict[str, Exported]] = {}
         self.partial: dict[str, dict[str, Exported]] = {}
         self.active: set[tuple[str, str]] = set()
-        self.suffixes = suffix_table(parsed)
+        self.suffixes = suffix_table(candidates)
 
-    def summary(self, module: str) -> dict[str, Exported]:
+    def _python(self, module: str) -> PythonModule | None:
+        if module in self.broken:
+            return None
+        python = self.loaded.get(module)
+        if python is None:
+            python = _parse(self.candidates[module])
+            if python is None:
+                self.broken.add(module)
+                return None
+            self.loaded[module] = python
+        return python
+
+    def _parses(self, module: str) -> bool:
+        return module in self.done or self._python(module) is not None
+
+    def summary(self, module: str) -> dict[str, Exported] | None:
         if module in self.done:
             return self.done[module]
-        python, path = self.parsed[module]
-        model = RedisModel(python, path, self.lookup)
+        python = self._python(module)
+        if python is None:
+            return None
+        model = RedisModel(python, self.candidates[module].display, self.lookup)
         exports = self.partial.setdefault(module, {})
         for name in python.module_scope.bindings:
             exported = self._export(module, model, name)
             if exported is not None:
                 exports[name] = exported
         self.done[module] = exports
+        del self.loaded[module]
         return exports
 
     def lookup(self, qualified_name: str) -> Exported | None:
@@ -208,14 +288,15 @@ class _Builder:
             attribute = qualified_name[len(_SETTINGS_PREFIX) :]
             found = [
                 e
-                for m in _settings_modules(self.parsed)
+                for m in _settings_modules(self.candidates)
                 if (e := self._name(m, attribute)) is not None
             ]
             return found[0] if len(found) == 1 else None
         split = _split(qualified_name)
         if split is None:
             return None
-        module = _find_module(self.suffixes, split[0])
+        matches = tuple(m for m in self.suffixes.get(split[0], ()) if self._parses(m))
+        module = _find_module({split[0]: matches}, split[0])
         if module is None:
             return None
         return self._name(module, split[1])
@@ -226,10 +307,11 @@ class _Builder:
         partial = self.partial.get(module, {})
         if name in partial:
             return partial[name]
-        python, path = self.parsed[module]
-        if name not in python.module_scope.bindings:
+        python = self._python(module)
+        if python is None or name not in python.module_scope.bindings:
             return None
-        return self._export(module, RedisModel(python, path, self.lookup), name)
+        model = RedisModel(python, self.candidates[module].display, self.lookup)
+        return self._export(module, model, name)
 
     def _export(self, module: str, model: RedisModel, name: str) -> Exported | None:
         key = (module, name)
