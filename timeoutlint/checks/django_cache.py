@@ -21,7 +21,6 @@ One finding per cache entry, on its "BACKEND" line.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,7 +28,13 @@ from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddDictEntries, RenameDictKey, ReplaceDictValue
 from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.values import Constant, DictValue, TupleValue, Value
+from timeoutlint.python.settings import (
+    SettingsDict,
+    quote_style,
+    read_settings_dict,
+    settings_assignments,
+)
+from timeoutlint.python.values import Constant, TupleValue, Value
 
 RULE = "TL206"
 DJANGO_REDIS = "django_redis.cache.RedisCache"
@@ -38,60 +43,6 @@ BACKEND_LABELS = {DJANGO_REDIS: "django-redis", BUILTIN: "Django's RedisCache"}
 CONNECT, READ = "socket_connect_timeout", "socket_timeout"
 TIMEOUT_KEYS = (CONNECT, READ)
 HANGS_BEFORE = "<8"
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A dict's items by constant string key; `open` when a `**splat` may add more."""
-
-    value: DictValue
-    items: dict[str, tuple[ast.expr | None, ast.expr]]
-    open: bool
-
-    @property
-    def start(self) -> ast.expr:
-        return self.value.node
-
-
-def _entry(value: Value, model: PythonModule, scope: Scope) -> Entry | None:
-    if not isinstance(value, DictValue):
-        return None
-    items: dict[str, tuple[ast.expr | None, ast.expr]] = {}
-    is_open = False
-    for key, item in value.items:
-        if key is None:
-            is_open = True
-            continue
-        resolved = model.resolve(key, scope)
-        if isinstance(resolved, Constant) and isinstance(resolved.value, str):
-            items[resolved.value] = (key, item)
-        else:
-            is_open = True
-    return Entry(value, items, is_open)
-
-
-def _definition_scope(model: PythonModule, node: ast.AST) -> Scope | None:
-    """The module or class scope a settings assignment runs in; None inside a function."""
-    for ancestor in model.ancestors(node):
-        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-            return None
-        if isinstance(ancestor, ast.ClassDef):
-            return model.scope_of_definition(ancestor)
-    return model.module_scope
-
-
-def _caches_assignments(model: PythonModule) -> Iterator[tuple[ast.expr, Scope]]:
-    for node in ast.walk(model.tree):
-        if isinstance(node, ast.Assign):
-            targets, value = node.targets, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None:
-            targets, value = [node.target], node.value
-        else:
-            continue
-        if any(isinstance(t, ast.Name) and t.id == "CACHES" for t in targets):
-            scope = _definition_scope(model, node)
-            if scope is not None:
-                yield value, scope
 
 
 def _url_timeouts(value: Value) -> set[str]:
@@ -123,16 +74,16 @@ def _is_falsy_constant(value: Value) -> bool:
 
 
 def _django_redis_problems(
-    model: PythonModule, scope: Scope, options: Entry | None, given_by_url: set[str]
+    model: PythonModule, scope: Scope, options: SettingsDict | None, given_by_url: set[str]
 ) -> Problems:
     missing: list[str] = []
     lower: list[str] = []
     zero: list[str] = []
     shown: list[str] = []
-    pool_kwargs: Entry | None = None
+    pool_kwargs: SettingsDict | None = None
     if options is not None and "CONNECTION_POOL_KWARGS" in options.items:
         pool_value = model.resolve(options.items["CONNECTION_POOL_KWARGS"][1], scope)
-        pool_kwargs = _entry(pool_value, model, scope)
+        pool_kwargs = read_settings_dict(pool_value, model, scope)
         if pool_kwargs is None or pool_kwargs.open:
             return Problems()
     for key in TIMEOUT_KEYS:
@@ -153,7 +104,7 @@ def _django_redis_problems(
     return Problems(tuple(missing), tuple(lower), tuple(zero), shown_values=tuple(shown))
 
 
-def _builtin_problems(options: Entry | None, given_by_url: set[str]) -> Problems:
+def _builtin_problems(options: SettingsDict | None, given_by_url: set[str]) -> Problems:
     crashing = tuple(key for key in (options.items if options else {}) if key.isupper())
     missing = tuple(
         key
@@ -207,22 +158,12 @@ def _describe(backend: str, problems: Problems, hangs: bool, versions: str) -> s
     return text
 
 
-def _quote(model: PythonModule, entry: Entry) -> str:
-    for key_node, _ in entry.items.values():
-        if isinstance(key_node, ast.Constant) and hasattr(key_node, "lineno"):
-            segment = ast.get_source_segment(model.source, key_node) or ""
-            stripped = segment.lstrip("rRbBuUfF")
-            if stripped[:1] in ("'", '"'):
-                return stripped[0]
-    return '"'
-
-
 def _fix(
     model: PythonModule,
     ctx: CheckContext,
     backend: str,
-    entry: Entry,
-    options: Entry | None,
+    entry: SettingsDict,
+    options: SettingsDict | None,
     problems: Problems,
 ) -> Fix | None:
     timeout = ctx.config.default_timeout
@@ -239,14 +180,14 @@ def _fix(
     described: list[str] = []
     missing = tuple(k.lower() for k in problems.missing)
     if options is None:
-        quote = _quote(model, entry)
+        quote = quote_style(model, entry)
         inner = ", ".join(f"{quote}{name(k)}{quote}: {values[k]}" for k in missing)
-        position = model.span(entry.start).start
+        position = model.span(entry.node).start
         operations.append(AddDictEntries(position, (("OPTIONS", f"{{{inner}}}"),), quote))
         described.append("add OPTIONS with " + " and ".join(name(k) for k in missing))
     else:
-        position = model.span(options.start).start
-        quote = _quote(model, options) if options.items else _quote(model, entry)
+        position = model.span(options.node).start
+        quote = quote_style(model, options) if options.items else quote_style(model, entry)
         for key in problems.ignored_lower:
             operations.append(RenameDictKey(position, key, key.upper()))
             described.append(f"rename {key} to {key.upper()}")
@@ -265,10 +206,10 @@ def _fix(
     return Fix(applicability, message[:1].upper() + message[1:], tuple(operations))
 
 
-def _backend_span(model: PythonModule, entry: Entry) -> Span:
+def _backend_span(model: PythonModule, entry: SettingsDict) -> Span:
     key_node, value_node = entry.items["BACKEND"]
-    if isinstance(entry.value.node, ast.Call):
-        for keyword in entry.value.node.keywords:
+    if isinstance(entry.node, ast.Call):
+        for keyword in entry.node.keywords:
             if keyword.arg == "BACKEND":
                 return model.span(keyword)
     if key_node is not None and hasattr(key_node, "lineno"):
@@ -277,7 +218,7 @@ def _backend_span(model: PythonModule, entry: Entry) -> Span:
 
 
 def _check_entry(
-    ctx: CheckContext, model: PythonModule, scope: Scope, alias: str, entry: Entry
+    ctx: CheckContext, model: PythonModule, scope: Scope, alias: str, entry: SettingsDict
 ) -> None:
     if "BACKEND" not in entry.items:
         return
@@ -285,9 +226,9 @@ def _check_entry(
     if not isinstance(backend_value, Constant) or backend_value.value not in BACKEND_LABELS:
         return
     backend = str(backend_value.value)
-    options: Entry | None = None
+    options: SettingsDict | None = None
     if "OPTIONS" in entry.items:
-        options = _entry(model.resolve(entry.items["OPTIONS"][1], scope), model, scope)
+        options = read_settings_dict(model.resolve(entry.items["OPTIONS"][1], scope), model, scope)
         if options is None:
             return
     elif entry.open:
@@ -347,12 +288,12 @@ def _mutates_caches(model: PythonModule) -> bool:
 def check(ctx: CheckContext, model: PythonModule) -> None:
     if _mutates_caches(model):
         return
-    for value_node, scope in _caches_assignments(model):
-        caches = _entry(model.resolve(value_node, scope), model, scope)
+    for value_node, scope in settings_assignments(model, "CACHES"):
+        caches = read_settings_dict(model.resolve(value_node, scope), model, scope)
         if caches is None:
             continue
         for alias, (_, item) in caches.items.items():
-            entry = _entry(model.resolve(item, scope), model, scope)
+            entry = read_settings_dict(model.resolve(item, scope), model, scope)
             if entry is not None:
                 _check_entry(ctx, model, scope, alias, entry)
 
