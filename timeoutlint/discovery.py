@@ -9,6 +9,7 @@ raised, so that every other file is still checked.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import stat
 from collections.abc import Iterable, Iterator
@@ -43,6 +44,12 @@ class DiscoveryProblem:
 
 
 def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return _compiled(tuple(patterns))
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """Patterns are compiled once per run: per-file ignores are matched for every file."""
     return pathspec.GitIgnoreSpec.from_lines(list(patterns))
 
 
