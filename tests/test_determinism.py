@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.fixture_projects import copy_fixture_project, fixture_args, fixture_dirs
 from timeoutlint import engine as engine_module
 from timeoutlint.cache import ResultCache, settings_key
 from timeoutlint.catalog import builtin_rules
@@ -17,36 +16,9 @@ from timeoutlint.engine import Engine, FileResult
 from timeoutlint.project import build_project_context
 from timeoutlint.report.text import format_finding
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-NOT_PROJECT = ("fixture.toml", "expected")
-
-
-def _fixtures() -> list[Path]:
-    return sorted(p.parent for p in FIXTURES.glob("*/fixture.toml"))
-
-
-def _copy(fixture: Path, destination: Path) -> Path:
-    target = destination / fixture.name
-    shutil.copytree(
-        fixture,
-        target,
-        ignore=lambda d, names: [n for n in names if d == str(fixture) and n in NOT_PROJECT],
-    )
-    return target
-
-
-def _args(fixture: Path) -> list[str]:
-    settings = tomllib.loads((fixture / "fixture.toml").read_text(encoding="utf-8"))
-    return [str(a) for a in settings.get("args", [])]
-
 
 def _select(fixture: Path) -> tuple[str, ...] | None:
-    args = _args(fixture)
+    args = fixture_args(fixture)
     if "--select" in args:
         return tuple(args[args.index("--select") + 1].split(","))
     return None
@@ -88,26 +60,26 @@ def _runs(
 
 
 def test_there_are_fixtures_to_compare() -> None:
-    assert _fixtures()
+    assert fixture_dirs()
 
 
-@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_findings_are_identical_with_or_without_cache_and_workers(
     fixture: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = _copy(fixture, tmp_path)
+    project = copy_fixture_project(fixture, tmp_path)
     outcomes = _runs(project, _select(fixture), tmp_path / "cache", monkeypatch)
     reference = outcomes.pop("one worker, no cache")
     for name, rendered in outcomes.items():
         assert rendered == reference, name
 
 
-@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_the_cli_prints_the_expected_report_from_a_warm_cache(
     fixture: Path, tmp_path: Path, run_cli
 ) -> None:
-    project = _copy(fixture, tmp_path)
-    args = _args(fixture)
+    project = copy_fixture_project(fixture, tmp_path)
+    args = fixture_args(fixture)
     expected = (fixture / "expected" / "check.txt").read_text(encoding="utf-8")
     cold = run_cli("check", ".", *args, cwd=project)
     warm = run_cli("check", ".", *args, "--verbose", cwd=project)

@@ -7,37 +7,16 @@ Each fixture is a small realistic project with `fixture.toml` (description, args
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-NOT_PROJECT = ("fixture.toml", "expected")
-
-
-def _fixtures() -> list[Path]:
-    return sorted(p.parent for p in FIXTURES.glob("*/fixture.toml"))
-
-
-def _copy_project(fixture: Path, destination: Path) -> Path:
-    target = destination / fixture.name
-    shutil.copytree(
-        fixture,
-        target,
-        ignore=lambda d, names: [n for n in names if d == str(fixture) and n in NOT_PROJECT],
-    )
-    return target
-
-
-def _settings(fixture: Path) -> dict[str, object]:
-    return tomllib.loads((fixture / "fixture.toml").read_text(encoding="utf-8"))
+from tests.fixture_projects import (
+    copy_fixture_project,
+    fixture_args,
+    fixture_dirs,
+    fixture_settings,
+)
 
 
 def _snapshot(root: Path) -> dict[str, bytes]:
@@ -49,15 +28,15 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 
 
 def test_there_are_fixtures() -> None:
-    assert len(_fixtures()) >= 1
+    assert len(fixture_dirs()) >= 1
 
 
-@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_fixture_check_output_is_exactly_as_expected(
     fixture: Path, tmp_path: Path, run_cli
 ) -> None:
-    project = _copy_project(fixture, tmp_path)
-    args = [str(a) for a in _settings(fixture).get("args", [])]  # type: ignore[union-attr]
+    project = copy_fixture_project(fixture, tmp_path)
+    args = fixture_args(fixture)
     result = run_cli("check", ".", *args, cwd=project)
     expected = (fixture / "expected" / "check.txt").read_text(encoding="utf-8")
     assert result.stdout == expected, result.stderr
@@ -66,13 +45,13 @@ def test_fixture_check_output_is_exactly_as_expected(
     )
 
 
-@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_fixture_fix_produces_exactly_the_expected_files(
     fixture: Path, tmp_path: Path, run_cli
 ) -> None:
-    project = _copy_project(fixture, tmp_path)
-    settings = _settings(fixture)
-    args = [str(a) for a in settings.get("args", [])]  # type: ignore[union-attr]
+    project = copy_fixture_project(fixture, tmp_path)
+    settings = fixture_settings(fixture)
+    args = fixture_args(fixture)
     if settings.get("unsafe-fixes"):
         args.append("--unsafe-fixes")
     before = _snapshot(project)
@@ -89,11 +68,11 @@ def test_fixture_fix_produces_exactly_the_expected_files(
     assert set(expected) <= set(after)
 
 
-@pytest.mark.parametrize("fixture", _fixtures(), ids=lambda p: p.name)
+@pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_fixture_fix_is_idempotent(fixture: Path, tmp_path: Path, run_cli) -> None:
-    project = _copy_project(fixture, tmp_path)
-    settings = _settings(fixture)
-    args = [str(a) for a in settings.get("args", [])]  # type: ignore[union-attr]
+    project = copy_fixture_project(fixture, tmp_path)
+    settings = fixture_settings(fixture)
+    args = fixture_args(fixture)
     if settings.get("unsafe-fixes"):
         args.append("--unsafe-fixes")
     run_cli("fix", ".", *args, cwd=project)

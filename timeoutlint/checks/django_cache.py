@@ -32,7 +32,7 @@ from timeoutlint.python.settings import (
     SettingsDict,
     quote_style,
     read_settings_dict,
-    settings_assignments,
+    settings_entries,
 )
 from timeoutlint.python.values import Constant, TupleValue, Value
 
@@ -288,14 +288,8 @@ def _mutates_caches(model: PythonModule) -> bool:
 def check(ctx: CheckContext, model: PythonModule) -> None:
     if _mutates_caches(model):
         return
-    for value_node, scope in settings_assignments(model, "CACHES"):
-        caches = read_settings_dict(model.resolve(value_node, scope), model, scope)
-        if caches is None:
-            continue
-        for alias, (_, item) in caches.items.items():
-            entry = read_settings_dict(model.resolve(item, scope), model, scope)
-            if entry is not None:
-                _check_entry(ctx, model, scope, alias, entry)
+    for alias, entry, scope in settings_entries(model, "CACHES"):
+        _check_entry(ctx, model, scope, alias, entry)
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=(b"CACHES",), run=check)

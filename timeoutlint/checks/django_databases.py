@@ -23,7 +23,7 @@ from timeoutlint.python.settings import (
     SettingsDict,
     quote_style,
     read_settings_dict,
-    settings_assignments,
+    settings_entries,
 )
 from timeoutlint.python.values import Constant
 
@@ -81,14 +81,8 @@ def _check_entry(
 
 
 def check(ctx: CheckContext, model: PythonModule) -> None:
-    for value, scope in settings_assignments(model, "DATABASES"):
-        databases = read_settings_dict(model.resolve(value, scope), model, scope)
-        if databases is None:
-            continue
-        for alias, (_, entry_node) in databases.items.items():
-            entry = read_settings_dict(model.resolve(entry_node, scope), model, scope)
-            if entry is not None:
-                _check_entry(ctx, model, scope, alias, entry)
+    for alias, entry, scope in settings_entries(model, "DATABASES"):
+        _check_entry(ctx, model, scope, alias, entry)
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=(b"DATABASES",), run=check)

@@ -77,3 +77,15 @@ def quote_style(model: PythonModule, entry: SettingsDict) -> str:
             if stripped[:1] in ("'", '"'):
                 return stripped[0]
     return '"'
+
+
+def settings_entries(model: PythonModule, name: str) -> Iterator[tuple[str, SettingsDict, Scope]]:
+    """Each readable entry of a setting like `CACHES` or `DATABASES`: (alias, entry dict, scope)."""
+    for value_node, scope in settings_assignments(model, name):
+        settings = read_settings_dict(model.resolve(value_node, scope), model, scope)
+        if settings is None:
+            continue
+        for alias, (_, item) in settings.items.items():
+            entry = read_settings_dict(model.resolve(item, scope), model, scope)
+            if entry is not None:
+                yield alias, entry, scope
