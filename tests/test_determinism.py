@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.fixture_projects import copy_fixture_project, fixture_args, fixture_dirs
-from timeoutlint import engine as engine_module
+from timeoutlint import parallel
 from timeoutlint.cache import ResultCache, settings_key
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import load_config, selected_rules
@@ -42,8 +42,8 @@ def _runs(
     engine = Engine(config, rules, selected_rules(config, rules), project_context)
     key = settings_key(config, rules, engine.enabled, project_context.fingerprint())
     outcomes = {"one worker, no cache": _rendered(engine.run(files, jobs=1))}
-    monkeypatch.setattr(engine_module, "PARALLEL_THRESHOLD", 1)
-    monkeypatch.setattr(engine_module, "MIN_CHUNK_SIZE", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(parallel, "MIN_CHUNK_SIZE", 1)
     outcomes["two workers, no cache"] = _rendered(engine.run(files, jobs=2))
     cold = ResultCache.open(cache_dir, key)
     outcomes["two workers, cold cache"] = _rendered(engine.run(files, jobs=2, cache=cold))

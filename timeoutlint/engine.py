@@ -11,7 +11,6 @@ take the run down.
 from __future__ import annotations
 
 import ast
-import os
 import traceback
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
@@ -38,6 +37,7 @@ from timeoutlint.limits import (
     read_regular_file,
     time_budget,
 )
+from timeoutlint.parallel import fork_map
 from timeoutlint.project import ProjectContext, module_name_for
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python, split_lines
@@ -50,10 +50,6 @@ from timeoutlint.suppression import (
 
 if TYPE_CHECKING:
     from timeoutlint.cache import EntryKey, ResultCache
-
-PARALLEL_THRESHOLD = 48
-CHUNKS_PER_WORKER = 16
-MIN_CHUNK_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -279,20 +275,21 @@ class Engine:
     ) -> list[FileResult]:
         """Every file's result, in the order of `files`; new results are added to `cache`
         (the caller saves it)."""
-        workers = min(jobs or os.cpu_count() or 1, max(len(files) // MIN_CHUNK_SIZE, 1))
-        if workers <= 1 or len(files) < PARALLEL_THRESHOLD or not _can_fork():
-            results = [self.check_file(source, cache) for source in files]
-        else:
-            results = _run_parallel(self, files, workers, cache)
+
+        def outcome(source: SourceFile) -> FileResult | None:
+            result = self.check_file(source, cache)
+            if result.findings or result.internal_error is not None or result.analyzed:
+                return result
+            return None
+
+        outcomes = fork_map(outcome, files, jobs)
+        results = [
+            result if result is not None else FileResult(source.display, ())
+            for source, result in zip(files, outcomes, strict=True)
+        ]
         if cache is not None:
             _remember(cache, files, results)
         return results
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def _remember(cache: ResultCache, files: Sequence[SourceFile], results: list[FileResult]) -> None:
@@ -304,50 +301,6 @@ def _remember(cache: ResultCache, files: Sequence[SourceFile], results: list[Fil
             and all(f.rule_id != ANALYSIS_SKIPPED for f in result.findings)
         ):
             cache.put(entry_key(source), result.digest, result.findings)
-
-
-_WORKER_STATE: tuple[Engine, Sequence[SourceFile], ResultCache | None] | None = None
-
-
-def _check_range(bounds: tuple[int, int]) -> list[tuple[int, FileResult]]:
-    """A worker's share: the files are inherited through fork, only indices travel, and only
-    results that say something (findings, errors, analyzed files) travel back."""
-    assert _WORKER_STATE is not None
-    engine, files, cache = _WORKER_STATE
-    outcomes = []
-    for index in range(*bounds):
-        result = engine.check_file(files[index], cache)
-        if result.findings or result.internal_error is not None or result.analyzed:
-            outcomes.append((index, result))
-    return outcomes
-
-
-def _run_parallel(
-    engine: Engine, files: Sequence[SourceFile], workers: int, cache: ResultCache | None
-) -> list[FileResult]:
-    """Forked workers (nothing large is pickled: they inherit the engine, the file list and the
-    cache), a few chunks per worker for balance. `ProcessPoolExecutor` rather than
-    `multiprocessing.Pool`: a worker that dies raises `BrokenProcessPool` instead of hanging."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _WORKER_STATE
-    _WORKER_STATE = (engine, files, cache)
-    size = max(MIN_CHUNK_SIZE, -(-len(files) // (workers * CHUNKS_PER_WORKER)))
-    bounds = [(start, min(start + size, len(files))) for start in range(0, len(files), size)]
-    results: list[FileResult | None] = [None] * len(files)
-    context = multiprocessing.get_context("fork")
-    try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for outcomes in pool.map(_check_range, bounds):
-                for index, result in outcomes:
-                    results[index] = result
-    finally:
-        _WORKER_STATE = None
-    return [
-        result if result is not None else FileResult(source.display, ())
-        for source, result in zip(files, results, strict=True)
-    ]
 
 
 def all_findings(results: Iterable[FileResult]) -> list[Finding]:
