@@ -1,16 +1,28 @@
-"""How many corpus files each registered check's triggers let through to the parser.
+"""How many corpus files each check's triggers, then its guard, let through to the parser.
 
-A check's trigger bytes decide which files are parsed for it; a broad trigger (`b"password"`,
-`b"rq"`) makes every file that happens to contain it pay for `ast.parse` and the model. This
-prints, per check and per trigger, the share of the corpus that matches, widest first.
+A check's trigger bytes decide which files are read further for it; a broad trigger
+(`b"password"`, `b"rq"`) makes every file that happens to contain it a candidate. Its guard
+(`Check.guard`, `checks/prefilter.py`) then decides, from the same bytes, the path and the
+project context, whether the check can report at all; only then is the file modelled for it.
+This prints, per check, the files that pass its triggers and its guard, the triggers that match
+most, and the totals: files that pass some check's triggers (parsed for TL001) and files that
+pass some check's guard (modelled and checked).
 
-Usage: python benchmarks/triggers.py [--corpus large]
+The engine is built as `timeoutlint check` builds it for the corpus (its `timeoutlint.toml`,
+discovery, the project context), so the guards see the real Python index.
+
+`--verify` is the proof that the guards lose nothing: every file that passes some trigger is
+analysed twice, with the guards and with every guard forced open, and the findings must be the
+same.
+
+Usage: python benchmarks/triggers.py [--corpus large] [--verify] [--jobs N]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
+import dataclasses
+import resource
 import sys
 from pathlib import Path
 
@@ -19,45 +31,116 @@ sys.path.insert(0, str(HERE))
 
 from build_corpus import CORPUS_ROOT  # noqa: E402
 
-from timeoutlint.catalog import builtin_rules  # noqa: E402
-from timeoutlint.checks import ALL_CHECKS  # noqa: E402
-from timeoutlint.checks.callsite import with_callsite_rules  # noqa: E402
-from timeoutlint.config import Config, selected_rules  # noqa: E402
-from timeoutlint.discovery import classify  # noqa: E402
+from timeoutlint.checks.prefilter import Prospect  # noqa: E402
+from timeoutlint.cli import all_rules  # noqa: E402
+from timeoutlint.config import load_config, selected_rules  # noqa: E402
+from timeoutlint.discovery import Discovery, SourceFile  # noqa: E402
+from timeoutlint.engine import Engine  # noqa: E402
+from timeoutlint.findings import Finding  # noqa: E402
+from timeoutlint.parallel import fork_map  # noqa: E402
+from timeoutlint.project import build_project_context  # noqa: E402
+
+Candidate = tuple[SourceFile, bytes]
 
 
-def _files(tree: Path) -> dict[str, list[bytes]]:
-    by_kind: dict[str, list[bytes]] = {}
-    for directory, _, names in os.walk(tree):
-        for name in names:
-            kind = classify(name)
-            if kind is not None:
-                by_kind.setdefault(kind, []).append((Path(directory) / name).read_bytes())
-    return by_kind
+def _engine(corpus: Path) -> tuple[Engine, list[SourceFile]]:
+    config = load_config(corpus / "timeoutlint.toml", corpus / "tree")
+    rules = all_rules(config)
+    enabled = selected_rules(config, rules)
+    files = Discovery(config).files((corpus / "tree",))
+    project = build_project_context(files, config, None, False)
+    return Engine(config, rules, enabled, project), files
+
+
+def _candidates(engine: Engine, files: list[SourceFile]) -> list[Candidate]:
+    """The files whose bytes match some enabled check's triggers."""
+    found = []
+    for source in files:
+        data = source.path.read_bytes()
+        if engine.may_need_analysis(source.kind, data):
+            found.append((source, data))
+    return found
+
+
+def _report(engine: Engine, files: list[SourceFile], candidates: list[Candidate]) -> None:
+    by_kind: dict[str, int] = {}
+    for source in files:
+        by_kind[source.kind] = by_kind.get(source.kind, 0) + 1
+    print(f"files by kind: {by_kind}")
+    print(f"{'triggers':>8} {'guard':>6}  {'rules':<28} {'kind':<8} widest triggers")
+    guarded: set[str] = set()
+    rows = []
+    for check in engine.checks:
+        matched = [(s, d) for s, d in candidates if s.kind == check.kind and check.may_match(d)]
+        admitted = [
+            s.display
+            for s, d in matched
+            if check.admits(Prospect(d, s.relative, engine.enabled, engine.project))
+        ]
+        guarded.update(admitted)
+        widest = sorted(
+            ((sum(1 for _, d in matched if t in d), t) for t in check.triggers), reverse=True
+        )[:4]
+        rows.append((len(matched), len(admitted), check, widest))
+    for matched_count, admitted_count, check, widest in sorted(rows, key=lambda r: -r[0]):
+        tops = ", ".join(f"{t.decode()!r} {n}" for n, t in widest)
+        rules = ",".join(check.rules)
+        print(f"{matched_count:8d} {admitted_count:6d}  {rules:<28} {check.kind:<8} {tops}")
+    print(f"files that pass some trigger (parsed): {len(candidates)}")
+    print(f"files that pass some guard (modelled and checked): {len(guarded)}")
+
+
+def _unguarded(engine: Engine) -> Engine:
+    """The same engine with every guard forced open."""
+    checks = [dataclasses.replace(check, guard=None) for check in engine.checks]
+    return Engine(engine.config, engine.rules, engine.enabled, engine.project, checks)
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _findings(engine: Engine, candidates: list[Candidate], jobs: int | None) -> list[Finding]:
+    def analyze(candidate: Candidate) -> tuple[Finding, ...]:
+        return tuple(engine.analyze(*candidate))
+
+    start = _cpu_seconds()
+    results = fork_map(analyze, candidates, jobs)
+    print(f"  {_cpu_seconds() - start:.1f} s CPU (this process and its workers)")
+    return sorted((f for found in results if found for f in found), key=lambda f: f.sort_key)
+
+
+def _line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.span.start.line} {finding.rule_id} {finding.message}"
+
+
+def _verify(engine: Engine, candidates: list[Candidate], jobs: int | None) -> bool:
+    print("with the guards:")
+    guarded = _findings(engine, candidates, jobs)
+    print("with every guard forced open:")
+    forced = _findings(_unguarded(engine), candidates, jobs)
+    same = guarded == forced
+    print(f"findings: {len(guarded)} with guards, {len(forced)} forced open: ", end="")
+    print("identical" if same else "DIFFERENT")
+    shown = {_line(f) for f in guarded} ^ {_line(f) for f in forced}
+    for line in sorted(shown)[:20]:
+        print(f"  {line}")
+    return same
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="large")
+    parser.add_argument("--verify", action="store_true", help="prove the guards lose nothing")
+    parser.add_argument("--jobs", type=int, default=None)
     arguments = parser.parse_args()
-    files = _files(CORPUS_ROOT / arguments.corpus / "tree")
-    rules = builtin_rules()
-    enabled = selected_rules(Config(root=Path(".")), rules)
-    checks = with_callsite_rules(ALL_CHECKS, rules, enabled)
-    rows = []
-    for check in checks:
-        corpus = files.get(check.kind, [])
-        matched = sum(1 for data in corpus if check.may_match(data))
-        widest = sorted(
-            ((sum(1 for data in corpus if t in data), t) for t in check.triggers), reverse=True
-        )
-        rows.append((matched, len(corpus), check, widest[:4]))
-    total = {kind: len(found) for kind, found in files.items()}
-    print(f"corpus {arguments.corpus}: {total}")
-    for matched, size, check, widest in sorted(rows, key=lambda r: -r[0]):
-        share = matched / size if size else 0.0
-        tops = ", ".join(f"{t.decode()!r} {n}" for n, t in widest)
-        print(f"{matched:6d} {share:6.1%}  {','.join(check.rules):<28} {check.kind:<8} {tops}")
+    engine, files = _engine(CORPUS_ROOT / arguments.corpus)
+    candidates = _candidates(engine, files)
+    _report(engine, files, candidates)
+    if arguments.verify and not _verify(engine, candidates, arguments.jobs):
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

@@ -364,3 +364,36 @@ def test_an_unreadable_subdirectory_is_skipped(
 
     monkeypatch.setattr(Path, "glob", denied)
     assert detect(root).redis.describe() == "any version (no pin found)"
+
+
+# answers given without importing packaging ---------------------------------------
+
+
+@pytest.mark.parametrize("package", ["redis", "rq"])
+def test_known_releases_are_listed_normalized_distinct_and_ascending(package: str) -> None:
+    from packaging.version import Version
+
+    from timeoutlint.project.releases import KNOWN_RELEASES
+
+    releases = KNOWN_RELEASES[package]
+    versions = [Version(release) for release in releases]
+    assert [str(version) for version in versions] == list(releases)
+    assert versions == sorted(set(versions))
+
+
+@pytest.mark.parametrize("package", ["redis", "rq"])
+def test_the_span_of_an_unpinned_range_is_its_lowest_and_highest_candidate(package: str) -> None:
+    anything = VersionRange(package)
+    low, high = anything.candidates[0], anything.candidates[-1]
+    assert anything.span_text() == f"{low} to {high}"
+
+
+@pytest.mark.parametrize(
+    "name", ["redis", "Redis", "django_redis", "Django-Redis", "zope.interface", "a_-.b", "RQ"]
+)
+def test_package_names_are_canonicalized_as_packaging_does(name: str) -> None:
+    from packaging.utils import canonicalize_name as packaging_canonicalize_name
+
+    from timeoutlint.project.dependency_files import canonicalize_name
+
+    assert canonicalize_name(name) == packaging_canonicalize_name(name)

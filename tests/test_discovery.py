@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,60 @@ def test_a_missing_path_becomes_a_problem_not_an_exception(tmp_path: Path) -> No
 def test_files_are_listed_once_and_sorted(tmp_path: Path) -> None:
     _touch(tmp_path, "b.py", "a.py")
     assert _files(tmp_path, tmp_path, tmp_path / "a.py") == ["a.py", "b.py"]
+
+
+def test_an_excluded_or_ignored_directory_is_never_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _touch(tmp_path, "app.py", "node_modules/pkg/a.py", "gen/b.py", "src/c.py")
+    (tmp_path / ".gitignore").write_text("gen/\n")
+    listed: list[str] = []
+    scandir = os.scandir
+
+    def spy(path: str) -> Iterator[os.DirEntry[str]]:
+        listed.append(Path(path).relative_to(tmp_path.resolve()).as_posix())
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", spy)
+    assert _files(tmp_path) == ["app.py", "src/c.py"]
+    assert sorted(listed) == [".", "src"]
+
+
+def test_a_negation_inside_an_ignored_directory_does_not_bring_its_files_back(
+    tmp_path: Path,
+) -> None:
+    _touch(tmp_path, "app.py", "gen/keep.py")
+    (tmp_path / ".gitignore").write_text("gen/\n")
+    (tmp_path / "gen" / ".gitignore").write_text("!keep.py\n")
+    assert _files(tmp_path) == ["app.py"]
+
+
+def test_a_deeper_gitignore_can_negate_a_directory_name_ignored_above(tmp_path: Path) -> None:
+    _touch(tmp_path, "cache/a.py", "sub/cache/x.py", "sub/y.py", "other/cache/z.py")
+    (tmp_path / ".gitignore").write_text("cache\n")
+    (tmp_path / "sub" / ".gitignore").write_text("!cache\n")
+    assert _files(tmp_path) == ["sub/cache/x.py", "sub/y.py"]
+
+
+def test_a_walk_below_an_ignored_or_excluded_directory_finds_nothing(tmp_path: Path) -> None:
+    _touch(tmp_path, "gen/src/a.py", "legacy/pkg/b.py", ".venv/lib/c.py")
+    (tmp_path / ".gitignore").write_text("gen\n")
+    assert _files(tmp_path, tmp_path / "gen" / "src") == []
+    assert _files(tmp_path, tmp_path / "legacy" / "pkg", **{"extend-exclude": ["legacy"]}) == []
+    assert _files(tmp_path, tmp_path / ".venv" / "lib") == []
+
+
+def test_exclude_patterns_with_a_slash_or_a_negation_match_whole_paths(tmp_path: Path) -> None:
+    _touch(tmp_path, "app/gen/a.py", "gen/b.py", "x.egg-info/c.py", "keep.egg-info/d.py")
+    table = {"extend-exclude": ["/gen", "app/gen", "!keep.egg-info"]}
+    assert _files(tmp_path, **table) == ["keep.egg-info/d.py"]
+
+
+def test_paths_are_displayed_relative_to_the_working_directory_when_inside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _touch(tmp_path, "top.py", "sub/inner.py")
+    monkeypatch.chdir(tmp_path / "sub")
+    discovery = Discovery(parse_table({}, tmp_path.resolve(), None))
+    displays = [s.display for s in discovery.files([tmp_path])]
+    assert displays == [(tmp_path.resolve() / "top.py").as_posix(), "inner.py"]

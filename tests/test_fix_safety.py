@@ -135,10 +135,19 @@ def _comments(code: str) -> list[str]:
     return [token.string for token in tokens if token.type == tokenize.COMMENT]
 
 
+_REQUEST_VERBS = frozenset({"get", "post", "put", "request"})
+
+
 class _WithoutTimeouts(ast.NodeTransformer):
+    """Drops `timeout=` from the request calls only: any other call (the `Session()` a
+    method is called on, a call chained on a fixed one) must come out of a fix unchanged."""
+
     def visit_Call(self, node: ast.Call) -> ast.Call:
         self.generic_visit(node)
-        node.keywords = [k for k in node.keywords if k.arg != "timeout"]
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+        if name in _REQUEST_VERBS:
+            node.keywords = [k for k in node.keywords if k.arg != "timeout"]
         return node
 
 
@@ -238,3 +247,22 @@ def test_the_generator_covers_every_argument_shape() -> None:
 
     collect()
     assert seen == set(marks)
+
+
+def test_a_call_chained_on_the_fixed_call_is_left_alone(fixer: tuple[Engine, SourceFile]) -> None:
+    fixed = _fix(fixer, "import requests\n\nrequests.get(URL).json()\n")
+    assert fixed.endswith("requests.get(URL, timeout=10).json()\n")
+
+
+def test_the_session_a_method_is_called_on_is_left_alone(fixer: tuple[Engine, SourceFile]) -> None:
+    fixed = _fix(fixer, "import requests\n\nrequests.Session().get(URL)\n")
+    assert fixed.endswith("requests.Session().get(URL, timeout=10)\n")
+
+
+def test_a_chained_call_is_left_alone_where_libcst_makes_the_fix(
+    fixer: tuple[Engine, SourceFile],
+) -> None:
+    code = "import requests\n\nrequests.get(URL  # the address\n).json()\n"
+    fixed = _fix(fixer, code)
+    assert ".json()\n" in fixed and "json(timeout" not in fixed
+    assert "timeout=10" in fixed

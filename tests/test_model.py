@@ -214,3 +214,61 @@ def test_spans_count_characters_not_bytes() -> None:
 def test_builtins_resolve_to_builtins_names() -> None:
     model = _model("dict(a=1)\nopen(p)\n")
     assert _callee(model, "open(") == QualifiedName("builtins.open")
+
+
+def test_calls_in_every_kind_of_node_are_recorded_with_their_scope() -> None:
+    model = _model(
+        """
+        match a():
+            case {"k": x} if b():
+                c()
+        def f(p=d()):
+            return [e() for _ in g()]
+        """
+    )
+    scopes = {
+        (ast.get_source_segment(model.source, site.node) or ""): site.scope.kind
+        for site in model.calls
+    }
+    assert scopes == {
+        "a()": "module",
+        "b()": "module",
+        "c()": "module",
+        "d()": "module",
+        "e()": "comprehension",
+        "g()": "function",
+    }
+
+
+def test_string_constants_include_annotations_and_fstring_parts() -> None:
+    model = _model(
+        """
+        def f(url: "redis://annotation") -> None:
+            return f"redis://{host}/0"
+        """
+    )
+    assert sorted(str(node.value) for node in model.string_constants) == [
+        "/0",
+        "redis://",
+        "redis://annotation",
+    ]
+
+
+def test_a_functions_own_returns_leave_out_nested_functions_and_classes() -> None:
+    model = _model(
+        """
+        def outer():
+            if a:
+                return 1
+            def inner():
+                return 2
+            class Inner:
+                def method(self):
+                    return 3
+            return 4
+        """
+    )
+    outer = model.tree.body[0]
+    scope = model.scope_of_definition(outer)
+    assert scope is not None
+    assert [ast.literal_eval(node.value) for node in scope.returns if node.value] == [1, 4]

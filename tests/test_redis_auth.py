@@ -9,7 +9,12 @@ import pytest
 
 from timeoutlint.config import Config
 from timeoutlint.discovery import Discovery
-from timeoutlint.project.redis_auth import PasswordState, RedisAuth, image_repository
+from timeoutlint.project.redis_auth import (
+    PasswordState,
+    RedisAuth,
+    image_repository,
+    mentions_password,
+)
 
 
 def _auth(tmp_path: Path, files: dict[str, str]) -> RedisAuth:
@@ -220,3 +225,27 @@ def test_password_arguments_of_other_libraries_are_not_redis_passwords(tmp_path:
         },
     )
     assert [p.source.path for p in auth.passwords] == ["cache.py"]
+
+
+def test_only_files_naming_a_password_variable_or_a_redis_constructor_are_parsed() -> None:
+    assert mentions_password(b"import redis\nr = redis.Redis(password=PW)\n")
+    assert mentions_password(b"REDIS_PASSWORD = 'x'\n")
+    assert not mentions_password(b"import redis\nuser = make(name, password=PW)\n")
+
+
+def test_identifiers_spelled_with_compatibility_characters_are_still_found(
+    tmp_path: Path,
+) -> None:
+    from_url = "\uff46\uff52\uff4f\uff4d_\uff55\uff52\uff4c"
+    redis_pass = "\uff32\uff25\uff24\uff29\uff33_\uff30\uff21\uff33\uff33"
+    auth = _auth(
+        tmp_path,
+        {
+            "cache.py": f"import redis\nr = redis.{from_url}(URL, password=PW)\n",
+            "settings.py": f"import redis  # the password\n{redis_pass} = 'x'\n",
+        },
+    )
+    assert sorted(p.source.how for p in auth.passwords) == [
+        "REDIS_PASS in settings.py",
+        "password= in cache.py",
+    ]

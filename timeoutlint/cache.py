@@ -21,6 +21,7 @@ in a checked-out repository cannot run code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
@@ -42,6 +43,9 @@ CACHEDIR_TAG = (
     "# For information about cache directory tags, see: https://bford.info/cachedir/\n"
 )
 FORMAT_VERSION = 1
+RESULT_FILES_KEPT = 8
+"""Result files (one per settings key) kept in the cache: older ones are deleted when a run
+writes its own."""
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 EntryKey = tuple[str, str, str]
@@ -58,6 +62,7 @@ def content_digest(data: bytes) -> bytes:
     return hashlib.sha256(data).digest()
 
 
+@functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """The installed code itself (path, size, mtime of every module and catalog file).
 
@@ -177,6 +182,7 @@ class ResultCache:
             return f"the cache could not be written to {self.directory}: {exc.strerror or exc}"
         self.entries = merged
         self.added = {}
+        prune_siblings(self.file, keep=RESULT_FILES_KEPT)
         return None
 
 
@@ -211,6 +217,30 @@ def write_atomically(directory: Path, path: Path, value: object) -> str | None:
     except OSError as exc:
         return f"the cache could not be written to {directory}: {exc.strerror or exc}"
     return None
+
+
+def prune_siblings(path: Path, keep: int) -> None:
+    """Delete all but the `keep` most recently written cache files next to `path` (itself
+    included), and temporary files left by an interrupted write: cache files keyed by content
+    (a new one for every edit of an indexed module) would otherwise pile up."""
+    import time
+
+    try:
+        candidates = [(entry.stat().st_mtime_ns, entry) for entry in path.parent.iterdir()]
+    except OSError:
+        return
+    pickles = sorted(
+        ((mtime, entry) for mtime, entry in candidates if entry.suffix == ".pickle"),
+        key=lambda item: (item[1] != path, -item[0]),
+    )
+    stale_before = time.time_ns() - 3600 * 10**9
+    doomed = [entry for _, entry in pickles[keep:]]
+    doomed += [e for mtime, e in candidates if e.suffix == ".tmp" and mtime < stale_before]
+    for entry in doomed:
+        try:
+            entry.unlink()
+        except OSError:
+            pass
 
 
 def code_key() -> str:

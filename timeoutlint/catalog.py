@@ -307,9 +307,13 @@ def builtin_catalog_dir() -> Path:
 
 
 def load_rules_from(paths: Iterable[Path]) -> dict[str, Rule]:
+    return _rules_from_documents((path, _load_yaml(path)) for path in paths)
+
+
+def _rules_from_documents(documents: Iterable[tuple[Path, Any]]) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
-    for path in paths:
-        rule = parse_rule(_load_yaml(path), str(path))
+    for path, data in documents:
+        rule = parse_rule(data, str(path))
         if rule.id in rules:
             raise CatalogError(
                 f"{path}: rule id {rule.id} is already defined in {rules[rule.id].source}"
@@ -318,13 +322,31 @@ def load_rules_from(paths: Iterable[Path]) -> dict[str, Rule]:
     return rules
 
 
+def _builtin_documents(files: list[Path]) -> list[Any]:
+    """The rule files' YAML data, from `catalog_cache` when the files have not changed."""
+    from timeoutlint import catalog_cache
+
+    contents = []
+    for path in files:
+        try:
+            contents.append((path.name, path.read_bytes()))
+        except OSError as exc:
+            raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from None
+    key = catalog_cache.content_key(contents)
+    documents = catalog_cache.read(key)
+    if documents is None or len(documents) != len(files):
+        documents = [_load_yaml(path) for path in files]
+        catalog_cache.write(key, documents)
+    return documents
+
+
 @cache
 def builtin_rules() -> dict[str, Rule]:
     directory = builtin_catalog_dir()
     files = sorted(directory.glob("TL*.yaml"))
     if not files:
         raise CatalogError(f"{directory}: the rule catalog is missing (no TL*.yaml files)")
-    rules = load_rules_from(files)
+    rules = _rules_from_documents(zip(files, _builtin_documents(files), strict=True))
     names = [r.name for r in rules.values()]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:

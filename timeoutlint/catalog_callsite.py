@@ -274,6 +274,17 @@ def _entry_points(callee: Callee) -> tuple[str, ...]:
     return callee.functions or callee.built_by
 
 
+def entry_point_triggers(spec: CallsiteSpec) -> dict[str, tuple[str, ...]]:
+    """Each entry point of the callees (function or constructor) and the triggers that spell its
+    first or last name (`_check_triggers` makes sure there is one)."""
+    found: dict[str, tuple[str, ...]] = {}
+    for callee in spec.callees:
+        for name in _entry_points(callee):
+            parts = name.split(".")
+            found[name] = tuple(t for t in spec.triggers if t in parts[0] or t in parts[-1])
+    return found
+
+
 def default_triggers(callees: tuple[Callee, ...]) -> tuple[str, ...]:
     """The top-level packages of every callee: one of them is imported by any matching file."""
     return tuple(sorted({name.split(".")[0] for c in callees for name in _entry_points(c)}))

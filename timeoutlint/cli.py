@@ -7,10 +7,8 @@ internal error.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,9 @@ from timeoutlint.redact import redact
 from timeoutlint.rule_packs import all_rules
 
 if TYPE_CHECKING:
+    from timeoutlint.fixes.apply import FileEdits, FileFix
     from timeoutlint.report.context import ReportContext
+    from timeoutlint.scan import Scan
 
 ISSUES_URL = "https://github.com/timeoutlint/timeoutlint/issues"
 OUTPUT_FORMATS = ("text", "json", "json-lines", "github", "sarif", "gitlab", "junit")
@@ -149,6 +149,7 @@ class Session:
     problems: list[Finding]
     stdin: bytes | None
     verbose: bool
+    scan: Scan | None = None
 
 
 def _log(verbose: bool, message: str) -> None:
@@ -169,7 +170,9 @@ def _session(
     write_cache: bool = True,
 ) -> Session:
     from timeoutlint.cache import cache_directory
+    from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import build_project_context
+    from timeoutlint.scan import MEMO_MIN_FILES, scan_files
 
     targets = paths or (Path("."),)
     reading_stdin = any(str(p) == "-" for p in targets)
@@ -210,13 +213,20 @@ def _session(
         stdin_data = _read_stdin()
     else:
         files = discovery.files(targets)
-    meta = click.get_current_context().meta
+    click_context = click.get_current_context()
+    meta = click_context.meta
+    jobs = click_context.params.get("jobs")
     index_cache = (
         None
         if meta.get("timeoutlint.no_cache")
         else cache_directory(config, meta.get("timeoutlint.cache_dir"))
     )
-    project = build_project_context(files, config, index_cache, write_cache)
+    memo = None
+    if index_cache is not None and stdin_data is None and len(files) >= MEMO_MIN_FILES:
+        memo = FileMemo.open(index_cache)
+    scan = scan_files(files, memo, jobs, hashed=index_cache is not None)
+    _log(verbose, f"{scan.remembered} of {len(files)} files unchanged since the last run")
+    project = build_project_context(files, config, index_cache, write_cache, scan, jobs)
     for line in project.dependencies.describe_lines():
         _log(verbose, line)
     engine = Engine(config, rules, enabled, project)
@@ -225,7 +235,7 @@ def _session(
         source = SourceFile(Path(problem.display), problem.display, problem.display, "unknown")
         problems.extend(engine.read_error(source, problem.message))
     _log(verbose, f"{len(files)} files to check")
-    return Session(config, rules, enabled, engine, files, problems, stdin_data, verbose)
+    return Session(config, rules, enabled, engine, files, problems, stdin_data, verbose, scan)
 
 
 def _read_stdin() -> bytes:
@@ -257,27 +267,28 @@ def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> boo
 
 
 def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]:
-    from timeoutlint.fixes.apply import edits_for
-
+    """Each finding's fix as text edits; a file is read, decoded and indexed once for all
+    of its findings."""
     by_display = {source.display: source for source in session.files}
-    cache: dict[str, bytes | None] = {}
+    files: dict[str, FileEdits | None] = {}
 
     def load(finding: Finding) -> tuple[TextEdit, ...]:
+        from timeoutlint.fixes.apply import FileEdits
+
         source = by_display.get(finding.path)
         if source is None or finding.fix is None:
             return ()
-        if finding.path not in cache:
+        if finding.path not in files:
             try:
-                cache[finding.path] = (
-                    session.stdin if session.stdin is not None else source.path.read_bytes()
-                )
+                data = session.stdin if session.stdin is not None else source.path.read_bytes()
+                files[finding.path] = FileEdits(source.kind, data)
             except OSError:
-                cache[finding.path] = None
-        data = cache[finding.path]
-        if data is None:
+                files[finding.path] = None
+        edits = files[finding.path]
+        if edits is None:
             return ()
         try:
-            return edits_for(source.kind, data, finding)
+            return edits.of(finding)
         except Exception:
             return ()
 
@@ -431,17 +442,19 @@ def _run_files(session: Session, jobs: int | None, write_cache: bool = True) -> 
             session.engine.project.fingerprint(),
         )
         cache = ResultCache.open(directory, key)
-    results = session.engine.run(session.files, jobs, cache)
+    results = session.engine.run(session.files, jobs, cache, session.scan)
     if cache is not None and write_cache:
-        problem = cache.save()
-        if problem:
-            _log(session.verbose, problem)
+        for problem in (cache.save(), session.scan.save() if session.scan else None):
+            if problem:
+                _log(session.verbose, problem)
     analyzed = sum(1 for r in results if r.analyzed)
-    cached = sum(1 for r in results if r.cached)
+    cached = sum(1 for r in results if r.analyzed and r.cached)
+    unread = sum(1 for r in results if r.unread)
     _log(
         session.verbose,
-        f"{len(results)} files read, {analyzed} passed the prefilter and were analyzed"
-        f" ({analyzed - cached} parsed, {cached} from the cache)",
+        f"{len(results) - unread} files read, {analyzed} passed the prefilter and were analyzed"
+        f" ({analyzed - cached} parsed, {cached} from the cache);"
+        f" {unread} unchanged files answered without reading",
     )
     return results
 
@@ -642,15 +655,23 @@ def _internal_error(exc: BaseException, verbose: bool) -> None:
         err=True,
     )
     if verbose:
+        import traceback
+
         click.echo(redact(traceback.format_exc()), err=True)
     sys.exit(2)
 
 
 def _unified_diff(display: str, before: bytes, after: bytes) -> str:
+    import difflib
+
     old = before.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.decode("utf-8", "replace").splitlines(keepends=True)
     diff = difflib.unified_diff(old, new, fromfile=f"a/{display}", tofile=f"b/{display}")
     return redact("".join(diff))  # a diff is for reading (CI logs): credentials are masked
+
+
+def _diff_of_fix(outcome: FileFix) -> str:
+    return _unified_diff(outcome.source.display, outcome.original, outcome.fixed)
 
 
 @main.command()
@@ -675,6 +696,7 @@ def fix(
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
     from timeoutlint.fixes.apply import allowed, fix_file
+    from timeoutlint.fixes.batch import fix_files
     from timeoutlint.fixes.writer import UnsafeWriteError, write_atomic
     from timeoutlint.limits import describe_os_error
     from timeoutlint.report import text
@@ -711,6 +733,16 @@ def fix(
             results = _run_files(session, jobs, write_cache=False)
             failed = _report_internal_errors(results, session.verbose)
             by_display = {source.display: source for source in session.files}
+            fixable = [r for r in results if any(allowed(f, unsafe_fixes) for f in r.findings)]
+            fixes = iter(
+                fix_files(
+                    session.engine,
+                    [by_display[result.path] for result in fixable],
+                    unsafe_fixes,
+                    jobs,
+                    _diff_of_fix if diff else None,
+                )
+            )
             remaining = list(session.problems)
             changed = False
             fixed_count = 0
@@ -718,21 +750,18 @@ def fix(
                 if not any(allowed(f, unsafe_fixes) for f in result.findings):
                     remaining.extend(result.findings)
                     continue
-                source = by_display[result.path]
-                try:
-                    data = source.path.read_bytes()
-                except OSError as exc:
-                    remaining.extend(session.engine.read_error(source, exc.strerror or str(exc)))
+                fixed = next(fixes)
+                source = fixed.source
+                if fixed.read_error is not None:
+                    remaining.extend(session.engine.read_error(source, fixed.read_error))
                     continue
-                try:
-                    outcome = fix_file(session.engine, source, data, unsafe_fixes)
-                except Exception as exc:  # a bug in a fix must not stop the other files
-                    trace = traceback.format_exc()
-                    crash = FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
+                if fixed.fix is None:
+                    crash = FileResult(source.display, (), fixed.crash)
                     _report_internal_errors([crash], session.verbose)
                     failed = True
                     remaining.extend(result.findings)
                     continue
+                outcome = fixed.fix
                 if outcome.error:
                     click.echo(f"timeoutlint: error: {outcome.error}", err=True)
                     failed = True
@@ -752,9 +781,7 @@ def fix(
                 changed = True
                 fixed_count += outcome.applied
                 if diff:
-                    click.echo(
-                        _unified_diff(source.display, outcome.original, outcome.fixed), nl=False
-                    )
+                    click.echo(fixed.shown, nl=False)
             remaining.sort(key=lambda f: f.sort_key)
             if not quiet and not diff:
                 if fixed_count:

@@ -7,7 +7,6 @@ turns it into exit code 2. Nothing is silently ignored.
 
 from __future__ import annotations
 
-import difflib
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -155,6 +154,8 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Co
     values: dict[str, Any] = {}
     for key, raw in table.items():
         if key not in _KEYS:
+            import difflib
+
             hint = difflib.get_close_matches(key, _KEYS, n=1)
             suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
             raise ConfigError(

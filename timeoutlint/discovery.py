@@ -9,23 +9,27 @@ raised, so that every other file is still checked.
 from __future__ import annotations
 
 import fnmatch
-import functools
+import operator
 import os
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING, cast
 
 from timeoutlint.config import Config
+from timeoutlint.ignore_patterns import PatternSet, gitignore_spec
 from timeoutlint.limits import describe_os_error
+
+if TYPE_CHECKING:
+    import pathspec
 
 COMPOSE_PATTERNS = (
     "docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml", "docker-compose.*.yaml",
     "docker-compose-*.yml", "docker-compose-*.yaml", "compose.yml", "compose.yaml",
     "compose.*.yml", "compose.*.yaml", "compose-*.yml", "compose-*.yaml",
 )  # fmt: skip
+_PYTHON_SUFFIXES = (".py", ".pyi")
 DOTENV_EXAMPLE_SUFFIXES = (".example", ".sample", ".template", ".dist")
 
 
@@ -44,17 +48,11 @@ class DiscoveryProblem:
 
 
 def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
-    return _compiled(tuple(patterns))
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
-    """Patterns are compiled once per run: per-file ignores are matched for every file."""
-    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+    return gitignore_spec(tuple(patterns))
 
 
 def classify(name: str) -> str | None:
-    if name.endswith((".py", ".pyi")):
+    if name.endswith(_PYTHON_SUFFIXES):
         return "python"
     lowered = name.lower()
     if any(fnmatch.fnmatchcase(lowered, pattern) for pattern in COMPOSE_PATTERNS):
@@ -76,6 +74,8 @@ def printable(name: str) -> str:
     output stream or JSON encoder accepts; escaping them keeps the name
     recognisable and every report writable.
     """
+    if name.isascii():
+        return name
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
@@ -98,70 +98,124 @@ def _relative(path: Path, root: Path) -> str:
         return path.as_posix().lstrip("/")
 
 
-class _GitignoreStack:
-    """The .gitignore files of the directories from the root down to the current one."""
+class _PathText:
+    """`_relative` and `display_path` on the normalized absolute path strings of one walk.
 
-    def __init__(self) -> None:
-        self._specs: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+    A walk builds its paths as strings (a `Path` per entry was most of its
+    cost); these give the same answers as the `Path` functions, which are
+    still used for the rare `//` path that `Path` treats as its own root.
+    """
 
-    def push(self, directory: Path) -> bool:
-        gitignore = directory / ".gitignore"
-        try:
-            lines = gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            return False
-        self._specs.append((directory, pathspec.GitIgnoreSpec.from_lines(lines)))
-        return True
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._root = str(root)
+        self._root_prefix = self._root.rstrip("/") + "/"
+        self._cwd = os.getcwd()
+        self._cwd_prefix = self._cwd.rstrip("/") + "/"
 
-    def pop(self) -> None:
-        self._specs.pop()
+    def relative(self, path: str) -> str:
+        if path.startswith("//"):
+            return _relative(Path(path), self.root)
+        if path == self._root:
+            return "."
+        if path.startswith(self._root_prefix):
+            return path[len(self._root_prefix) :]
+        return path.lstrip("/")
 
-    def ignored(self, path: Path, is_dir: bool) -> bool:
-        result = False
-        for directory, spec in self._specs:
-            try:
-                relative = path.relative_to(directory).as_posix()
-            except ValueError:
-                continue
-            check = spec.check_file(relative + "/" if is_dir else relative)
-            if check.include is not None:
-                result = check.include
-        return result
+    def display_prefix(self, directory: str) -> str | None:
+        """What `display` puts before the names of this directory's entries (None: ask `display`)."""
+        if directory.startswith("//"):
+            return None
+        if directory == self._cwd:
+            return ""
+        if directory.startswith(self._cwd_prefix):
+            return directory[len(self._cwd_prefix) :] + "/"
+        return directory.rstrip("/") + "/"
+
+    def display(self, path: str) -> str:
+        if path.startswith("//"):
+            return display_path(Path(path))
+        if path == self._cwd:
+            return "."
+        if path.startswith(self._cwd_prefix):
+            return printable(path[len(self._cwd_prefix) :])
+        return printable(path)
+
+
+@dataclass(frozen=True)
+class _Gitignore:
+    """The patterns of one directory's .gitignore; `prefix` is that directory's path and "/"."""
+
+    prefix: str
+    patterns: PatternSet
+
+
+def _read_gitignore(directory: str) -> _Gitignore | None:
+    try:
+        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return None
+    return _Gitignore(directory.rstrip("/") + "/", PatternSet(lines))
+
+
+def _child_function() -> Callable[[Path, str], Path]:
+    """How a name from a directory listing becomes a path below that directory.
+
+    Up to Python 3.12, `directory / name` parses `name` as a path of its own:
+    that was a third of a large walk. `Path.iterdir` uses `_make_child_relpath`,
+    which trusts that a listed name is one component; so do we, where it exists
+    (Python 3.13 has no such method and a cheap `/`).
+    """
+    method = getattr(Path, "_make_child_relpath", None)
+    if callable(method):
+        return cast(Callable[[Path, str], Path], method)
+    return operator.truediv
+
+
+_child = _child_function()
+
+_Layer = tuple[_Gitignore, bool]
+"""A .gitignore above the current directory, and whether one of its component patterns
+matched a directory between the two (then everything below is ignored by it)."""
+
+_by_name = operator.attrgetter("name")
 
 
 class Discovery:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.root = config.root
-        self.exclude = compile_patterns([*config.exclude, *config.extend_exclude])
-        self.compose_files = compile_patterns(config.compose_files)
+        self.exclude = PatternSet([*config.exclude, *config.extend_exclude])
+        self.compose_files = PatternSet(config.compose_files)
         self.problems: list[DiscoveryProblem] = []
 
-    def _excluded(self, path: Path, is_dir: bool) -> bool:
-        relative = _relative(path, self.root)
-        if self.exclude.match_file(relative + "/" if is_dir else relative):
-            return True
-        return bool(self.exclude.match_file(path.name + "/" if is_dir else path.name))
+    def files(self, paths: Iterable[Path]) -> list[SourceFile]:
+        text = _PathText(self.root)
+        found: dict[str, SourceFile] = {}
+        for raw in paths:
+            for key, source in self._expand(raw, text):
+                found.setdefault(key, source)
+        return sorted(found.values(), key=lambda s: s.display)
 
-    def _classify(self, path: Path) -> str | None:
+    def excluded(self, relative: str, name: str, is_dir: bool) -> bool:
+        """Whether exclude patterns match the path from the root or the name alone."""
+        return self.exclude.matches(relative, is_dir) or self.exclude.matches(name, is_dir)
+
+    def kind_of(self, name: str, relative: str) -> str | None:
         """The file's kind by name, or `compose` when a `compose-files` glob matches it."""
-        kind = classify(path.name)
-        if kind is None and self.compose_files.match_file(_relative(path, self.root)):
+        kind = classify(name)
+        if (
+            kind is None
+            and self.compose_files.lines
+            and self.compose_files.matches(relative, False)
+        ):
             return "compose"
         return kind
 
-    def files(self, paths: Iterable[Path]) -> list[SourceFile]:
-        found: dict[Path, SourceFile] = {}
-        for raw in paths:
-            for source in self._expand(raw):
-                found.setdefault(source.path, source)
-        return sorted(found.values(), key=lambda s: s.display)
-
-    def _make(self, path: Path, kind: str) -> SourceFile:
-        return SourceFile(path, display_path(path), _relative(path, self.root), kind)
-
-    def _expand(self, raw: Path) -> Iterator[SourceFile]:
-        path = Path(os.path.abspath(raw))
+    def _expand(self, raw: Path, text: _PathText) -> list[tuple[str, SourceFile]]:
+        absolute = os.path.abspath(raw)
+        path = Path(absolute)
         try:
             info = path.stat()
         except FileNotFoundError:
@@ -171,63 +225,152 @@ class Discovery:
                 self.problems.append(
                     DiscoveryProblem(display_path(path), "no such file or directory")
                 )
-            return
+            return []
         except OSError as exc:
             self.problems.append(DiscoveryProblem(display_path(path), describe_os_error(exc)))
-            return
+            return []
         if stat.S_ISDIR(info.st_mode):
-            yield from self._walk(path)
-            return
-        if self.config.force_exclude and self._excluded(path, False):
-            return
-        kind = self._classify(path)
+            found: list[tuple[str, SourceFile]] = []
+            _Walk(self, text, found).top(path)
+            return found
+        relative = text.relative(absolute)
+        if self.config.force_exclude and self.excluded(relative, path.name, False):
+            return []
+        kind = self.kind_of(path.name, relative)
         if kind is None:
-            return
+            return []
         if not stat.S_ISREG(info.st_mode):
             self.problems.append(DiscoveryProblem(display_path(path), "not a regular file"))
-            return
-        yield self._make(path, kind)
+            return []
+        return [(absolute, SourceFile(path, text.display(absolute), relative, kind))]
 
-    def _walk(self, top: Path) -> Iterator[SourceFile]:
-        gitignores = _GitignoreStack()
-        if self.config.respect_gitignore:
-            for ancestor in reversed([top, *top.parents]):
-                if ancestor == top or self.root in (ancestor, *ancestor.parents):
-                    gitignores.push(ancestor)
-        yield from self._walk_dir(top, gitignores)
 
-    def _walk_dir(self, directory: Path, gitignores: _GitignoreStack) -> Iterator[SourceFile]:
+class _Walk:
+    """One directory tree, depth first in name order (the order problems are reported in).
+
+    A directory that is excluded or ignored is never listed. Exclude patterns
+    and .gitignore files are matched as `PatternSet` allows: per entry name,
+    with "an ancestor already matched" carried down per .gitignore.
+    """
+
+    def __init__(
+        self, discovery: Discovery, text: _PathText, found: list[tuple[str, SourceFile]]
+    ) -> None:
+        self.discovery = discovery
+        self.exclude = discovery.exclude
+        self.respect_gitignore = discovery.config.respect_gitignore
+        self.text = text
+        self.found = found
+
+    def top(self, top: Path) -> None:
+        directory = str(top)
+        gitignores: list[_Gitignore] = []
+        if self.respect_gitignore:
+            root = self.discovery.root
+            for ancestor in reversed(top.parents):
+                if root in (ancestor, *ancestor.parents):
+                    gitignore = _read_gitignore(str(ancestor))
+                    if gitignore is not None:
+                        gitignores.append(gitignore)
+        layers = tuple(
+            (g, g.patterns.per_component and g.patterns.ancestors_match(directory[len(g.prefix) :]))
+            for g in gitignores
+        )
+        relative = self.text.relative(directory)
+        prefix = "" if relative in (".", "") else relative + "/"
+        everything_excluded = self.exclude.per_component and self.exclude.ancestors_match(
+            prefix[:-1]
+        )
+        self.directory(top, prefix, layers, everything_excluded)
+
+    def directory(
+        self,
+        directory_path: Path,
+        relative_prefix: str,
+        layers: tuple[_Layer, ...],
+        everything_excluded: bool = False,
+    ) -> None:
+        discovery = self.discovery
+        directory = str(directory_path)
         try:
             with os.scandir(directory) as iterator:
-                entries = sorted(iterator, key=lambda e: e.name)
+                entries = sorted(iterator, key=_by_name)
         except OSError as exc:
-            self.problems.append(DiscoveryProblem(display_path(directory), describe_os_error(exc)))
+            discovery.problems.append(
+                DiscoveryProblem(self.text.display(directory), describe_os_error(exc))
+            )
             return
+        if everything_excluded:
+            return
+        if self.respect_gitignore and any(entry.name == ".gitignore" for entry in entries):
+            gitignore = _read_gitignore(directory)
+            if gitignore is not None:
+                layers = (*layers, (gitignore, False))
+        exclude = self.exclude
+        by_name_only = exclude.per_component and not exclude.has_rest
+        excluded_name = exclude.name_matches
+        display_prefix = self.text.display_prefix(directory)
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
             try:
                 is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
                 continue
-            if self._excluded(path, is_dir):
+            relative = relative_prefix + name
+            if by_name_only:
+                if excluded_name(name, is_dir):
+                    continue
+            elif discovery.excluded(relative, name, is_dir):
                 continue
-            if self.config.respect_gitignore and gitignores.ignored(path, is_dir):
+            if layers and _ignored(layers, entry.path, name, is_dir):
                 continue
             if is_dir:
-                pushed = self.config.respect_gitignore and gitignores.push(path)
-                yield from self._walk_dir(path, gitignores)
-                if pushed:
-                    gitignores.pop()
+                below = tuple(
+                    (
+                        g,
+                        matched
+                        or (g.patterns.per_component and g.patterns.name_matches(name, True)),
+                    )
+                    for g, matched in layers
+                )
+                self.directory(_child(directory_path, name), relative + "/", below)
                 continue
-            kind = self._classify(path)
+            kind = (
+                "python" if name.endswith(_PYTHON_SUFFIXES) else discovery.kind_of(name, relative)
+            )
             if kind is None:
                 continue
             problem = _not_a_file(entry)
             if problem is not None:
                 if problem:
-                    self.problems.append(DiscoveryProblem(display_path(path), problem))
+                    discovery.problems.append(
+                        DiscoveryProblem(self.text.display(entry.path), problem)
+                    )
                 continue
-            yield self._make(path, kind)
+            display = display_prefix + name if display_prefix is not None else None
+            if display is None or not display.isascii():
+                display = self.text.display(entry.path)
+            source = SourceFile(_child(directory_path, name), display, relative, kind)
+            self.found.append((entry.path, source))
+
+
+def _ignored(layers: tuple[_Layer, ...], path: str, name: str, is_dir: bool) -> bool:
+    """The .gitignore files from the top down; the last one with an opinion decides."""
+    result = False
+    for gitignore, ancestor_matched in layers:
+        patterns = gitignore.patterns
+        if patterns.per_component:
+            if (
+                ancestor_matched
+                or patterns.name_matches(name, is_dir)
+                or patterns.rest_matches(path[len(gitignore.prefix) :], is_dir)
+            ):
+                result = True
+        else:
+            include = patterns.include(path[len(gitignore.prefix) :], is_dir)
+            if include is not None:
+                result = include
+    return result
 
 
 def _not_a_file(entry: os.DirEntry[str]) -> str | None:

@@ -11,7 +11,6 @@ take the run down.
 from __future__ import annotations
 
 import ast
-import traceback
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from timeoutlint.checks import (
 )
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.callsite import with_callsite_rules
+from timeoutlint.checks.prefilter import Prospect
 from timeoutlint.config import Config, ignored_for_path
 from timeoutlint.discovery import SourceFile
 from timeoutlint.findings import Finding, Span
@@ -50,6 +50,7 @@ from timeoutlint.suppression import (
 
 if TYPE_CHECKING:
     from timeoutlint.cache import EntryKey, ResultCache
+    from timeoutlint.scan import Scan
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,11 @@ class FileResult:
     """One file's outcome.
 
     `analyzed`: the bytes passed the trigger prefilter (they were parsed, or
-    came from the cache: `cached`). `digest`: the content digest of freshly
-    analyzed bytes when a cache is in use, so that the parent process can store
-    the findings.
+    came from the cache: `cached`). `digest`: the content digest of the bytes
+    read when a cache is in use, so that the parent process can store the
+    findings (and, for bytes no trigger matches, remember that in the stat
+    memo). `unread`: the file was unchanged since an earlier run (stat memo)
+    and its result came from the cache without reading it.
     """
 
     path: str
@@ -68,6 +71,7 @@ class FileResult:
     analyzed: bool = False
     cached: bool = False
     digest: bytes | None = None
+    unread: bool = False
 
 
 def minimal_triggers(triggers: Iterable[bytes]) -> tuple[bytes, ...]:
@@ -151,17 +155,20 @@ class Engine:
 
         A file that some check needs is bounded in size and analysis time; past
         either limit it is skipped with a TL005 finding, so one pathological
-        file cannot stall or exhaust the run.
+        file cannot stall or exhaust the run. A check runs only if its triggers
+        match and its guard admits the file (`checks/prefilter.py`); a file whose
+        triggers matched is still parsed when every guard rejects it, so that its
+        syntax errors (TL001) are reported as before, but it is not modelled.
         """
         if skips_file(data):
             return []
         enabled = self._enabled_for(source)
-        checks = [
+        triggered = [
             c
             for c in self.checks
             if c.kind == source.kind and set(c.rules) & enabled and c.may_match(data)
         ]
-        if not checks:
+        if not triggered:
             return []
         limit = self.config.max_file_size
         if len(data) > limit:
@@ -170,6 +177,8 @@ class Engine:
                 f"larger than max-file-size ({format_size(limit)})"
             )
             return self._skipped(source, enabled, reason)
+        prospect = Prospect(data, source.relative, enabled, self.project)
+        checks = [c for c in triggered if c.admits(prospect)]
         seconds = self.config.analysis_time_limit
         try:
             with time_budget(seconds):
@@ -220,6 +229,8 @@ class Engine:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(text, filename=source.display)
+            if not checks:
+                return []
             module_name, is_package = module_name_for(source.relative)
             model = PythonModule(text, tree, module_name, is_package)
         except SyntaxError as exc:
@@ -244,13 +255,20 @@ class Engine:
             findings = without_suppressed(findings, python_suppressions(text))
         return findings
 
-    def check_file(self, source: SourceFile, cache: ResultCache | None = None) -> FileResult:
+    def check_file(
+        self, source: SourceFile, cache: ResultCache | None = None, hash_rejected: bool = False
+    ) -> FileResult:
+        """`hash_rejected`: also give the digest of bytes the prefilter rejects (for the memo)."""
         try:
             data = read_regular_file(source.path)
         except OSError as exc:
             detail = describe_os_error(exc)
             return FileResult(source.display, tuple(self.read_error(source, detail)))
         if not self.may_need_analysis(source.kind, data):
+            if hash_rejected and cache is not None:
+                from timeoutlint.cache import content_digest
+
+                return FileResult(source.display, (), digest=content_digest(data))
             return FileResult(source.display, ())
         digest = None
         if cache is not None:
@@ -263,6 +281,8 @@ class Engine:
         try:
             findings = tuple(self.analyze(source, data))
         except Exception as exc:  # a bug in a check must not stop the run
+            import traceback
+
             trace = traceback.format_exc()
             return FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
         return FileResult(source.display, findings, analyzed=True, digest=digest)
@@ -272,35 +292,71 @@ class Engine:
         files: Sequence[SourceFile],
         jobs: int | None = None,
         cache: ResultCache | None = None,
+        scan: Scan | None = None,
     ) -> list[FileResult]:
         """Every file's result, in the order of `files`; new results are added to `cache`
-        (the caller saves it)."""
+        (the caller saves it).
+
+        With a `scan` (digests from this run's scan, most of them from the stat memo), a file
+        whose digest the cache knows is answered here without reading it, and only the
+        others go to the workers.
+        """
+        results: list[FileResult | None] = [None] * len(files)
+        if cache is not None and scan is not None:
+            results = [_known_result(source, cache, scan) for source in files]
+        pending = [i for i, result in enumerate(results) if result is None]
+        hash_rejected = scan is not None and scan.memo is not None
 
         def outcome(source: SourceFile) -> FileResult | None:
-            result = self.check_file(source, cache)
-            if result.findings or result.internal_error is not None or result.analyzed:
+            result = self.check_file(source, cache, hash_rejected)
+            if (
+                result.findings
+                or result.internal_error is not None
+                or result.analyzed
+                or result.digest is not None
+            ):
                 return result
             return None
 
-        outcomes = fork_map(outcome, files, jobs)
-        results = [
-            result if result is not None else FileResult(source.display, ())
-            for source, result in zip(files, outcomes, strict=True)
-        ]
+        outcomes = fork_map(outcome, [files[i] for i in pending], jobs)
+        for index, result in zip(pending, outcomes, strict=True):
+            results[index] = result if result is not None else FileResult(files[index].display, ())
+        done = [result for result in results if result is not None]
         if cache is not None:
-            _remember(cache, files, results)
-        return results
+            _remember(cache, files, done, scan)
+        return done
 
 
-def _remember(cache: ResultCache, files: Sequence[SourceFile], results: list[FileResult]) -> None:
-    """Store fresh results; a time-out or size skip (TL005) depends on more than the bytes."""
+def _known_result(source: SourceFile, cache: ResultCache, scan: Scan) -> FileResult | None:
+    """The result of a file the scan has a digest for, from the memo or the cache; None
+    when the file must be read."""
+    facts = scan.get(source)
+    if facts is None or not facts.digest:
+        return None
+    if scan.is_clean(source, cache.key):
+        return FileResult(source.display, (), unread=True)
+    found = cache.get(entry_key(source), facts.digest)
+    if found is None:
+        return None
+    return FileResult(source.display, found, analyzed=True, cached=True, unread=True)
+
+
+def _remember(
+    cache: ResultCache,
+    files: Sequence[SourceFile],
+    results: list[FileResult],
+    scan: Scan | None = None,
+) -> None:
+    """Store fresh results; a time-out or size skip (TL005) depends on more than the bytes.
+    Bytes no trigger matches are remembered in the stat memo, by the digest of what was read."""
     for source, result in zip(files, results, strict=True):
-        if (
-            result.digest is not None
-            and result.internal_error is None
-            and all(f.rule_id != ANALYSIS_SKIPPED for f in result.findings)
-        ):
-            cache.put(entry_key(source), result.digest, result.findings)
+        if result.digest is None or result.internal_error is not None:
+            continue
+        if result.analyzed:
+            if all(f.rule_id != ANALYSIS_SKIPPED for f in result.findings):
+                cache.put(entry_key(source), result.digest, result.findings)
+        elif scan is not None and not result.findings:
+            scan.mark_clean(source, result.digest, cache.key)
 
 
 def all_findings(results: Iterable[FileResult]) -> list[Finding]:

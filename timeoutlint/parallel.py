@@ -37,13 +37,23 @@ def can_fork() -> bool:
 
 
 def fork_map(
-    function: Callable[[T], R | None], items: Sequence[T], jobs: int | None = None
+    function: Callable[[T], R | None],
+    items: Sequence[T],
+    jobs: int | None = None,
+    *,
+    batches: bool = False,
 ) -> list[R | None]:
     """`[function(item) for item in items]`, spread over forked workers when it pays.
 
     `function` may be a closure: it is inherited by the workers, never pickled.
-    Its results must be picklable.
+    Its results must be picklable. `batches`: each item is a large piece of work
+    (a batch of files), worth a task of its own from two items on.
     """
+    if batches:
+        workers = min(jobs or os.cpu_count() or 1, len(items))
+        if workers <= 1 or not can_fork():
+            return [function(item) for item in items]
+        return _map_forked(function, items, workers, task_size=1)
     workers = worker_count(jobs, len(items))
     if workers <= 1 or len(items) < PARALLEL_THRESHOLD or not can_fork():
         return [function(item) for item in items]
@@ -62,14 +72,17 @@ def _run_range(bounds: tuple[int, int]) -> list[tuple[int, Any]]:
 
 
 def _map_forked(
-    function: Callable[[T], R | None], items: Sequence[T], workers: int
+    function: Callable[[T], R | None],
+    items: Sequence[T],
+    workers: int,
+    task_size: int | None = None,
 ) -> list[R | None]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     global _TASK
     _TASK = (function, items)
-    size = max(MIN_CHUNK_SIZE, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
+    size = task_size or max(MIN_CHUNK_SIZE, -(-len(items) // (workers * CHUNKS_PER_WORKER)))
     bounds = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     results: list[R | None] = [None] * len(items)
     context = multiprocessing.get_context("fork")

@@ -21,7 +21,8 @@ coroutine, and a method handed over without being called is not a call.
 from __future__ import annotations
 
 from timeoutlint.checks.base import Check, CheckContext
-from timeoutlint.checks.redis_blocking import block_text
+from timeoutlint.checks.prefilter import Prospect, mentions_any
+from timeoutlint.checks.redis_blocking import BLOCKING_METHOD_NAMES, block_text
 from timeoutlint.checks.redis_common import (
     BLOCKING_COMMANDS,
     BLOCKING_TRIGGERS,
@@ -133,9 +134,28 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         ctx.add(rule, module.span(found.call.func), args)
 
 
+_PUBSUB_WAITS = (b"listen", b"get_message")
+
+
+def may_report(prospect: Prospect) -> bool:
+    """Every finding is a sync call directly inside an `async def` (the keyword is in the
+    bytes) on an object the Redis model knows (`Prospect.may_reach_redis`): TL301 a `listen()`
+    or `get_message()`, TL302 a blocking command (their names are in the bytes), TL303 any."""
+    data = prospect.data
+    if b"async" not in data or not prospect.may_reach_redis():
+        return False
+    enabled = prospect.enabled
+    return (
+        ORDINARY_RULE in enabled
+        or (PUBSUB_RULE in enabled and mentions_any(data, _PUBSUB_WAITS))
+        or (BLOCKING_RULE in enabled and mentions_any(data, BLOCKING_METHOD_NAMES))
+    )
+
+
 CHECK = Check(
     rules=(PUBSUB_RULE, BLOCKING_RULE, ORDINARY_RULE),
     kind="python",
     triggers=ASYNC_TRIGGERS,
     run=check,
+    guard=may_report,
 )

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from timeoutlint.catalog import Rule
+from timeoutlint.checks.prefilter import Guard, Prospect
 from timeoutlint.config import Config
 from timeoutlint.findings import Finding, Fix, RelatedLocation, Span
 from timeoutlint.project import ProjectContext
@@ -56,12 +57,22 @@ class CheckContext:
 
 @dataclass(frozen=True)
 class Check:
-    """One analyzer: which rules it reports, what files it reads, and the bytes that must be present."""
+    """One analyzer: which rules it reports, what files it reads, and the bytes that must be present.
+
+    `triggers`: the file is parsed for this check only if one of them is in its bytes.
+    `guard`: a second test, asked only when a trigger matched; it must return True for every
+    file on which `run` could report (see `checks/prefilter.py`). None admits every file.
+    """
 
     rules: tuple[str, ...]
     kind: str
     triggers: tuple[bytes, ...]
     run: Callable[..., None]
+    guard: Guard | None = None
 
     def may_match(self, data: bytes) -> bool:
         return any(trigger in data for trigger in self.triggers)
+
+    def admits(self, prospect: Prospect) -> bool:
+        """Whether the guard lets a file whose bytes matched a trigger through to the parser."""
+        return self.guard is None or self.guard(prospect)

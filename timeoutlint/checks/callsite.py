@@ -28,8 +28,15 @@ from dataclasses import dataclass
 from enum import Enum
 
 from timeoutlint.catalog import Rule
-from timeoutlint.catalog_callsite import ArgumentRef, ArgumentSpec, Callee, TimeoutObject
+from timeoutlint.catalog_callsite import (
+    ArgumentRef,
+    ArgumentSpec,
+    Callee,
+    TimeoutObject,
+    entry_point_triggers,
+)
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect, gives, mentions_any
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
@@ -354,19 +361,20 @@ def _fix(
         return None
     value = fix_value(config, spec.fix_value)
     imports = tuple(AddImport(module) for module in spec.fix_imports)
-    start = model.span(call).start
+    span = model.span(call)
+    start, end = span.start, span.end
     if state is TimeoutState.MISSING:
         return Fix(
             Applicability.SAFE,
             f"Add `{spec.keyword}={value}`",
-            (AddKeyword(start, spec.keyword, value), *imports),
+            (AddKeyword(start, spec.keyword, value, end), *imports),
         )
     if not argument.keyword:
         return None
     return Fix(
         Applicability.UNSAFE,
         f"Replace the {spec.keyword} with `{value}`",
-        (ReplaceKeywordValue(start, spec.keyword, value), *imports),
+        (ReplaceKeywordValue(start, spec.keyword, value, end), *imports),
     )
 
 
@@ -437,6 +445,76 @@ class CallsiteCheck:
                 _report_missing_timeout(ctx, model, call, site.scope, callee, declared, index)
 
 
+@dataclass(frozen=True)
+class EntryPoint:
+    """A function or constructor one call-site rule declares, and the triggers that spell it."""
+
+    rule_id: str
+    name: str
+    triggers: tuple[bytes, ...]
+    in_async: bool
+
+
+class CallsiteGuard:
+    """Admits a file only if some enabled call-site rule can match a call in it.
+
+    A call matches a rule when its callee resolves (`model.resolve`, which does not consult the
+    project index) to one of the rule's functions, or to a method of an object built by one of
+    its constructors (or by a local subclass of one): the entry point's qualified name itself.
+    The model gives a name a qualified name only through an import statement of this file
+    (`python/import_scan.py`), so the entry point must start with an import's path followed by
+    one of the names it takes (`prefilter.gives`):
+
+    - an absolute import (`import requests as r`, `from requests.sessions import Session`)
+      spells the entry point's first name, and the code spells its last name (as an attribute,
+      an imported name or a base class), so a trigger that `_check_triggers` matched against
+      one of them is in the bytes too;
+    - a relative import, made absolute with the file's module name as the model does, inside
+      the package itself: only the last name is spelled, so no trigger is asked for;
+    - a builtin (`builtins.open`) needs no import: such a rule always admits the file.
+
+    An `in-async` rule reports only inside an `async def`, so it needs the keyword `async`.
+    """
+
+    def __init__(self, rules: Iterable[Rule]) -> None:
+        entries: list[EntryPoint] = []
+        for rule in rules:
+            spec = rule.callsite
+            if spec is None:
+                continue
+            for name, triggers in entry_point_triggers(spec).items():
+                encoded = tuple(t.encode("utf-8") for t in triggers)
+                entries.append(EntryPoint(rule.id, name, encoded, spec.report == "in-async"))
+        by_package: dict[str, list[EntryPoint]] = {}
+        for entry in entries:
+            by_package.setdefault(entry.name.split(".", 1)[0], []).append(entry)
+        self.by_package = {package: tuple(found) for package, found in by_package.items()}
+
+    def _applies(self, entry: EntryPoint, prospect: Prospect) -> bool:
+        return entry.rule_id in prospect.enabled and (
+            not entry.in_async or b"async" in prospect.data
+        )
+
+    def __call__(self, prospect: Prospect) -> bool:
+        if any(self._applies(e, prospect) for e in self.by_package.get("builtins", ())):
+            return True
+        imports = prospect.imports
+        relative = prospect.relative_imports
+        if imports.opaque or relative is None:
+            return any(self._applies(e, prospect) for f in self.by_package.values() for e in f)
+        data = prospect.data
+        candidates = [(i, True) for i in imports.absolute] + [(i, False) for i in relative]
+        for imported, spelled in candidates:
+            for entry in self.by_package.get(imported.path.split(".", 1)[0], ()):
+                if (
+                    gives(imported, entry.name)
+                    and self._applies(entry, prospect)
+                    and (not spelled or mentions_any(data, entry.triggers))
+                ):
+                    return True
+        return False
+
+
 def callsite_check(rules: Mapping[str, Rule], enabled: Iterable[str]) -> Check | None:
     """The single check that runs every enabled call-site rule, or None if there is none."""
     wanted = set(enabled)
@@ -449,6 +527,7 @@ def callsite_check(rules: Mapping[str, Rule], enabled: Iterable[str]) -> Check |
         kind="python",
         triggers=tuple(t.encode("utf-8") for t in triggers),
         run=CallsiteCheck(build_index(chosen)),
+        guard=CallsiteGuard(chosen),
     )
 
 

@@ -11,6 +11,7 @@ redis-py >= 8.0 a client with no `socket_timeout` has 5 s.
 from __future__ import annotations
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_common import (
     BLOCKING_COMMANDS,
     BLOCKING_TRIGGERS,
@@ -86,4 +87,13 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         )
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=BLOCKING_TRIGGERS, run=check)
+BLOCKING_METHOD_NAMES = tuple(name.encode() for name in sorted(BLOCKING_COMMANDS))
+
+
+def may_report(prospect: Prospect) -> bool:
+    """A TL203 finding is a call of a blocking command (its name is in the bytes) on a client the
+    Redis model knows (`Prospect.may_reach_redis`)."""
+    return mentions_any(prospect.data, BLOCKING_METHOD_NAMES) and prospect.may_reach_redis()
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=BLOCKING_TRIGGERS, run=check, guard=may_report)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect
 from timeoutlint.checks.redis_common import (
     REDIS_TRIGGERS,
     redis_model,
@@ -78,10 +79,13 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             missing.append("socket_timeout")
         if not missing:
             continue
-        start = module.span(site.node).start
+        span = module.span(site.node)
         operations = tuple(
             AddKeyword(
-                start, name, connect_value if name == "socket_connect_timeout" else read_value
+                span.start,
+                name,
+                connect_value if name == "socket_connect_timeout" else read_value,
+                span.end,
             )
             for name in missing
         )
@@ -102,4 +106,10 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         )
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=REDIS_TRIGGERS, run=check)
+def may_report(prospect: Prospect) -> bool:
+    """TL205 reports only when the project allows redis-py <8, on a client or pool that the
+    Redis model knows (`Prospect.may_reach_redis`)."""
+    return prospect.project.dependencies.redis.allows_any("<8") and prospect.may_reach_redis()
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=REDIS_TRIGGERS, run=check, guard=may_report)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_common import (
     PUBSUB_TRIGGERS,
     call_text,
@@ -119,16 +120,16 @@ def _fix(ctx: CheckContext, client: RedisClient) -> Fix | None:
     settings = client.settings
     if client.settings_location.path != ctx.path or not settings.socket_timeout.editable:
         return None
-    start = client.settings_location.span.start
+    start, end = client.settings_location.span.start, client.settings_location.span.end
     operations: list[object] = []
     if settings.socket_timeout.state == "absent":
-        operations.append(AddKeyword(start, "socket_timeout", "None"))
+        operations.append(AddKeyword(start, "socket_timeout", "None", end))
     else:
-        operations.append(ReplaceKeywordValue(start, "socket_timeout", "None"))
+        operations.append(ReplaceKeywordValue(start, "socket_timeout", "None", end))
     if settings.socket_keepalive.state == "absent":
-        operations.append(AddKeyword(start, "socket_keepalive", "True"))
+        operations.append(AddKeyword(start, "socket_keepalive", "True", end))
     if settings.health_check_interval.state == "absent":
-        operations.append(AddKeyword(start, "health_check_interval", HEALTH_CHECK_INTERVAL))
+        operations.append(AddKeyword(start, "health_check_interval", HEALTH_CHECK_INTERVAL, end))
     return Fix(
         Applicability.UNSAFE,
         "Set `socket_timeout=None` on the client (with TCP keepalive and health checks)",
@@ -160,4 +161,13 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         )
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=PUBSUB_TRIGGERS, run=check)
+WAIT_METHODS = (b"listen", b"get_message", b"run_in_thread")
+
+
+def may_report(prospect: Prospect) -> bool:
+    """A TL201 finding is a call of one of `WAIT_METHODS` (the method name is in the bytes) on a
+    pub/sub object the Redis model knows (`Prospect.may_reach_redis`)."""
+    return mentions_any(prospect.data, WAIT_METHODS) and prospect.may_reach_redis()
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=PUBSUB_TRIGGERS, run=check, guard=may_report)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect
 from timeoutlint.checks.redis_common import redis_model, rq_versions, seconds_text, source_of
 from timeoutlint.checks.redis_pubsub import setting_text
 from timeoutlint.findings import RelatedLocation
@@ -81,4 +82,15 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         )
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=(b"rq",), run=check)
+def may_report(prospect: Prospect) -> bool:
+    """TL204 reports only when the project allows rq <2.0, on a call whose canonical name is one
+    of `WORKERS` (`Prospect.may_reach`: imported as such, or rewritten by the index) with a
+    client the Redis model knows (`Prospect.may_reach_redis`)."""
+    return (
+        prospect.project.dependencies.rq.allows_any("<2.0")
+        and prospect.may_reach(WORKERS)
+        and prospect.may_reach_redis()
+    )
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=(b"rq",), run=check, guard=may_report)

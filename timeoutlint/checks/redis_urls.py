@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from timeoutlint.checks.base import Check, CheckContext
@@ -31,14 +32,14 @@ from timeoutlint.checks.redis_url_parts import (
     password_with_specials,
     scan_urls,
 )
-from timeoutlint.compose import interpolation
-from timeoutlint.compose.dotenv import DotenvEntry, parse_dotenv
-from timeoutlint.compose.interpolation import InterpolationError, Literal
-from timeoutlint.compose.model import ComposeFile, parse_compose
-from timeoutlint.compose.yaml_tree import YamlProblem, YamlScalar
 from timeoutlint.discovery import SourceFile, is_documentation_env
 from timeoutlint.findings import Applicability, Fix, Position, Span, TextEdit
 from timeoutlint.project.redis_auth import PASSWORD_VARIABLES, PasswordSource, breaks_url
+
+if TYPE_CHECKING:
+    from timeoutlint.compose.dotenv import DotenvEntry
+    from timeoutlint.compose.model import ComposeFile
+    from timeoutlint.compose.yaml_tree import YamlScalar
 
 YAML_SYNTAX_ERROR = "TL002"
 DOTENV_SYNTAX_ERROR = "TL004"
@@ -209,6 +210,9 @@ def _encode_in_place(site: UrlSite, start: int, password: str) -> Fix:
 
 def interpolated_site(text: str, base: Position, editable: bool) -> UrlSite | None:
     """A site for a URL written with compose/dotenv interpolation, starting at column `base`."""
+    from timeoutlint.compose import interpolation
+    from timeoutlint.compose.interpolation import InterpolationError, Literal
+
     try:
         parts = interpolation.parse(text)
     except InterpolationError:
@@ -331,6 +335,9 @@ def _word_span(scalar: YamlScalar, word: str) -> Span:
 
 
 def check_compose(ctx: CheckContext, source: SourceFile, data: bytes) -> None:
+    from timeoutlint.compose.model import parse_compose
+    from timeoutlint.compose.yaml_tree import YamlProblem
+
     text = data.decode("utf-8-sig", "replace")
     try:
         compose = parse_compose(text)
@@ -399,6 +406,8 @@ def _plain_site(text: str, entry: DotenvEntry, offset: int) -> UrlSite:
 
 
 def check_dotenv(ctx: CheckContext, source: SourceFile, data: bytes) -> None:
+    from timeoutlint.compose.dotenv import parse_dotenv
+
     parsed = parse_dotenv(data.decode("utf-8-sig", "replace"))
     for problem in parsed.problems:
         ctx.report(

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect
 from timeoutlint.checks.redis_url_parts import SCHEMES, marker, parse_redis_url
 from timeoutlint.checks.redis_urls import (
     HARDCODED_PASSWORD,
@@ -335,6 +336,10 @@ def _check_url(ctx: CheckContext, model: PythonModule, node: ast.Constant | ast.
 
 
 def _url_literals(model: PythonModule) -> list[ast.Constant | ast.JoinedStr]:
+    """The URL literals in `ast.walk` order; none without a string that starts with a scheme (an
+    f-string is one only when its first part is such a string)."""
+    if not any(str(node.value).startswith(SCHEMES) for node in model.string_constants):
+        return []
     found: list[ast.Constant | ast.JoinedStr] = []
     inside_fstrings: set[int] = set()
     for node in ast.walk(model.tree):
@@ -358,6 +363,8 @@ def _url_literals(model: PythonModule) -> list[ast.Constant | ast.JoinedStr]:
 
 def _literal_passwords(ctx: CheckContext, model: PythonModule) -> None:
     for site in model.calls:
+        if not any(keyword.arg == "password" for keyword in site.node.keywords):
+            continue
         callee = model.resolve(site.node.func, site.scope)
         name = callee.name if isinstance(callee, QualifiedName) else ""
         if not name.startswith(("redis.", "django_redis.", "rq.")):
@@ -372,8 +379,8 @@ def _literal_passwords(ctx: CheckContext, model: PythonModule) -> None:
                     None,
                     what=f"The `password=` of `{ast.get_source_segment(model.source, site.node.func)}()`",
                 )
-    for node in ast.walk(model.tree):
-        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+    for node in model.assignments:
+        if node.value is None:
             continue
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names = [t.id for t in targets if isinstance(t, ast.Name) and t.id in PASSWORD_VARIABLES]
@@ -412,9 +419,30 @@ def check_python(ctx: CheckContext, model: PythonModule) -> None:
         _literal_passwords(ctx, model)
 
 
+_PASSWORD_CALLEE_PACKAGES = frozenset({"redis", "django_redis", "rq"})
+
+
+def may_report(prospect: Prospect) -> bool:
+    """A finding is about a string literal that starts with `redis://` or `rediss://` (written as
+    is, the premise of the triggers), or (TL403) a literal assigned to a name of
+    `PASSWORD_VARIABLES` (both contain `REDIS_PASS`), or the `password=` keyword of a call whose
+    callee resolves into one of `_PASSWORD_CALLEE_PACKAGES` with `model.resolve` alone (no
+    index): through an import of one of them, or a relative import inside one
+    (`Prospect.may_resolve_into`)."""
+    data = prospect.data
+    if b"redis://" in data or b"rediss://" in data or b"REDIS_PASS" in data:
+        return True
+    return (
+        HARDCODED_PASSWORD in prospect.enabled
+        and b"password" in data
+        and prospect.may_resolve_into(_PASSWORD_CALLEE_PACKAGES)
+    )
+
+
 PYTHON_CHECK = Check(
     rules=URL_RULES,
     kind="python",
     triggers=(b"redis://", b"rediss://", b"REDIS_PASS", b"password"),
     run=check_python,
+    guard=may_report,
 )

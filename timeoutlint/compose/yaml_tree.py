@@ -7,16 +7,22 @@ that came from an aliased anchor as `shared` (editing its text would change
 every place that uses the anchor, so fixes leave it alone). Expansion is
 bounded: a "billion laughs" file, or an anchor that contains itself, stops
 with a `YamlProblem` instead of eating memory.
+
+pyyaml is imported when a document is first loaded, not with this module: a
+run that reads no compose file never pays for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-
-import yaml
+from functools import cache
+from typing import TYPE_CHECKING
 
 from timeoutlint.findings import Position, Span
+
+if TYPE_CHECKING:
+    import yaml
 
 MAX_NODES = 20_000
 """More expanded nodes than any real compose file has; a file beyond it is refused."""
@@ -102,19 +108,26 @@ def _span(node: yaml.Node) -> Span:
     return Span(_position(node.start_mark), _position(node.end_mark))
 
 
-class _Loader(yaml.SafeLoader):
-    """The safe loader's composer, recording which anchored nodes an alias points at."""
+@cache
+def _loader_class() -> Callable[[str, set[int]], yaml.SafeLoader]:
+    import yaml
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.aliased: set[int] = set()
+    class _Loader(yaml.SafeLoader):
+        """The safe loader's composer, recording in `aliased` which anchored nodes an alias
+        points at."""
 
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
-            if anchor in self.anchors:
-                self.aliased.add(id(self.anchors[anchor]))
-        return super().compose_node(parent, index)
+        def __init__(self, stream: str, aliased: set[int]) -> None:
+            super().__init__(stream)
+            self.aliased = aliased
+
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            if self.check_event(yaml.AliasEvent):
+                anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
+                if anchor in self.anchors:
+                    self.aliased.add(id(self.anchors[anchor]))
+            return super().compose_node(parent, index)
+
+    return _Loader
 
 
 class _Builder:
@@ -126,6 +139,8 @@ class _Builder:
         """The top-level key being expanded: where a runaway expansion is reported."""
 
     def build(self, node: yaml.Node, shared: bool, flow: bool, depth: int) -> YamlNode:
+        import yaml
+
         self.count += 1
         if self.count > MAX_NODES or depth > 200:
             raise YamlProblem(
@@ -167,6 +182,8 @@ class _Builder:
 
     def _merge(self, node: yaml.Node, depth: int) -> Iterator[tuple[YamlScalar, YamlNode]]:
         """`<<: *a` or `<<: [*a, *b]`: the merged pairs, earlier sources first; all shared."""
+        import yaml
+
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for source in sources:
             built = self.build(source, True, False, depth)
@@ -176,7 +193,10 @@ class _Builder:
 
 def load_documents(text: str) -> list[YamlNode | None]:
     """Every document of a YAML stream as a tree; raises `YamlProblem` on invalid or hostile input."""
-    loader = _Loader(text)
+    import yaml
+
+    aliased: set[int] = set()
+    loader = _loader_class()(text, aliased)
     try:
         nodes: list[yaml.Node | None] = []
         while loader.check_node():
@@ -192,7 +212,7 @@ def load_documents(text: str) -> list[YamlNode | None]:
         raise YamlProblem("the document is nested too deeply to read", Position(1, 1)) from None
     finally:
         loader.dispose()
-    builder = _Builder(text, loader.aliased)
+    builder = _Builder(text, aliased)
     try:
         return [None if node is None else builder.build(node, False, False, 0) for node in nodes]
     except RecursionError:

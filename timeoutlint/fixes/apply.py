@@ -9,12 +9,15 @@ caller decides whether to write (atomically) or show a diff.
 from __future__ import annotations
 
 import ast
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Applicability, Finding, TextEdit
+from timeoutlint.fixes.keyword_text import CallIndex
+from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.python.source import decode_python
 
 MAX_ROUNDS = 5
@@ -48,17 +51,45 @@ def _validate(kind: str, text: str, path: str) -> None:
         ) from None
 
 
-def apply_to_text(kind: str, text: str, findings: Sequence[Finding]) -> str:
+def apply_to_text(
+    kind: str, text: str, findings: Sequence[Finding], calls: CallIndex | None = None
+) -> str:
+    """The text with the findings' fixes applied; `calls` may hold `text` already indexed."""
     operations = [op for f in findings if f.fix is not None for op in f.fix.operations]
     if not operations:
         return text
     if kind == "python":
+        if all(isinstance(op, AddKeyword) for op in operations):
+            fixed = _add_keywords_as_text(text, operations, calls)
+            if fixed is not None:
+                return fixed
         from timeoutlint.fixes.python_codemod import apply_operations
 
         return apply_operations(text, operations)
     from timeoutlint.fixes.text_edits import apply_text_edits
 
     return apply_text_edits(text, [op for op in operations if isinstance(op, TextEdit)])
+
+
+def index_calls(text: str) -> CallIndex | None:
+    """The calls of Python code, for keyword insertions as text; None if it does not parse."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return CallIndex(text, tree)
+
+
+def _add_keywords_as_text(
+    text: str, operations: Sequence[object], calls: CallIndex | None
+) -> str | None:
+    """The codemod's result computed as text insertions, or None when libcst must do it."""
+    index = calls if calls is not None and calls.text == text else index_calls(text)
+    if index is None:
+        return None
+    return index.add_keywords([op for op in operations if isinstance(op, AddKeyword)])
 
 
 def _decode(kind: str, data: bytes) -> tuple[str, str, bool]:
@@ -76,14 +107,33 @@ def _encode(text: str, encoding: str, has_bom: bool) -> bytes:
 
 def edits_for(kind: str, data: bytes, finding: Finding) -> tuple[TextEdit, ...]:
     """The text edits of one finding's fix, for reports that show fixes as edits."""
-    if finding.fix is None:
-        return ()
-    if kind != "python":
-        return tuple(op for op in finding.fix.operations if isinstance(op, TextEdit))
-    from timeoutlint.fixes.text_edits import edits_between
+    return FileEdits(kind, data).of(finding)
 
-    text, _, _ = _decode(kind, data)
-    return tuple(edits_between(text, apply_to_text(kind, text, [finding])))
+
+class FileEdits:
+    """The edits of each finding's fix in one file; the file is decoded and indexed once."""
+
+    def __init__(self, kind: str, data: bytes) -> None:
+        self.kind = kind
+        self.data = data
+        self._text: str | None = None
+        self._calls: CallIndex | None = None
+        self._indexed = False
+
+    def of(self, finding: Finding) -> tuple[TextEdit, ...]:
+        if finding.fix is None:
+            return ()
+        if self.kind != "python":
+            return tuple(op for op in finding.fix.operations if isinstance(op, TextEdit))
+        from timeoutlint.fixes.text_edits import edits_between
+
+        if self._text is None:
+            self._text, _, _ = _decode(self.kind, self.data)
+        text = self._text
+        if not self._indexed and all(isinstance(op, AddKeyword) for op in finding.fix.operations):
+            self._calls = index_calls(text)
+            self._indexed = True
+        return tuple(edits_between(text, apply_to_text(self.kind, text, [finding], self._calls)))
 
 
 @dataclass(frozen=True)

@@ -16,20 +16,27 @@ from timeoutlint.findings import Position
 
 @dataclass(frozen=True)
 class AddKeyword:
-    """Add `keyword=value` as the call's last argument, unless the keyword is already there."""
+    """Add `keyword=value` as the call's last argument, unless the keyword is already there.
+
+    `call` is where the call starts and `end` where it ends: several calls can start at one
+    position (`urlopen(url).read()`), and only the one with both ends is edited.
+    """
 
     call: Position
     keyword: str
     value: str
+    end: Position | None = None
 
 
 @dataclass(frozen=True)
 class ReplaceKeywordValue:
-    """Set the value of the call's existing `keyword=` argument."""
+    """Set the value of the call's existing `keyword=` argument (`call`, `end`: as for
+    `AddKeyword`)."""
 
     call: Position
     keyword: str
     value: str
+    end: Position | None = None
 
 
 @dataclass(frozen=True)

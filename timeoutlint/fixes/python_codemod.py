@@ -131,15 +131,18 @@ class _CallEditor(cst.CSTTransformer):
         for operation in operations:
             key = (operation.call.line, operation.call.column - 1)
             self.by_position.setdefault(key, []).append(operation)
-        self._pending: list[tuple[int, int]] = []
+        self._pending: list[tuple[tuple[int, int], tuple[int, int]]] = []
 
     def visit_Call(self, node: cst.Call) -> None:
-        start = self.get_metadata(PositionProvider, node).start
-        self._pending.append((start.line, start.column))
+        code_range = self.get_metadata(PositionProvider, node)
+        start, end = code_range.start, code_range.end
+        self._pending.append(((start.line, start.column), (end.line, end.column)))
 
     def leave_Call(self, original_node: cst.Call, updated_node: cst.Call) -> cst.Call:
-        key = self._pending.pop()
+        key, end = self._pending.pop()
         for operation in self.by_position.get(key, ()):
+            if operation.end is not None and (operation.end.line, operation.end.column - 1) != end:
+                continue
             if isinstance(operation, AddKeyword):
                 updated_node = add_keyword(updated_node, operation.keyword, operation.value)
             else:

@@ -8,7 +8,7 @@ from timeoutlint.findings import Position, Span, TextEdit
 from timeoutlint.python.source import split_lines
 
 
-def _offsets(text: str) -> list[int]:
+def line_starts(text: str) -> list[int]:
     """Character offset of the start of each line (1-based line i at index i - 1)."""
     starts = [0]
     index = 0
@@ -36,7 +36,7 @@ def position_at(starts: list[int], offset: int) -> Position:
 
 def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
     """Apply non-overlapping edits; identical duplicates are applied once."""
-    starts = _offsets(text)
+    starts = line_starts(text)
     ranges = sorted(
         {(offset_of(starts, e.span.start), offset_of(starts, e.span.end), e.content) for e in edits}
     )
@@ -63,7 +63,7 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
     suffix = 0
     while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
         suffix += 1
-    starts = _offsets(old)
+    starts = line_starts(old)
     span = Span(position_at(starts, prefix), position_at(starts, len(old) - suffix))
     return TextEdit(span, new[prefix : len(new) - suffix])
 
@@ -105,14 +105,14 @@ def edits_between(old: str, new: str) -> list[TextEdit]:
                 merged[-1] = joined
                 continue
         merged.append(region)
-    starts = _offsets(old)
+    starts = line_starts(old)
     edits: list[TextEdit] = []
     for old_start, old_end, new_start, new_end in merged:
         chunk = old[old_start:old_end]
         edit = minimal_edit(chunk, new[new_start:new_end])
         if edit is None:
             continue
-        chunk_starts = _offsets(chunk)
+        chunk_starts = line_starts(chunk)
         begin = old_start + offset_of(chunk_starts, edit.span.start)
         end = old_start + offset_of(chunk_starts, edit.span.end)
         edits.append(

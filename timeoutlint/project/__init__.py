@@ -18,12 +18,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile
 from timeoutlint.project.dependencies import Dependencies
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
+
+if TYPE_CHECKING:
+    from timeoutlint.scan import Scan
 
 
 @dataclass(frozen=True)
@@ -50,14 +54,29 @@ def build_project_context(
     config: Config,
     cache_directory: Path | None = None,
     write_cache: bool = True,
+    scan: Scan | None = None,
+    jobs: int | None = None,
 ) -> ProjectContext:
     """`cache_directory` (None with `--no-cache`) lets the Python index be reused across runs;
-    `fix` reads it but does not write it, as for the result cache."""
+    `fix` reads it but does not write it, as for the result cache. `scan` (the run's
+    `scan.scan_files`) tells which files to parse without reading them all again; without it
+    the files are scanned here."""
+    if scan is None:
+        from timeoutlint.scan import scan_files
+
+        python_files = [source for source in files if source.kind == "python"]
+        scan = scan_files(python_files, jobs=jobs, hashed=cache_directory is not None)
+    known = scan
+
+    def may_name_password(source: SourceFile) -> bool:
+        facts = known.get(source)
+        return facts is None or facts.mentions_password
+
     return ProjectContext(
         root=config.root,
         dependencies=Dependencies.from_project(config),
-        python_index=PythonIndex.build(files, cache_directory, write_cache),
-        redis_auth=RedisAuth.build(files, config),
+        python_index=PythonIndex.build(files, cache_directory, write_cache, scan, jobs),
+        redis_auth=RedisAuth.build(files, config, may_name_password),
     )
 
 

@@ -13,6 +13,9 @@ versions they mean. The answer comes from, in order of precedence:
 
 Several different pins (markers, or one lock per service) are kept as
 alternatives: the project may run any of them.
+
+`packaging` is imported when a specifier is first evaluated (a rule asks, or a
+dependency file names a version), not with this module.
 """
 
 from __future__ import annotations
@@ -22,18 +25,23 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from packaging.specifiers import InvalidSpecifier, Specifier, SpecifierSet
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING
 
 from timeoutlint.config import Config
 from timeoutlint.project.dependency_files import Declaration, by_package, read_declarations
 from timeoutlint.project.releases import KNOWN_RELEASES
 
+if TYPE_CHECKING:
+    from packaging.specifiers import Specifier
+    from packaging.version import Version
+
 DISPLAY_NAMES = {"redis": "redis-py", "rq": "rq"}
 
 
 def _specifier_versions(specifier: str) -> list[Version]:
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     versions: list[Version] = []
     for item in SpecifierSet(specifier):
         try:
@@ -45,6 +53,8 @@ def _specifier_versions(specifier: str) -> list[Version]:
 
 def _ordered(specifier: str) -> str:
     """`>=5,<6` rather than packaging's alphabetical `<6,>=5`."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import InvalidVersion, Version
 
     def key(item: Specifier) -> tuple[Version, str]:
         try:
@@ -56,6 +66,8 @@ def _ordered(specifier: str) -> str:
 
 
 def is_pin(specifier: str) -> bool:
+    from packaging.specifiers import SpecifierSet
+
     items = list(SpecifierSet(specifier))
     return (
         len(items) == 1
@@ -65,6 +77,8 @@ def is_pin(specifier: str) -> bool:
 
 
 def _allowed(alternatives: tuple[str, ...], version: str | Version) -> bool:
+    from packaging.specifiers import SpecifierSet
+
     return not alternatives or any(
         SpecifierSet(alternative).contains(version, prereleases=True)
         for alternative in alternatives
@@ -73,6 +87,8 @@ def _allowed(alternatives: tuple[str, ...], version: str | Version) -> bool:
 
 @lru_cache(maxsize=256)
 def _candidates(package: str, alternatives: tuple[str, ...]) -> tuple[Version, ...]:
+    from packaging.version import Version
+
     versions = {Version(v) for v in KNOWN_RELEASES.get(package, ())}
     for alternative in alternatives:
         versions.update(_specifier_versions(alternative))
@@ -82,6 +98,8 @@ def _candidates(package: str, alternatives: tuple[str, ...]) -> tuple[Version, .
 @lru_cache(maxsize=4096)
 def _inside(package: str, alternatives: tuple[str, ...], specifier: str, every: bool) -> bool:
     """Rules ask the same few questions for every file, so the answers are kept."""
+    from packaging.specifiers import SpecifierSet
+
     wanted = SpecifierSet(specifier)
     candidates = _candidates(package, alternatives)
     if every:
@@ -138,10 +156,22 @@ class VersionRange:
 
     def span_text(self) -> str:
         """The lowest and highest version the project may run, e.g. "4.0.0 to 8.1.0"."""
+        if not self.alternatives:
+            return _release_span(KNOWN_RELEASES.get(self.package, ()))
         if not self.candidates:
             return "no known version"
         low, high = self.candidates[0], self.candidates[-1]
         return str(low) if low == high else f"{low} to {high}"
+
+
+def _release_span(releases: tuple[str, ...]) -> str:
+    """`span_text` of every known release, without `packaging`: `releases.py` lists them
+    normalized, distinct and in ascending order (a test checks it). Every run describes the
+    versions it assumes; with nothing pinned, that no longer imports `packaging`."""
+    if not releases:
+        return "no known version"
+    low, high = releases[0], releases[-1]
+    return low if len(releases) == 1 else f"{low} to {high}"
 
 
 def _sources(declarations: Sequence[Declaration]) -> str:
@@ -160,6 +190,8 @@ def resolve_range(package: str, declarations: Sequence[Declaration]) -> VersionR
     ranged = [d for d in declarations if not d.locked and d.specifier]
     if not ranged:
         return VersionRange(package, (), _sources(declarations))
+    from packaging.specifiers import SpecifierSet
+
     combined = SpecifierSet()
     for declaration in ranged:
         combined &= SpecifierSet(declaration.specifier)
@@ -179,6 +211,9 @@ def parse_version_option(text: str) -> str:
 
     Raises ValueError with a readable reason when it is neither.
     """
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
     text = text.strip()
     try:
         return f"=={Version(text)}"

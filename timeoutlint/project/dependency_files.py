@@ -5,12 +5,12 @@ specifier, where it was found, whether it comes from a lock file). Parsing
 of requirement strings and specifiers is left to `packaging`; the only
 translation done here is Poetry's `^`/`~` syntax into PEP 440 ranges.
 Files that cannot be read or parsed are skipped: a broken lock file must not
-stop a lint run.
+stop a lint run. `packaging` and `configparser` are imported only when a file
+that needs them is read: most runs (a pre-commit hook) find none.
 """
 
 from __future__ import annotations
 
-import configparser
 import json
 import re
 import sys
@@ -18,11 +18,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
-from packaging.utils import canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,6 +29,13 @@ _MAX_INCLUDE_DEPTH = 10
 _SKIPPED_DIRECTORIES = frozenset(
     {"node_modules", "venv", "site-packages", "build", "dist", "fixtures", "tests", "docs"}
 )
+_NAME_SEPARATORS = re.compile(r"[-_.]+")
+
+
+def canonicalize_name(name: str) -> str:
+    """A project name normalized as PEP 503 says (what `packaging.utils.canonicalize_name`
+    returns), without importing `packaging` for the package names every run compares."""
+    return _NAME_SEPARATORS.sub("-", name).lower()
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ def _read_toml(path: Path) -> dict[str, Any] | None:
 
 def _specifier(text: str) -> str | None:
     """`text` as a normalised PEP 440 specifier set, or None when it is not one."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
     try:
         return str(SpecifierSet(text))
     except InvalidSpecifier:
@@ -88,6 +92,8 @@ def _specifier(text: str) -> str | None:
 
 
 def _from_requirement(text: str, wanted: frozenset[str], source: str) -> Declaration | None:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         requirement = Requirement(text)
     except InvalidRequirement:
@@ -179,6 +185,8 @@ def _bump(release: tuple[int, ...], index: int) -> str:
 
 def _poetry_item(item: str) -> str | None:
     """One Poetry constraint (`^5.0`, `~5.0.1`, `5.0.8`, `>=5`, `*`) as PEP 440."""
+    from packaging.version import InvalidVersion, Version
+
     item = item.strip()
     if item in ("", "*"):
         return ""
@@ -259,6 +267,8 @@ def _pyproject(path: Path, root: Path, wanted: frozenset[str]) -> Iterator[Decla
 
 
 def _setup_cfg(path: Path, root: Path, wanted: frozenset[str]) -> Iterator[Declaration]:
+    import configparser
+
     text = _read_text(path)
     if text is None:
         return

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import ast
 import builtins
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import cached_property
+from typing import Any, Literal
 
 from timeoutlint.findings import Position, Span
 from timeoutlint.python.source import split_lines
@@ -66,6 +67,9 @@ class Scope:
     global_names: set[str] = field(default_factory=set)
     instance_attributes: dict[str, list[Binding]] = field(default_factory=dict)
     self_name: str | None = None
+    returns: list[ast.Return] = field(default_factory=list)
+    """A function's own `return` statements (not those of nested functions and classes), in
+    source order."""
 
     def bind(self, binding: Binding) -> None:
         self.bindings.setdefault(binding.name, []).append(binding)
@@ -106,8 +110,9 @@ class PythonModule:
         self.tree = tree
         self.module_name = module_name
         self.is_package = is_package
-        self.lines = split_lines(source)
         self.calls: list[CallSite] = []
+        self.assignments: list[ast.Assign | ast.AnnAssign] = []
+        self.string_constants: list[ast.Constant] = []
         self.module_scope = Scope("module", tree, None)
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._node_scopes: dict[ast.AST, Scope] = {}
@@ -120,6 +125,11 @@ class PythonModule:
         return cls(source, ast.parse(source), module_name, is_package)
 
     # Positions -------------------------------------------------------------
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The source's lines, split on the first question (most files never need them)."""
+        return split_lines(self.source)
 
     def _column(self, line: int, byte_offset: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -142,11 +152,7 @@ class PythonModule:
 
     def parent(self, node: ast.AST) -> ast.AST | None:
         if self._parents is None:
-            parents: dict[ast.AST, ast.AST] = {}
-            for outer in ast.walk(self.tree):
-                for child in ast.iter_child_nodes(outer):
-                    parents[child] = outer
-            self._parents = parents
+            self._parents = _parent_map(self.tree)
         return self._parents.get(node)
 
     def ancestors(self, node: ast.AST) -> Iterator[ast.AST]:
@@ -329,6 +335,19 @@ class PythonModule:
         return CallResult(callee, call, scope)
 
 
+def _parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
+    """Each node's parent (built on the first `parent()` question; leaves such as contexts and
+    operators, which `ast` shares between nodes, have none)."""
+    parents: dict[ast.AST, ast.AST] = {}
+    stack = [tree]
+    while stack:
+        outer = stack.pop()
+        for child in iter_child_nodes(outer):
+            parents[child] = outer
+            stack.append(child)
+    return parents
+
+
 def _same_kind(a: Value, b: Value) -> bool:
     if type(a) is not type(b):
         return False
@@ -349,8 +368,70 @@ def _callee_key(value: Value) -> object:
     return id(value)
 
 
-class _ScopeBuilder(ast.NodeVisitor):
-    """Walks the tree once, recording scopes, bindings and calls."""
+_NON_NODE_FIELDS = frozenset(
+    {
+        "ctx", "op", "ops", "id", "attr", "arg", "asname", "module", "level", "kind", "simple",
+        "type_comment", "type_ignores", "is_async", "conversion", "tag", "lineno", "kwd_attrs",
+        "rest",
+    }
+)  # fmt: skip
+"""Fields that hold no node, or only leaves (contexts, operators), in every Python version."""
+
+
+def _node_classes() -> list[type[ast.AST]]:
+    found: list[type[ast.AST]] = []
+    pending: list[type[ast.AST]] = [ast.AST]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            if subclass not in found:
+                found.append(subclass)
+                pending.append(subclass)
+    return found
+
+
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
+    cls: tuple(name for name in cls._fields if name not in _NON_NODE_FIELDS)
+    for cls in _node_classes()
+}
+"""Per node class, the fields that may hold child nodes, in `_fields` order (as `ast.walk`)."""
+
+
+def iter_child_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.iter_child_nodes` without the leaves (contexts, operators) and faster."""
+    for name in _CHILD_FIELDS.get(type(node), ()):
+        value = getattr(node, name, None)
+        if type(value) is list:
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+        elif isinstance(value, ast.AST):
+            yield value
+
+
+def _strings_in(node: ast.AST, found: list[ast.Constant]) -> None:
+    """Every `str` constant under `node`, for the parts of the tree the scope walk skips."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Constant):
+            if isinstance(current.value, str):
+                found.append(current)
+        else:
+            stack.extend(iter_child_nodes(current))
+
+
+_Handler = Callable[["_ScopeBuilder", Any], None]
+
+
+class _ScopeBuilder:
+    """Walks the tree once, recording scopes, bindings and calls.
+
+    A hand-written `ast.NodeVisitor`: `visit` dispatches on the node's class
+    through `_HANDLERS` (the `visit_X` methods, `visit_children` for every
+    other class with child fields, nothing for leaves), and `visit_children`
+    reads the fields directly. The order of visits is `NodeVisitor`'s, so
+    bindings and calls are recorded in the same order.
+    """
 
     def __init__(self, module: PythonModule) -> None:
         self.module = module
@@ -360,6 +441,29 @@ class _ScopeBuilder(ast.NodeVisitor):
         self.module._node_scopes[self.module.tree] = self.scope
         for statement in self.module.tree.body:
             self.visit(statement)
+
+    def visit(self, node: ast.AST) -> None:
+        handler = _HANDLERS.get(type(node))
+        if handler is not None:
+            handler(self, node)
+
+    def visit_children(self, node: ast.AST) -> None:
+        handlers = _HANDLERS
+        for name in _CHILD_FIELDS[type(node)]:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    handler = handlers.get(type(item))
+                    if handler is not None:
+                        handler(self, item)
+            else:
+                handler = handlers.get(type(value))
+                if handler is not None:
+                    handler(self, value)
+
+    def _collect_strings(self, node: ast.AST | None) -> None:
+        if node is not None:
+            _strings_in(node, self.module.string_constants)
 
     # helpers ---------------------------------------------------------------
 
@@ -417,12 +521,7 @@ class _ScopeBuilder(ast.NodeVisitor):
         return scope
 
     def _bind_parameters(self, arguments: ast.arguments, effective: tuple[int, int]) -> None:
-        params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
-        if arguments.vararg:
-            params.append(arguments.vararg)
-        if arguments.kwarg:
-            params.append(arguments.kwarg)
-        for param in params:
+        for param in _parameters(arguments):
             self._bind(param.arg, "param", param, effective)
 
     # statements ------------------------------------------------------------
@@ -468,11 +567,13 @@ class _ScopeBuilder(ast.NodeVisitor):
         return ".".join(parts) if parts else None
 
     def visit_Assign(self, node: ast.Assign) -> None:
+        self.module.assignments.append(node)
         self.visit(node.value)
         for target in node.targets:
             self._bind_target(target, node.value, _end(node))
 
     def visit_AnnAssign(self, node: ast.AnnAssign) -> None:
+        self.module.assignments.append(node)
         if node.value is not None:
             self.visit(node.value)
         self.visit(node.annotation)
@@ -555,6 +656,11 @@ class _ScopeBuilder(ast.NodeVisitor):
         for statement in node.body:
             self.visit(statement)
         self.scope = outer
+        for parameter in _parameters(node.args):
+            if parameter.annotation is not None:
+                self._collect_strings(parameter.annotation)
+        for type_parameter in getattr(node, "type_params", ()):
+            self._collect_strings(type_parameter)
 
     visit_FunctionDef = _visit_function
     visit_AsyncFunctionDef = _visit_function
@@ -584,6 +690,8 @@ class _ScopeBuilder(ast.NodeVisitor):
             self.visit(statement)
         self.scope = outer
         self._bind(node.name, "class", node, _start(node))
+        for type_parameter in getattr(node, "type_params", ()):
+            self._collect_strings(type_parameter)
 
     def _visit_comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
@@ -612,12 +720,22 @@ class _ScopeBuilder(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         self.module.calls.append(CallSite(node, self.scope))
-        self.generic_visit(node)
+        self.visit_children(node)
+
+    def visit_Return(self, node: ast.Return) -> None:
+        if self.scope.kind == "function":
+            self.scope.returns.append(node)
+        if node.value is not None:
+            self.visit(node.value)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        if isinstance(node.value, str):
+            self.module.string_constants.append(node)
 
     def visit_MatchAs(self, node: ast.MatchAs) -> None:
         if node.name:
             self._bind(node.name, "unknown", node, _start(node))
-        self.generic_visit(node)
+        self.visit_children(node)
 
     def visit_MatchStar(self, node: ast.MatchStar) -> None:
         if node.name:
@@ -626,4 +744,26 @@ class _ScopeBuilder(ast.NodeVisitor):
     def visit_MatchMapping(self, node: ast.MatchMapping) -> None:
         if node.rest:
             self._bind(node.rest, "unknown", node, _start(node))
-        self.generic_visit(node)
+        self.visit_children(node)
+
+
+def _parameters(arguments: ast.arguments) -> list[ast.arg]:
+    params = [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+    if arguments.vararg:
+        params.append(arguments.vararg)
+    if arguments.kwarg:
+        params.append(arguments.kwarg)
+    return params
+
+
+def _handler(cls: type[ast.AST]) -> _Handler | None:
+    own: _Handler | None = getattr(_ScopeBuilder, f"visit_{cls.__name__}", None)
+    if own is not None:
+        return own
+    return _ScopeBuilder.visit_children if _CHILD_FIELDS[cls] else None
+
+
+_HANDLERS: dict[type, _Handler] = {
+    cls: handler for cls in _CHILD_FIELDS if (handler := _handler(cls)) is not None
+}
+"""What `_ScopeBuilder.visit` does per node class; a class that is not here is a leaf."""

@@ -102,6 +102,18 @@ POOL_URL_FACTORIES = _with_methods(_POOL_CLASSES, "from_url")
 CLUSTER_CLASSES = frozenset(_CLUSTER_CLASSES)
 CLUSTER_URL_FACTORIES = _with_methods(_CLUSTER_CLASSES, "from_url")
 SENTINEL_CLASSES = frozenset(_SENTINEL_CLASSES)
+_MADE_HERE = (
+    CLIENT_CLASSES
+    | URL_CLIENT_FACTORIES
+    | POOL_FROM_CLIENT
+    | POOL_CLASSES
+    | POOL_URL_FACTORIES
+    | CLUSTER_CLASSES
+    | CLUSTER_URL_FACTORIES
+    | SENTINEL_CLASSES
+    | frozenset(_EXTERNAL_CLIENT_FACTORIES)
+)
+"""Every callee whose call makes a Redis object described in this file."""
 
 
 BLOCKING_METHODS = frozenset(
@@ -445,6 +457,8 @@ class RedisModel:
     def _from_qualified_call(
         self, name: str, call: ast.Call, scope: Scope, depth: int
     ) -> RedisObject | None:
+        if name not in _MADE_HERE:
+            return self._external_factory(name)
         flavor: Flavor = "async" if name.startswith("redis.asyncio.") else "sync"
         short = _short_name(name)
         here = self.location(call)
@@ -483,6 +497,9 @@ class RedisModel:
             return RedisSentinel(flavor, self._settings(call, scope, positions={}), here)
         if name in _EXTERNAL_CLIENT_FACTORIES:
             return RedisClient("sync", "external", UNKNOWN_SETTINGS, here, here, short)
+        return self._external_factory(name)
+
+    def _external_factory(self, name: str) -> RedisObject | None:
         exported = self.resolve_external(name)
         if isinstance(exported, ExportedFactory):
             return exported.returns
@@ -607,7 +624,7 @@ def returned_object(
 ) -> RedisObject | None:
     """The Redis object a function returns, when every non-None return is the same object."""
     found: list[RedisObject] = []
-    for node in _own_returns(function):
+    for node in _own_returns(model.module, function):
         if node.value is None:
             continue
         value = model.module.resolve(node.value, scope)
@@ -622,15 +639,13 @@ def returned_object(
     return found[0]
 
 
-def _own_returns(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.Return]:
-    stack: list[ast.AST] = list(function.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Return):
-            yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
+def _own_returns(
+    module: PythonModule, function: ast.FunctionDef | ast.AsyncFunctionDef
+) -> Iterator[ast.Return]:
+    """The function's own `return` statements, last first (the order results were always
+    combined in)."""
+    scope = module.scope_of_definition(function)
+    return reversed(scope.returns) if scope is not None else iter(())
 
 
 _MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__setitem__"})

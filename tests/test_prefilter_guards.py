@@ -1,0 +1,298 @@
+"""The prefilter guards: a file a guard admits keeps its findings; a file it rejects has none.
+
+Each rejected case is also forced through the analysis with every guard open, to show that the
+guard only skipped work that could not report.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from timeoutlint.catalog import Rule, builtin_rules, parse_rule
+from timeoutlint.checks import ALL_CHECKS
+from timeoutlint.checks.base import Check
+from timeoutlint.checks.callsite import with_callsite_rules
+from timeoutlint.checks.prefilter import REDIS_CONSTRUCTORS, Prospect
+from timeoutlint.config import parse_table, selected_rules
+from timeoutlint.discovery import Discovery
+from timeoutlint.engine import Engine
+from timeoutlint.findings import Finding
+from timeoutlint.project import build_project_context
+from timeoutlint.python import redis_model
+
+ACME_RULE: dict[str, Any] = {
+    "id": "X-ACME001",
+    "name": "acme-call-without-deadline",
+    "message": "`{callee}()` {problem}",
+    "severity": "error",
+    "reads": ["python"],
+    "summary": "s",
+    "what": "w",
+    "why": "y",
+    "fix": {"applicability": "safe", "description": "d"},
+    "callsite": {
+        "triggers": ["acme"],
+        "defaults": {"keyword": "deadline"},
+        "callees": [
+            {"functions": ["acme.http.call"], "positional": 1},
+            {"methods": ["call"], "built-by": ["acme.http.Client"]},
+        ],
+    },
+}
+
+
+@dataclasses.dataclass
+class Linted:
+    engine: Engine
+    findings: dict[str, list[Finding]]
+    admitted: dict[str, bool]
+
+
+def run(
+    tmp_path: Path,
+    files: Mapping[str, str],
+    select: str,
+    forced: bool = False,
+    extra_rules: tuple[Rule, ...] = (),
+) -> Linted:
+    """Lint `files`: each file's findings, and whether some triggered check's guard admits it."""
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    rules = {**builtin_rules(), **{rule.id: rule for rule in extra_rules}}
+    settings = parse_table({"select": select.split(",")}, tmp_path.resolve(), None)
+    sources = Discovery(settings).files([tmp_path])
+    enabled = selected_rules(settings, rules)
+    project = build_project_context(sources, settings)
+    checks: tuple[Check, ...] = with_callsite_rules(ALL_CHECKS, rules, enabled)
+    if forced:
+        checks = tuple(dataclasses.replace(check, guard=None) for check in checks)
+    engine = Engine(settings, rules, enabled, project, checks)
+    found: dict[str, list[Finding]] = {}
+    admitted: dict[str, bool] = {}
+    for source in sources:
+        found[source.relative] = list(engine.check_file(source).findings)
+        data = source.path.read_bytes()
+        prospect = Prospect(data, source.relative, engine.enabled, project)
+        admitted[source.relative] = any(
+            c.kind == source.kind and c.may_match(data) and c.admits(prospect)
+            for c in engine.checks
+        )
+    return Linted(engine, found, admitted)
+
+
+def rule_ids(findings: list[Finding]) -> list[str]:
+    return [f.rule_id for f in findings]
+
+
+# Call-site rules ----------------------------------------------------------------------------
+
+
+def test_an_aliased_requests_import_is_admitted_and_reported(tmp_path: Path) -> None:
+    code = """
+    import os, requests as r
+
+    r.get(os.environ["URL"])
+    """
+    linted = run(tmp_path, {"app.py": code}, "TL101")
+    assert linted.admitted["app.py"]
+    assert rule_ids(linted.findings["app.py"]) == ["TL101"]
+
+
+def test_a_relative_import_inside_the_requests_package_is_admitted_and_reported(
+    tmp_path: Path,
+) -> None:
+    code = '''
+    """Helpers for requests users."""
+    from .sessions import Session
+
+
+    def fetch(url):
+        return Session().get(url)
+    '''
+    linted = run(tmp_path, {"src/requests/helpers.py": code}, "TL101")
+    assert linted.admitted["src/requests/helpers.py"]
+    assert rule_ids(linted.findings["src/requests/helpers.py"]) == ["TL101"]
+
+
+def test_a_file_that_only_mentions_requests_is_rejected_and_has_nothing_to_report(
+    tmp_path: Path,
+) -> None:
+    code = '''
+    """Counts the requests a server answered."""
+    from .sessions import Session
+
+    requests = [Session().get("/")]
+    '''
+    files = {"app/stats.py": code}
+    assert not run(tmp_path, files, "TL101").admitted["app/stats.py"]
+    assert run(tmp_path, files, "TL101", forced=True).findings["app/stats.py"] == []
+
+
+def test_importing_only_requests_exceptions_cannot_reach_a_callee(tmp_path: Path) -> None:
+    code = """
+    from requests.exceptions import HTTPError
+
+    def fetch(session):
+        return session.get("/")
+    """
+    files = {"app.py": code}
+    assert not run(tmp_path, files, "TL101").admitted["app.py"]
+    assert run(tmp_path, files, "TL101", forced=True).findings["app.py"] == []
+
+
+def test_an_in_async_rule_needs_an_async_function(tmp_path: Path) -> None:
+    code = """
+    import requests
+
+    def fetch():
+        return requests.get("https://example.com", timeout=5)
+    """
+    files = {"app.py": code}
+    assert not run(tmp_path, files, "TL103").admitted["app.py"]
+    assert run(tmp_path, files, "TL103", forced=True).findings["app.py"] == []
+
+
+def test_a_rule_pack_callee_is_guarded_by_its_own_package(tmp_path: Path) -> None:
+    pack = parse_rule(copy.deepcopy(ACME_RULE), "pack.yaml")
+    used = """
+    from acme import http
+
+    http.call("https://users.internal/me")
+    """
+    mentioned = """
+    # acme's HTTP wrapper is not used here
+    from app import http
+
+    http.call("https://users.internal/me")
+    """
+    files = {"used.py": used, "mentioned.py": mentioned}
+    linted = run(tmp_path, files, "X-ACME001", extra_rules=(pack,))
+    assert linted.admitted == {"used.py": True, "mentioned.py": False}
+    assert rule_ids(linted.findings["used.py"]) == ["X-ACME001"]
+    forced = run(tmp_path, files, "X-ACME001", forced=True, extra_rules=(pack,))
+    assert forced.findings["mentioned.py"] == []
+
+
+# Redis rules --------------------------------------------------------------------------------
+
+CONNECTION = """
+import redis
+
+client = redis.Redis(host="cache", socket_timeout=5)
+pubsub = client.pubsub()
+"""
+
+LISTENER = """
+from app.connection import pubsub
+
+for message in pubsub.listen():
+    print(message)
+"""
+
+
+def test_a_pubsub_imported_from_an_indexed_module_is_admitted_and_reported(
+    tmp_path: Path,
+) -> None:
+    files = {"app/connection.py": CONNECTION, "app/worker.py": LISTENER}
+    linted = run(tmp_path, files, "TL201")
+    assert linted.admitted["app/worker.py"]
+    assert rule_ids(linted.findings["app/worker.py"]) == ["TL201"]
+
+
+def test_a_listener_that_imports_no_indexed_module_is_rejected(tmp_path: Path) -> None:
+    code = """
+    import socket
+
+    server = socket.socket()
+    server.listen(5)
+    """
+    files = {"app/connection.py": CONNECTION, "app/server.py": code}
+    assert not run(tmp_path, files, "TL201").admitted["app/server.py"]
+    assert run(tmp_path, files, "TL201", forced=True).findings["app/server.py"] == []
+
+
+def test_a_name_the_index_only_knows_as_a_constant_cannot_make_a_client(tmp_path: Path) -> None:
+    settings = """
+    REDIS_HOST = "cache"
+    """
+    code = """
+    from app.settings import REDIS_HOST
+
+    print("redis at", REDIS_HOST)
+    """
+    files = {"app/settings.py": settings, "app/report.py": code}
+    assert not run(tmp_path, files, "TL205").admitted["app/report.py"]
+    assert run(tmp_path, files, "TL205", forced=True).findings["app/report.py"] == []
+
+
+def test_the_async_rules_need_an_async_function(tmp_path: Path) -> None:
+    code = """
+    import redis
+
+    client = redis.Redis(socket_timeout=5)
+
+    def wait():
+        return client.blpop("jobs")
+    """
+    files = {"app.py": code}
+    assert not run(tmp_path, files, "TL301,TL302,TL303").admitted["app.py"]
+    forced = run(tmp_path, files, "TL301,TL302,TL303", forced=True)
+    assert forced.findings["app.py"] == []
+
+
+def test_redis_constructors_cover_the_models_external_factories() -> None:
+    assert set(redis_model._EXTERNAL_CLIENT_FACTORIES) <= REDIS_CONSTRUCTORS
+
+
+# Redis URLs and passwords -------------------------------------------------------------------
+
+
+def test_a_password_inside_the_redis_package_is_admitted_and_reported(tmp_path: Path) -> None:
+    code = """
+    from .client import Redis
+
+    cache = Redis(password="hunter2")
+    """
+    linted = run(tmp_path, {"redis/helpers.py": code}, "TL403")
+    assert linted.admitted["redis/helpers.py"]
+    assert rule_ids(linted.findings["redis/helpers.py"]) == ["TL403"]
+
+
+def test_a_password_keyword_of_another_library_is_rejected(tmp_path: Path) -> None:
+    code = """
+    import smtplib
+
+    smtplib.SMTP("mail").login("me", password="hunter2")
+    """
+    files = {"mail.py": code}
+    assert not run(tmp_path, files, "TL401,TL402,TL403,TL404").admitted["mail.py"]
+    forced = run(tmp_path, files, "TL401,TL402,TL403,TL404", forced=True)
+    assert forced.findings["mail.py"] == []
+
+
+def test_a_redis_url_literal_is_admitted_whatever_the_imports(tmp_path: Path) -> None:
+    code = """
+    BROKER = "redis://:hunter2@cache:6379/0"
+    """
+    linted = run(tmp_path, {"settings.py": code}, "TL403")
+    assert linted.admitted["settings.py"]
+    assert rule_ids(linted.findings["settings.py"]) == ["TL403"]
+
+
+# Syntax errors ------------------------------------------------------------------------------
+
+
+def test_a_rejected_file_with_a_syntax_error_still_reports_it(tmp_path: Path) -> None:
+    code = """
+    requests = [
+    """
+    linted = run(tmp_path, {"broken.py": code}, "TL101")
+    assert not linted.admitted["broken.py"]
+    assert rule_ids(linted.findings["broken.py"]) == ["TL001"]

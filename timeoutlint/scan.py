@@ -1,0 +1,148 @@
+"""One pass over the discovered files before the project context is built.
+
+Per file: the sha256 of its bytes (what the result cache and the Python index
+cache are keyed by) and the byte facts the project context uses to choose the
+few files it parses (mentions redis, uses long reads, may configure a
+password). Files whose stat signature is unchanged since an earlier run come
+from the stat memo (`file_memo.py`) and are not read at all; the others are
+read in forked workers. The engine then answers unchanged files from the
+result cache by these digests, without reading them either.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from timeoutlint.discovery import SourceFile
+from timeoutlint.file_memo import FileMemo, Signature, signature
+from timeoutlint.parallel import fork_map
+
+MEMO_MIN_FILES = 200
+"""Below this many files, reading them costs less than loading a project-wide memo (the
+pre-commit case); the CLI then does without it."""
+
+MENTIONS_REDIS = 1
+READS_LONG = 2
+MENTIONS_PASSWORD = 4
+
+
+class FileFacts(NamedTuple):
+    """What one file's bytes say; `digest` is empty when no cache asked for it."""
+
+    digest: bytes
+    flags: int
+
+    @property
+    def mentions_redis(self) -> bool:
+        return bool(self.flags & MENTIONS_REDIS)
+
+    @property
+    def reads_long(self) -> bool:
+        return bool(self.flags & READS_LONG)
+
+    @property
+    def mentions_password(self) -> bool:
+        return bool(self.flags & MENTIONS_PASSWORD)
+
+
+def facts_of(kind: str, data: bytes, hashed: bool) -> FileFacts:
+    from timeoutlint.cache import content_digest
+    from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
+    from timeoutlint.project.redis_auth import mentions_password
+
+    flags = 0
+    if kind == "python":
+        flags |= MENTIONS_REDIS if mentions_redis(data) else 0
+        flags |= READS_LONG if mentions_long_reads(data) else 0
+        flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
+    return FileFacts(content_digest(data) if hashed else b"", flags)
+
+
+@dataclass
+class Scan:
+    """The facts of every file that could be read, by `SourceFile.path`."""
+
+    facts: dict[Path, FileFacts] = field(default_factory=dict)
+    memo: FileMemo | None = None
+    memo_keys: dict[Path, str] = field(default_factory=dict)
+    remembered: int = 0
+
+    def get(self, source: SourceFile) -> FileFacts | None:
+        return self.facts.get(source.path)
+
+    def is_clean(self, source: SourceFile, settings: str) -> bool:
+        """Whether an earlier run found that no trigger of `settings` matches these very bytes."""
+        facts = self.facts.get(source.path)
+        key = self.memo_keys.get(source.path)
+        if facts is None or key is None or self.memo is None or not facts.digest:
+            return False
+        entry = self.memo.entries.get(key)
+        return entry is not None and entry[1] == facts.digest and entry[3] == settings
+
+    def mark_clean(self, source: SourceFile, digest: bytes, settings: str) -> None:
+        key = self.memo_keys.get(source.path)
+        if key is not None and self.memo is not None:
+            self.memo.mark_clean(key, digest, settings)
+
+    def save(self) -> str | None:
+        return self.memo.save() if self.memo is not None else None
+
+
+def scan_files(
+    files: Sequence[SourceFile],
+    memo: FileMemo | None = None,
+    jobs: int | None = None,
+    hashed: bool = True,
+    now_ns: int | None = None,
+) -> Scan:
+    """The facts of `files`; with a memo, unchanged files are not read and the rest is recorded.
+
+    `now_ns` is when the scan started (the racy-timestamp guard compares against it).
+    """
+    started_ns = time.time_ns() if now_ns is None else now_ns
+    scan = Scan(memo=memo)
+    signatures: dict[Path, Signature] = {}
+    pending: list[SourceFile] = []
+    for source in files:
+        if memo is None or not hashed:
+            pending.append(source)
+            continue
+        key = os.path.abspath(source.path)
+        try:
+            sig = signature(os.stat(source.path))
+        except OSError:
+            pending.append(source)
+            continue
+        scan.memo_keys[source.path] = key
+        entry = memo.lookup(key, sig)
+        if entry is not None:
+            scan.facts[source.path] = FileFacts(entry[1], entry[2])
+            scan.remembered += 1
+        else:
+            signatures[source.path] = sig
+            pending.append(source)
+
+    def read(source: SourceFile) -> FileFacts | None:
+        from timeoutlint.limits import read_regular_file
+
+        try:
+            data = read_regular_file(source.path)
+        except OSError:
+            return None
+        return facts_of(source.kind, data, hashed)
+
+    for source, facts in zip(pending, fork_map(read, pending, jobs), strict=True):
+        if facts is None:
+            continue
+        scan.facts[source.path] = facts
+        recorded = signatures.get(source.path)
+        if memo is not None and recorded is not None:
+            memo.record(
+                scan.memo_keys[source.path], (recorded, facts.digest, facts.flags, ""), started_ns
+            )
+    return scan
