@@ -397,7 +397,7 @@ CASES = [
     ),
     Case(
         "binary-file-named-py",
-        files={"image.py": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDRrequests\xff\xd8"},
+        files={"image.py": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\nimport requests\n\xff\xd8"},
         stdout=_with_good(
             "image.py:3:1: TL001 the file cannot be parsed: "
             "the file contains a null byte (is it a binary file?)"

@@ -289,10 +289,22 @@ def test_a_redis_url_literal_is_admitted_whatever_the_imports(tmp_path: Path) ->
 # Syntax errors ------------------------------------------------------------------------------
 
 
-def test_a_rejected_file_with_a_syntax_error_still_reports_it(tmp_path: Path) -> None:
+def test_a_rejected_file_is_not_parsed_so_its_syntax_error_is_not_reported(
+    tmp_path: Path,
+) -> None:
     code = """
     requests = [
     """
     linted = run(tmp_path, {"broken.py": code}, "TL101")
     assert not linted.admitted["broken.py"]
+    assert rule_ids(linted.findings["broken.py"]) == []
+
+
+def test_an_admitted_file_with_a_syntax_error_reports_it(tmp_path: Path) -> None:
+    code = """
+    import requests
+    requests.get(
+    """
+    linted = run(tmp_path, {"broken.py": code}, "TL101")
+    assert linted.admitted["broken.py"]
     assert rule_ids(linted.findings["broken.py"]) == ["TL001"]

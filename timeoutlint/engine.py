@@ -156,9 +156,9 @@ class Engine:
         A file that some check needs is bounded in size and analysis time; past
         either limit it is skipped with a TL005 finding, so one pathological
         file cannot stall or exhaust the run. A check runs only if its triggers
-        match and its guard admits the file (`checks/prefilter.py`); a file whose
-        triggers matched is still parsed when every guard rejects it, so that its
-        syntax errors (TL001) are reported as before, but it is not modelled.
+        match and its guard admits the file (`checks/prefilter.py`); a file no
+        check admits is not parsed at all, so (as for a file no trigger matches)
+        its syntax errors are not reported: no rule could have found anything in it.
         """
         if skips_file(data):
             return []
@@ -170,6 +170,10 @@ class Engine:
         ]
         if not triggered:
             return []
+        prospect = Prospect(data, source.relative, enabled, self.project)
+        checks = [c for c in triggered if c.admits(prospect)]
+        if not checks:
+            return []
         limit = self.config.max_file_size
         if len(data) > limit:
             reason = (
@@ -177,8 +181,6 @@ class Engine:
                 f"larger than max-file-size ({format_size(limit)})"
             )
             return self._skipped(source, enabled, reason)
-        prospect = Prospect(data, source.relative, enabled, self.project)
-        checks = [c for c in triggered if c.admits(prospect)]
         seconds = self.config.analysis_time_limit
         try:
             with time_budget(seconds):
@@ -229,8 +231,6 @@ class Engine:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 tree = ast.parse(text, filename=source.display)
-            if not checks:
-                return []
             module_name, is_package = module_name_for(source.relative)
             model = PythonModule(text, tree, module_name, is_package)
         except SyntaxError as exc:
