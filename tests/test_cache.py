@@ -153,14 +153,14 @@ def test_check_writes_the_cache_under_the_project_root_by_default(tmp_path: Path
     second = run_cli("check", ".", "--verbose", cwd=tmp_path)
     assert (tmp_path / ".timeoutlint_cache" / "CACHEDIR.TAG").is_file()
     assert second.stdout == first.stdout
-    assert "0 parsed, 1 from the cache" in second.stderr
+    assert "(1 answered from the cache), 0 parsed" in second.stderr
 
 
 def test_no_cache_neither_reads_nor_writes(tmp_path: Path, run_cli) -> None:
     _write(tmp_path, {"client.py": UNSAFE_CALL})
     result = run_cli("check", ".", "--no-cache", "--verbose", cwd=tmp_path)
     assert result.returncode == 1
-    assert "1 parsed, 0 from the cache" in result.stderr
+    assert "(0 answered from the cache), 1 parsed" in result.stderr
     assert not (tmp_path / ".timeoutlint_cache").exists()
 
 

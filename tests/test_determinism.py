@@ -85,4 +85,4 @@ def test_the_cli_prints_the_expected_report_from_a_warm_cache(
     warm = run_cli("check", ".", *args, "--verbose", cwd=project)
     assert cold.stdout == expected, cold.stderr
     assert warm.stdout == expected, warm.stderr
-    assert "(0 parsed, " in warm.stderr
+    assert "), 0 parsed and checked" in warm.stderr

@@ -449,12 +449,13 @@ def _run_files(session: Session, jobs: int | None, write_cache: bool = True) -> 
                 _log(session.verbose, problem)
     analyzed = sum(1 for r in results if r.analyzed)
     cached = sum(1 for r in results if r.analyzed and r.cached)
+    parsed = sum(1 for r in results if r.parsed)
     unread = sum(1 for r in results if r.unread)
     _log(
         session.verbose,
-        f"{len(results) - unread} files read, {analyzed} passed the prefilter and were analyzed"
-        f" ({analyzed - cached} parsed, {cached} from the cache);"
-        f" {unread} unchanged files answered without reading",
+        f"{len(results) - unread} files read, {analyzed} passed the prefilter"
+        f" ({cached} answered from the cache), {parsed} parsed and checked (a rule's guard"
+        f" admitted them); {unread} unchanged files answered without reading",
     )
     return results
 

@@ -58,7 +58,8 @@ class FileResult:
     """One file's outcome.
 
     `analyzed`: the bytes passed the trigger prefilter (they were parsed, or
-    came from the cache: `cached`). `digest`: the content digest of the bytes
+    came from the cache: `cached`); `parsed`: some check's guard admitted them, so they
+    were parsed and checked. `digest`: the content digest of the bytes
     read when a cache is in use, so that the parent process can store the
     findings (and, for bytes no trigger matches, remember that in the stat
     memo). `unread`: the file was unchanged since an earlier run (stat memo)
@@ -72,6 +73,7 @@ class FileResult:
     cached: bool = False
     digest: bytes | None = None
     unread: bool = False
+    parsed: bool = False
 
 
 def minimal_triggers(triggers: Iterable[bytes]) -> tuple[bytes, ...]:
@@ -160,8 +162,12 @@ class Engine:
         check admits is not parsed at all, so (as for a file no trigger matches)
         its syntax errors are not reported: no rule could have found anything in it.
         """
+        return self._analyze(source, data)[0]
+
+    def _analyze(self, source: SourceFile, data: bytes) -> tuple[list[Finding], bool]:
+        """`analyze`, and whether some check admitted the file (it was parsed)."""
         if skips_file(data):
-            return []
+            return [], False
         enabled = self._enabled_for(source)
         triggered = [
             c
@@ -169,30 +175,31 @@ class Engine:
             if c.kind == source.kind and set(c.rules) & enabled and c.may_match(data)
         ]
         if not triggered:
-            return []
+            return [], False
         prospect = Prospect(data, source.relative, enabled, self.project)
         checks = [c for c in triggered if c.admits(prospect)]
         if not checks:
-            return []
+            return [], False
         limit = self.config.max_file_size
         if len(data) > limit:
             reason = (
                 f"the file is {format_size(len(data))}, "
                 f"larger than max-file-size ({format_size(limit)})"
             )
-            return self._skipped(source, enabled, reason)
+            return self._skipped(source, enabled, reason), False
         seconds = self.config.analysis_time_limit
         try:
             with time_budget(seconds):
                 findings = self._analyze_checked(source, data, checks, enabled)
         except AnalysisTimeout:
             reason = f"took too long (more than analysis-time-limit, {seconds:g} s)"
-            return self._skipped(source, enabled, reason)
+            return self._skipped(source, enabled, reason), True
         except RecursionError:
-            return self._skipped(source, enabled, "the file is nested too deeply to analyze")
+            return self._skipped(source, enabled, "the file is nested too deeply to analyze"), True
         except MemoryError:
-            return self._skipped(source, enabled, "ran out of memory while analyzing the file")
-        return sorted(findings, key=lambda f: f.sort_key)
+            skipped = self._skipped(source, enabled, "ran out of memory while analyzing the file")
+            return skipped, True
+        return sorted(findings, key=lambda f: f.sort_key), True
 
     def _analyze_checked(
         self, source: SourceFile, data: bytes, checks: list[Check], enabled: frozenset[str]
@@ -279,13 +286,13 @@ class Engine:
             if cached is not None:
                 return FileResult(source.display, cached, analyzed=True, cached=True)
         try:
-            findings = tuple(self.analyze(source, data))
+            found, parsed = self._analyze(source, data)
         except Exception as exc:  # a bug in a check must not stop the run
             import traceback
 
             trace = traceback.format_exc()
             return FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
-        return FileResult(source.display, findings, analyzed=True, digest=digest)
+        return FileResult(source.display, tuple(found), analyzed=True, digest=digest, parsed=parsed)
 
     def run(
         self,
