@@ -28,14 +28,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from build_corpus import CORPUS_ROOT  # noqa: E402
+from corpus_engine import corpus_engine  # noqa: E402
 
 from timeoutlint.checks.base import Check, CheckContext  # noqa: E402
-from timeoutlint.cli import all_rules  # noqa: E402
-from timeoutlint.config import load_config, selected_rules  # noqa: E402
-from timeoutlint.discovery import Discovery, SourceFile  # noqa: E402
+from timeoutlint.discovery import SourceFile  # noqa: E402
 from timeoutlint.engine import Engine  # noqa: E402
 from timeoutlint.findings import Finding  # noqa: E402
-from timeoutlint.project import build_project_context, module_name_for  # noqa: E402
+from timeoutlint.project import module_name_for  # noqa: E402
 from timeoutlint.python.model import PythonModule  # noqa: E402
 from timeoutlint.python.source import SourceDecodeError, decode_python  # noqa: E402
 from timeoutlint.suppression import (  # noqa: E402
@@ -45,15 +44,6 @@ from timeoutlint.suppression import (  # noqa: E402
 )
 
 ParsedFile = tuple[SourceFile, bytes, list[Check]]
-
-
-def _engine(corpus: Path) -> tuple[Engine, list[SourceFile]]:
-    config = load_config(corpus / "timeoutlint.toml", corpus / "tree")
-    rules = all_rules(config)
-    enabled = selected_rules(config, rules)
-    files = Discovery(config).files((corpus / "tree",))
-    project = build_project_context(files, config, None, False)
-    return Engine(config, rules, enabled, project), files
 
 
 def _parsed_files(engine: Engine, files: list[SourceFile]) -> list[ParsedFile]:
@@ -161,7 +151,7 @@ def main() -> None:
         help="also run under cProfile; print the top functions, or save the stats to FILE",
     )
     arguments = parser.parse_args()
-    engine, files = _engine(CORPUS_ROOT / arguments.corpus)
+    engine, files = corpus_engine(CORPUS_ROOT / arguments.corpus)
     parsed = _parsed_files(engine, files)
     if arguments.limit:
         parsed = parsed[: arguments.limit]

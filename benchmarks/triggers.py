@@ -5,7 +5,7 @@ A check's trigger bytes decide which files are read further for it; a broad trig
 (`Check.guard`, `checks/prefilter.py`) then decides, from the same bytes, the path and the
 project context, whether the check can report at all; only then is the file modelled for it.
 This prints, per check, the files that pass its triggers and its guard, the triggers that match
-most, and the totals: files that pass some check's triggers (parsed for TL001) and files that
+most, and the totals: files that pass some check's triggers (their guards are asked) and files that
 pass some check's guard (modelled and checked).
 
 The engine is built as `timeoutlint check` builds it for the corpus (its `timeoutlint.toml`,
@@ -30,26 +30,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from build_corpus import CORPUS_ROOT  # noqa: E402
+from corpus_engine import corpus_engine  # noqa: E402
 
 from timeoutlint.checks.prefilter import Prospect  # noqa: E402
-from timeoutlint.cli import all_rules  # noqa: E402
-from timeoutlint.config import load_config, selected_rules  # noqa: E402
-from timeoutlint.discovery import Discovery, SourceFile  # noqa: E402
+from timeoutlint.discovery import SourceFile  # noqa: E402
 from timeoutlint.engine import Engine  # noqa: E402
 from timeoutlint.findings import Finding  # noqa: E402
 from timeoutlint.parallel import fork_map  # noqa: E402
-from timeoutlint.project import build_project_context  # noqa: E402
 
 Candidate = tuple[SourceFile, bytes]
-
-
-def _engine(corpus: Path) -> tuple[Engine, list[SourceFile]]:
-    config = load_config(corpus / "timeoutlint.toml", corpus / "tree")
-    rules = all_rules(config)
-    enabled = selected_rules(config, rules)
-    files = Discovery(config).files((corpus / "tree",))
-    project = build_project_context(files, config, None, False)
-    return Engine(config, rules, enabled, project), files
 
 
 def _candidates(engine: Engine, files: list[SourceFile]) -> list[Candidate]:
@@ -86,7 +75,7 @@ def _report(engine: Engine, files: list[SourceFile], candidates: list[Candidate]
         tops = ", ".join(f"{t.decode()!r} {n}" for n, t in widest)
         rules = ",".join(check.rules)
         print(f"{matched_count:8d} {admitted_count:6d}  {rules:<28} {check.kind:<8} {tops}")
-    print(f"files that pass some trigger (parsed): {len(candidates)}")
+    print(f"files that pass some trigger (guards asked): {len(candidates)}")
     print(f"files that pass some guard (modelled and checked): {len(guarded)}")
 
 
@@ -136,7 +125,7 @@ def main() -> None:
     parser.add_argument("--verify", action="store_true", help="prove the guards lose nothing")
     parser.add_argument("--jobs", type=int, default=None)
     arguments = parser.parse_args()
-    engine, files = _engine(CORPUS_ROOT / arguments.corpus)
+    engine, files = corpus_engine(CORPUS_ROOT / arguments.corpus)
     candidates = _candidates(engine, files)
     _report(engine, files, candidates)
     if arguments.verify and not _verify(engine, candidates, arguments.jobs):

@@ -6,13 +6,8 @@ import ast
 
 import pytest
 
-from timeoutlint.python.import_scan import (
-    Imported,
-    RelativeImport,
-    absolute_module,
-    scan_imports,
-)
-from timeoutlint.python.model import PythonModule
+from timeoutlint.python.import_scan import Imported, RelativeImport, scan_imports
+from timeoutlint.python.model import PythonModule, absolute_module
 
 
 def paths(source: bytes) -> set[str]:

@@ -27,34 +27,14 @@ from functools import cached_property
 
 from timeoutlint.project import ProjectContext, module_name_for
 from timeoutlint.project.python_index import PythonIndex
-from timeoutlint.python.import_scan import Imported, ImportedNames, absolute_module, scan_imports
+from timeoutlint.python.import_scan import Imported, ImportedNames, scan_imports
+from timeoutlint.python.model import absolute_module
 from timeoutlint.python.redis_model import (
-    CLIENT_CLASSES,
-    CLUSTER_CLASSES,
-    CLUSTER_URL_FACTORIES,
-    POOL_CLASSES,
-    POOL_FROM_CLIENT,
-    POOL_URL_FACTORIES,
-    SENTINEL_CLASSES,
-    URL_CLIENT_FACTORIES,
+    REDIS_CONSTRUCTORS,
     ExportedAlias,
     ExportedFactory,
     ExportedObject,
 )
-
-REDIS_CONSTRUCTORS = (
-    CLIENT_CLASSES
-    | URL_CLIENT_FACTORIES
-    | POOL_FROM_CLIENT
-    | POOL_CLASSES
-    | POOL_URL_FACTORIES
-    | CLUSTER_CLASSES
-    | CLUSTER_URL_FACTORIES
-    | SENTINEL_CLASSES
-    | {"django_redis.get_redis_connection"}
-)
-"""Every qualified name whose call `RedisModel._from_qualified_call` turns into a Redis object
-without the project's index (its sets and `_EXTERNAL_CLIENT_FACTORIES`)."""
 
 _SETTINGS_MODULE = "django.conf.settings"
 """`django.conf.settings.X` is looked up in the project's settings modules (`python_index`)."""

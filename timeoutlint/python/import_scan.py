@@ -4,7 +4,7 @@ The prefilter guards (`checks/prefilter.py`) use this to decide that a file cann
 name into a package before paying for `ast.parse`. The model (`python/model.py`) gives a name a
 qualified name only through an import statement of the same file: `import a.b` binds `a`,
 `import a.b as c` binds `c` to `a.b`, `from a.b import c` binds `c` to `a.b.c`, and a relative
-`from ..x import c` is based on the file's own module name (`absolute_module`, as the model
+`from ..x import c` is based on the file's own module name (`model.absolute_module`, as the model
 does). So every qualified name the model produces (other than `builtins.*`) starts with the path
 of an `Imported` here: the first name of a plain import (any attribute may follow), or the module
 of a `from` import followed by one of the names it takes.
@@ -150,20 +150,3 @@ def _text(name: bytes) -> str:
 
 def _texts(names: frozenset[bytes] | None) -> frozenset[str] | None:
     return None if names is None else frozenset(_text(name) for name in names)
-
-
-def absolute_module(own: str | None, is_package: bool, level: int, module: str) -> str | None:
-    """The absolute module a relative import names, as `model._ScopeBuilder._absolute_module`
-    computes it from the file's own module name (None: the model leaves it unresolved)."""
-    if own is None:
-        return None
-    parts = own.split(".")
-    if not is_package:
-        parts = parts[:-1]
-    drop = level - 1
-    if drop > len(parts):
-        return None
-    parts = parts[: len(parts) - drop] if drop else parts
-    if module:
-        parts = [*parts, module]
-    return ".".join(parts) if parts else None

@@ -96,6 +96,25 @@ def _start(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "lineno", 0) or 0, getattr(node, "col_offset", 0) or 0)
 
 
+def absolute_module(
+    own: str | None, is_package: bool, level: int, module: str | None
+) -> str | None:
+    """The absolute module a relative import (`level` dots, then `module`) names in the module
+    `own` (a package's `__init__` when `is_package`); None when it reaches above the top."""
+    if own is None:
+        return None
+    parts = own.split(".")
+    if not is_package:
+        parts = parts[:-1]
+    drop = level - 1
+    if drop > len(parts):
+        return None
+    parts = parts[: len(parts) - drop] if drop else parts
+    if module:
+        parts = [*parts, module]
+    return ".".join(parts) if parts else None
+
+
 class PythonModule:
     """A parsed Python file with its scopes and bindings."""
 
@@ -552,19 +571,7 @@ class _ScopeBuilder:
     def _absolute_module(self, module: str | None, level: int) -> str | None:
         if level == 0:
             return module
-        own = self.module.module_name
-        if own is None:
-            return None
-        parts = own.split(".")
-        if not self.module.is_package:
-            parts = parts[:-1]
-        drop = level - 1
-        if drop > len(parts):
-            return None
-        parts = parts[: len(parts) - drop] if drop else parts
-        if module:
-            parts = [*parts, module]
-        return ".".join(parts) if parts else None
+        return absolute_module(self.module.module_name, self.module.is_package, level, module)
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.module.assignments.append(node)

@@ -102,7 +102,7 @@ POOL_URL_FACTORIES = _with_methods(_POOL_CLASSES, "from_url")
 CLUSTER_CLASSES = frozenset(_CLUSTER_CLASSES)
 CLUSTER_URL_FACTORIES = _with_methods(_CLUSTER_CLASSES, "from_url")
 SENTINEL_CLASSES = frozenset(_SENTINEL_CLASSES)
-_MADE_HERE = (
+REDIS_CONSTRUCTORS = (
     CLIENT_CLASSES
     | URL_CLIENT_FACTORIES
     | POOL_FROM_CLIENT
@@ -113,7 +113,8 @@ _MADE_HERE = (
     | SENTINEL_CLASSES
     | frozenset(_EXTERNAL_CLIENT_FACTORIES)
 )
-"""Every callee whose call makes a Redis object described in this file."""
+"""Every callee whose call makes a Redis object described in this file (without the project's
+index); the prefilter's guards ask for the same set."""
 
 
 BLOCKING_METHODS = frozenset(
@@ -457,7 +458,7 @@ class RedisModel:
     def _from_qualified_call(
         self, name: str, call: ast.Call, scope: Scope, depth: int
     ) -> RedisObject | None:
-        if name not in _MADE_HERE:
+        if name not in REDIS_CONSTRUCTORS:
             return self._external_factory(name)
         flavor: Flavor = "async" if name.startswith("redis.asyncio.") else "sync"
         short = _short_name(name)
