@@ -20,7 +20,7 @@ from timeoutlint import __version__
 from timeoutlint.catalog import CatalogError, Rule
 from timeoutlint.config import Config, ConfigError, load_config, selected_rules
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
-from timeoutlint.engine import Engine, FileResult, all_findings
+from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
 from timeoutlint.redact import redact
 from timeoutlint.rule_packs import all_rules
@@ -224,12 +224,14 @@ def _session(
     memo = None
     if index_cache is not None and stdin_data is None and len(files) >= MEMO_MIN_FILES:
         memo = FileMemo.open(index_cache)
-    scan = scan_files(files, memo, jobs, hashed=index_cache is not None)
+    _, checks = enabled_checks(config, rules, enabled)
+    prefilter = Prefilter.of(checks)
+    scan = scan_files(files, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
     _log(verbose, f"{scan.remembered} of {len(files)} files unchanged since the last run")
     project = build_project_context(files, config, index_cache, write_cache, scan, jobs)
     for line in project.dependencies.describe_lines():
         _log(verbose, line)
-    engine = Engine(config, rules, enabled, project)
+    engine = Engine(config, rules, enabled, project, checks)
     problems: list[Finding] = []
     for problem in discovery.problems:
         source = SourceFile(Path(problem.display), problem.display, problem.display, "unknown")

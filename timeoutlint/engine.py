@@ -100,6 +100,46 @@ def _byte_point(data: bytes, index: int) -> Span:
     return _point(len(lines), len(lines[-1]) + 1)
 
 
+def enabled_checks(
+    config: Config,
+    rules: Mapping[str, Rule],
+    enabled: frozenset[str],
+    checks: Sequence[Check] = ALL_CHECKS,
+) -> tuple[frozenset[str], list[Check]]:
+    """The rules in force (the selection plus the always-on bad-input rules) and the checks
+    that report any of them (the registry plus one check for the call-site rules)."""
+    effective = enabled | (ALWAYS_ON - frozenset(config.ignore))
+    if checks is ALL_CHECKS:
+        checks = with_callsite_rules(checks, rules, effective)
+    return effective, [c for c in checks if set(c.rules) & effective]
+
+
+@dataclass(frozen=True)
+class Prefilter:
+    """The file-level prefilter: can any enabled check of this file kind match these bytes?
+
+    One `bytes.__contains__` per distinct trigger (a combined regex measured twice as slow in
+    CPython). When it says no, `Engine.analyze` would return no findings either, so the scan
+    (`scan.py`), which reads every file anyway, asks it too and the engine never reads those
+    files again.
+    """
+
+    triggers: Mapping[str, tuple[bytes, ...]]
+
+    @classmethod
+    def of(cls, checks: Iterable[Check]) -> Prefilter:
+        checks = list(checks)
+        return cls(
+            {
+                kind: minimal_triggers(t for c in checks if c.kind == kind for t in c.triggers)
+                for kind in {c.kind for c in checks}
+            }
+        )
+
+    def __call__(self, kind: str, data: bytes) -> bool:
+        return any(trigger in data for trigger in self.triggers.get(kind, ()))
+
+
 class Engine:
     def __init__(
         self,
@@ -111,23 +151,13 @@ class Engine:
     ) -> None:
         self.config = config
         self.rules = rules
-        self.enabled = enabled | (ALWAYS_ON - frozenset(config.ignore))
         self.project = project
-        if checks is ALL_CHECKS:
-            checks = with_callsite_rules(checks, rules, self.enabled)
-        self.checks = [c for c in checks if set(c.rules) & self.enabled]
-        self.triggers = {
-            kind: minimal_triggers(t for c in self.checks if c.kind == kind for t in c.triggers)
-            for kind in {c.kind for c in self.checks}
-        }
+        self.enabled, self.checks = enabled_checks(config, rules, enabled, checks)
+        self.prefilter = Prefilter.of(self.checks)
 
     def may_need_analysis(self, kind: str, data: bytes) -> bool:
-        """The file-level prefilter: can any enabled check of this file kind match these bytes?
-
-        One `bytes.__contains__` per distinct trigger (a combined regex is several times
-        slower in CPython). When it says no, `analyze` would return no findings either.
-        """
-        return any(trigger in data for trigger in self.triggers.get(kind, ()))
+        """`Prefilter`: can any enabled check of this file kind match these bytes?"""
+        return self.prefilter(kind, data)
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
         return self.enabled - ignored_for_path(self.config, source.relative, self.rules)
@@ -311,6 +341,13 @@ class Engine:
         results: list[FileResult | None] = [None] * len(files)
         if cache is not None and scan is not None:
             results = [_known_result(source, cache, scan) for source in files]
+        if scan is not None:
+            remember_clean = cache is not None and scan.memo is not None
+            for index, source in enumerate(files):
+                facts = scan.get(source) if results[index] is None else None
+                if facts is not None and facts.rejected_by_prefilter:
+                    digest = facts.digest if remember_clean and facts.digest else None
+                    results[index] = FileResult(source.display, (), digest=digest)
         pending = [i for i, result in enumerate(results) if result is None]
         hash_rejected = scan is not None and scan.memo is not None
 

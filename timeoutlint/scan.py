@@ -3,7 +3,8 @@
 Per file: the sha256 of its bytes (what the result cache and the Python index
 cache are keyed by) and the byte facts the project context uses to choose the
 few files it parses (mentions redis, uses long reads, may configure a
-password). Files whose stat signature is unchanged since an earlier run come
+password), and whether the engine's prefilter passes the bytes (so the
+engine never reads a rejected file again). Files whose stat signature is unchanged since an earlier run come
 from the stat memo (`file_memo.py`) and are not read at all; the others are
 read in forked workers. The engine then answers unchanged files from the
 result cache by these digests, without reading them either.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -29,6 +30,10 @@ pre-commit case); the CLI then does without it."""
 MENTIONS_REDIS = 1
 READS_LONG = 2
 MENTIONS_PASSWORD = 4
+PREFILTERED = 8
+TRIGGERED = 16
+_RUN_ONLY = PREFILTERED | TRIGGERED
+"""The prefilter's answer holds for this run's settings only: never recorded in the memo."""
 
 
 class FileFacts(NamedTuple):
@@ -49,8 +54,15 @@ class FileFacts(NamedTuple):
     def mentions_password(self) -> bool:
         return bool(self.flags & MENTIONS_PASSWORD)
 
+    @property
+    def rejected_by_prefilter(self) -> bool:
+        """This run's prefilter read these bytes and no enabled check's trigger is in them."""
+        return self.flags & _RUN_ONLY == PREFILTERED
 
-def facts_of(kind: str, data: bytes, hashed: bool) -> FileFacts:
+
+def facts_of(
+    kind: str, data: bytes, hashed: bool, prefilter: Callable[[str, bytes], bool] | None = None
+) -> FileFacts:
     from timeoutlint.cache import content_digest
     from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
     from timeoutlint.project.redis_auth import mentions_password
@@ -60,6 +72,8 @@ def facts_of(kind: str, data: bytes, hashed: bool) -> FileFacts:
         flags |= MENTIONS_REDIS if mentions_redis(data) else 0
         flags |= READS_LONG if mentions_long_reads(data) else 0
         flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
+    if prefilter is not None:
+        flags |= PREFILTERED | (TRIGGERED if prefilter(kind, data) else 0)
     return FileFacts(content_digest(data) if hashed else b"", flags)
 
 
@@ -99,10 +113,13 @@ def scan_files(
     jobs: int | None = None,
     hashed: bool = True,
     now_ns: int | None = None,
+    prefilter: Callable[[str, bytes], bool] | None = None,
 ) -> Scan:
     """The facts of `files`; with a memo, unchanged files are not read and the rest is recorded.
 
-    `now_ns` is when the scan started (the racy-timestamp guard compares against it).
+    `now_ns` is when the scan started (the racy-timestamp guard compares against it). With the
+    engine's `prefilter`, the facts of each file read also say whether it passed, so the engine
+    does not read the files it rejects again.
     """
     started_ns = time.time_ns() if now_ns is None else now_ns
     scan = Scan(memo=memo)
@@ -134,7 +151,7 @@ def scan_files(
             data = read_regular_file(source.path)
         except OSError:
             return None
-        return facts_of(source.kind, data, hashed)
+        return facts_of(source.kind, data, hashed, prefilter)
 
     for source, facts in zip(pending, fork_map(read, pending, jobs), strict=True):
         if facts is None:
@@ -143,6 +160,8 @@ def scan_files(
         recorded = signatures.get(source.path)
         if memo is not None and recorded is not None:
             memo.record(
-                scan.memo_keys[source.path], (recorded, facts.digest, facts.flags, ""), started_ns
+                scan.memo_keys[source.path],
+                (recorded, facts.digest, facts.flags & ~_RUN_ONLY, ""),
+                started_ns,
             )
     return scan
