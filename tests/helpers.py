@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,31 @@ def lint_files(
 
 def lines(findings: list[Finding]) -> list[int]:
     return [f.span.start.line for f in findings]
+
+
+ACME_RULE: dict[str, Any] = {
+    "id": "X-ACME001",
+    "name": "acme-call-without-deadline",
+    "message": "`{callee}()` {problem}",
+    "severity": "error",
+    "reads": ["python"],
+    "summary": "s",
+    "what": "w",
+    "why": "y",
+    "fix": {"applicability": "safe", "description": "d"},
+    "callsite": {
+        "defaults": {"keyword": "deadline"},
+        "callees": [
+            {"functions": ["acme.http.call"], "positional": 1},
+            {"methods": ["call"], "built-by": ["acme.http.Client"]},
+        ],
+    },
+}
+"""A user's rule-pack entry: `acme.http.call(url, deadline=...)` and `Client().call(...)`."""
+
+
+def acme_rule(**callsite_changes: Any) -> dict[str, Any]:
+    """A fresh copy of `ACME_RULE` with its `callsite:` section changed."""
+    data = copy.deepcopy(ACME_RULE)
+    data["callsite"].update(callsite_changes)
+    return data

@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.helpers import acme_rule as entry
 from tests.helpers import lint
 from timeoutlint.catalog import CatalogError, builtin_rules, parse_rule
 from timeoutlint.checks.callsite import build_index, callsite_check, fix_value
 from timeoutlint.config import Config
-
-BASE: dict[str, Any] = {
-    "id": "X-ACME001",
-    "name": "acme-call-without-deadline",
-    "message": "`{callee}()` {problem}",
-    "severity": "error",
-    "reads": ["python"],
-    "summary": "s",
-    "what": "w",
-    "why": "y",
-    "fix": {"applicability": "safe", "description": "d"},
-    "callsite": {
-        "defaults": {"keyword": "deadline"},
-        "callees": [
-            {"functions": ["acme.http.call"], "positional": 1},
-            {"methods": ["call"], "built-by": ["acme.http.Client"]},
-        ],
-    },
-}
-
-
-def entry(**callsite_changes: Any) -> dict[str, Any]:
-    data = copy.deepcopy(BASE)
-    data["callsite"].update(callsite_changes)
-    return data
 
 
 def load_error(data: dict[str, Any]) -> str:

@@ -6,13 +6,12 @@ guard only skipped work that could not report.
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
+from tests.helpers import acme_rule
 from timeoutlint.catalog import Rule, builtin_rules, parse_rule
 from timeoutlint.checks import ALL_CHECKS
 from timeoutlint.checks.base import Check
@@ -24,26 +23,6 @@ from timeoutlint.engine import Engine
 from timeoutlint.findings import Finding
 from timeoutlint.project import build_project_context
 from timeoutlint.python import redis_model
-
-ACME_RULE: dict[str, Any] = {
-    "id": "X-ACME001",
-    "name": "acme-call-without-deadline",
-    "message": "`{callee}()` {problem}",
-    "severity": "error",
-    "reads": ["python"],
-    "summary": "s",
-    "what": "w",
-    "why": "y",
-    "fix": {"applicability": "safe", "description": "d"},
-    "callsite": {
-        "triggers": ["acme"],
-        "defaults": {"keyword": "deadline"},
-        "callees": [
-            {"functions": ["acme.http.call"], "positional": 1},
-            {"methods": ["call"], "built-by": ["acme.http.Client"]},
-        ],
-    },
-}
 
 
 @dataclasses.dataclass
@@ -160,7 +139,7 @@ def test_an_in_async_rule_needs_an_async_function(tmp_path: Path) -> None:
 
 
 def test_a_rule_pack_callee_is_guarded_by_its_own_package(tmp_path: Path) -> None:
-    pack = parse_rule(copy.deepcopy(ACME_RULE), "pack.yaml")
+    pack = parse_rule(acme_rule(triggers=["acme"]), "pack.yaml")
     used = """
     from acme import http
 

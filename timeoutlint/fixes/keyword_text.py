@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from timeoutlint.findings import Position
 from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.fixes.text_edits import line_starts
-from timeoutlint.python.source import split_lines
+from timeoutlint.python.source import character_column, split_lines
 
 _OPENING = re.compile(r"[ \t]*\(")
 _COMMA = re.compile(r"[ \t]*,")
@@ -94,10 +94,7 @@ class CallIndex:
 
     def offset(self, line: int, byte_column: int) -> int:
         """The character offset of an `ast` position (line, UTF-8 byte column)."""
-        text = self.lines[line - 1]
-        if text.isascii():
-            return self.starts[line - 1] + byte_column
-        return self.starts[line - 1] + len(text.encode("utf-8")[:byte_column].decode("utf-8"))
+        return self.starts[line - 1] + character_column(self.lines[line - 1], byte_column)
 
     def _start(self, node: ast.expr | ast.keyword) -> int:
         return self.offset(node.lineno, node.col_offset)
@@ -107,19 +104,13 @@ class CallIndex:
         return self.offset(node.end_lineno, node.end_col_offset)
 
     def _position(self, node: ast.Call) -> Position:
-        text = self.lines[node.lineno - 1]
-        if text.isascii():
-            return Position(node.lineno, node.col_offset + 1)
-        prefix = text.encode("utf-8")[: node.col_offset].decode("utf-8")
-        return Position(node.lineno, len(prefix) + 1)
+        column = character_column(self.lines[node.lineno - 1], node.col_offset)
+        return Position(node.lineno, column + 1)
 
     def _end_position(self, node: ast.Call) -> Position:
         assert node.end_lineno is not None and node.end_col_offset is not None
-        text = self.lines[node.end_lineno - 1]
-        if text.isascii():
-            return Position(node.end_lineno, node.end_col_offset + 1)
-        prefix = text.encode("utf-8")[: node.end_col_offset].decode("utf-8")
-        return Position(node.end_lineno, len(prefix) + 1)
+        column = character_column(self.lines[node.end_lineno - 1], node.end_col_offset)
+        return Position(node.end_lineno, column + 1)
 
     def calls_at(self, position: Position, end: Position | None = None) -> list[ast.Call]:
         return [

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
 from timeoutlint.findings import Position, Span
-from timeoutlint.python.source import split_lines
+from timeoutlint.python.source import character_column, split_lines
 from timeoutlint.python.values import (
     UNKNOWN,
     BoundAttribute,
@@ -152,9 +153,7 @@ class PythonModule:
 
     def _column(self, line: int, byte_offset: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        if text.isascii():
-            return byte_offset + 1
-        return len(text.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+        return character_column(text, byte_offset) + 1
 
     def position(self, line: int, byte_offset: int) -> Position:
         return Position(line, self._column(line, byte_offset))
@@ -425,6 +424,15 @@ def iter_child_nodes(node: ast.AST) -> Iterator[ast.AST]:
                     yield item
         elif isinstance(value, ast.AST):
             yield value
+
+
+def walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk` (breadth first, same order) without the leaves (contexts, operators)."""
+    queue = deque([node])
+    while queue:
+        current = queue.popleft()
+        queue.extend(iter_child_nodes(current))
+        yield current
 
 
 def _strings_in(node: ast.AST, found: list[ast.Constant]) -> None:

@@ -59,6 +59,13 @@ def decode_python(data: bytes) -> DecodedSource:
     return DecodedSource(text=text, encoding=encoding, has_bom=has_bom)
 
 
+def character_column(line: str, byte_offset: int) -> int:
+    """The 0-based character column of an `ast` column (a UTF-8 byte offset) in `line`."""
+    if line.isascii():
+        return byte_offset
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))
+
+
 def split_lines(text: str) -> list[str]:
     """Lines as the Python tokenizer counts them (only \\r\\n, \\r and \\n break a line)."""
     return _LINE_BREAK.split(text)
