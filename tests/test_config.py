@@ -79,9 +79,54 @@ def test_ignore_wins_over_select_and_extend_select_adds() -> None:
 
 
 def test_per_file_ignores_match_gitignore_style_globs() -> None:
-    config = _config(**{"per-file-ignores": {"tests/**": ["TL101"]}})
+    config = _config(**{"per-file-ignores": {"tests/**": ["TL101"]}, "test-paths": []})
     assert ignored_for_path(config, "tests/unit/test_api.py", RULES) == {"TL101"}
     assert ignored_for_path(config, "src/api.py", RULES) == frozenset()
+
+
+CREDENTIAL_RULES = {"TL401", "TL402", "TL403", "TL404"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "tests/test_api.py",
+        "app/tests/factories.py",
+        "test/settings.py",
+        "test_cache.py",
+        "app/cache_test.py",
+        "app/conftest.py",
+        "fixtures/redis/.env",
+        "examples/compose.yaml",
+        "docs/conf.py",
+    ],
+)
+def test_the_credential_rules_are_off_in_default_test_paths(path: str) -> None:
+    assert ignored_for_path(_config(), path, RULES) == CREDENTIAL_RULES
+
+
+@pytest.mark.parametrize("path", ["app/settings.py", "testing.py", "contest.py", "app/latest/x.py"])
+def test_other_paths_keep_every_rule(path: str) -> None:
+    assert ignored_for_path(_config(), path, RULES) == frozenset()
+
+
+def test_test_paths_replace_the_defaults_and_test_paths_ignore_chooses_the_rules() -> None:
+    config = _config(**{"test-paths": ["qa/"], "test-paths-ignore": ["TL403", "TL1"]})
+    assert ignored_for_path(config, "qa/load.py", RULES) == {"TL403", "TL101", "TL102", "TL103", "TL104"}
+    assert ignored_for_path(config, "tests/test_api.py", RULES) == frozenset()
+
+
+def test_an_empty_test_paths_ignore_keeps_every_rule_in_tests() -> None:
+    config = _config(**{"test-paths-ignore": []})
+    assert ignored_for_path(config, "tests/test_api.py", RULES) == frozenset()
+    assert config.in_test_paths("tests/test_api.py")
+
+
+def test_test_paths_settings_are_validated() -> None:
+    with pytest.raises(ConfigError, match="'test-paths' must be a list of strings"):
+        _config(**{"test-paths": "tests/"})
+    with pytest.raises(ConfigError, match="unknown rule selector 'TL999' in test-paths-ignore"):
+        selected_rules(_config(**{"test-paths-ignore": ["TL999"]}), RULES)
 
 
 def test_nearest_pyproject_with_a_timeoutlint_table_is_found(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ turns it into exit code 2. Nothing is silently ignored.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,7 @@ else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
 from timeoutlint.catalog import Rule
+from timeoutlint.ignore_patterns import PatternSet
 from timeoutlint.limits import DEFAULT_ANALYSIS_TIME_LIMIT, DEFAULT_MAX_FILE_SIZE
 
 DEFAULT_EXCLUDE = (
@@ -26,6 +28,12 @@ DEFAULT_EXCLUDE = (
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".timeoutlint_cache",
     "node_modules", "build", "dist", "site-packages", "__pypackages__", ".direnv",
 )  # fmt: skip
+DEFAULT_TEST_PATHS = (
+    "tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "fixtures/", "examples/", "docs/",
+)  # fmt: skip
+"""Test, fixture, example and documentation code: gitignore-style, relative to the project root."""
+DEFAULT_TEST_PATHS_IGNORE = ("TL401", "TL402", "TL403", "TL404")
+"""The credential rules: a dummy password in a test is test data, not a leaked secret."""
 
 
 class ConfigError(Exception):
@@ -52,6 +60,14 @@ class Config:
     redis_version: str | None = None
     rq_version: str | None = None
     compose_files: tuple[str, ...] = ()
+    test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
+    test_paths_ignore: tuple[str, ...] = DEFAULT_TEST_PATHS_IGNORE
+
+    def in_test_paths(self, relative_path: str) -> bool:
+        """Whether a file (relative to the root) is test, fixture, example or documentation code."""
+        return bool(self.test_paths) and _test_path_patterns(self.test_paths).matches(
+            relative_path, False
+        )
 
     def with_overrides(self, **changes: Any) -> Config:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -147,6 +163,8 @@ _KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "redis-version": ("redis_version", _version_specifier),
     "rq-version": ("rq_version", _version_specifier),
     "compose-files": ("compose_files", _string_list),
+    "test-paths": ("test_paths", _string_list),
+    "test-paths-ignore": ("test_paths_ignore", _string_list),
 }
 
 
@@ -246,6 +264,7 @@ def selected_rules(config: Config, rules: Mapping[str, Rule]) -> frozenset[str]:
     _validate_selectors(config.ignore, rules, "ignore")
     for codes in config.per_file_ignores.values():
         _validate_selectors(codes, rules, "per-file-ignores")
+    _validate_selectors(config.test_paths_ignore, rules, "test-paths-ignore")
     enabled |= {
         rule_id
         for rule_id, rule in rules.items()
@@ -257,14 +276,26 @@ def selected_rules(config: Config, rules: Mapping[str, Rule]) -> frozenset[str]:
     return frozenset(enabled)
 
 
+@functools.lru_cache(maxsize=8)
+def _test_path_patterns(patterns: tuple[str, ...]) -> PatternSet:
+    return PatternSet(patterns)
+
+
 def ignored_for_path(
     config: Config, relative_path: str, rules: Mapping[str, Rule]
 ) -> frozenset[str]:
+    """The rules `per-file-ignores` and, for a file in `test-paths`, `test-paths-ignore` turn off."""
+    ignored: set[str] = set()
+    if config.test_paths_ignore and config.in_test_paths(relative_path):
+        ignored |= {
+            rule_id
+            for rule_id, rule in rules.items()
+            if any(_matches(c, rule) for c in config.test_paths_ignore)
+        }
     if not config.per_file_ignores:
-        return frozenset()
+        return frozenset(ignored)
     from timeoutlint.discovery import compile_patterns
 
-    ignored: set[str] = set()
     for glob, codes in config.per_file_ignores.items():
         if compile_patterns([glob]).match_file(relative_path):
             ignored |= {

@@ -61,6 +61,34 @@ class CommandWord:
 
 
 @dataclass(frozen=True)
+class PortMapping:
+    """A published port: `published` on the host (None: Compose picks one) to `target` in the container."""
+
+    published: int | None
+    target: int
+    scalar: YamlScalar
+
+
+@dataclass(frozen=True)
+class VolumeMount:
+    """A bind mount or volume: `source` (a host path or a volume name, None for anonymous) at `target`."""
+
+    source: str | None
+    target: str
+    scalar: YamlScalar
+
+
+@dataclass(frozen=True)
+class IncludeReference:
+    """One file of a top-level `include:` entry, with the entry's `project_directory` and `env_file`s."""
+
+    path: str
+    project_directory: str | None
+    env_files: tuple[str, ...]
+    scalar: YamlScalar
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     name_scalar: YamlScalar
@@ -71,6 +99,12 @@ class Service:
     env_files: tuple[EnvFileReference, ...]
     healthcheck_test: tuple[YamlScalar, ...]
     hostnames: tuple[str, ...]
+    ports: tuple[PortMapping, ...] = ()
+    volumes: tuple[VolumeMount, ...] = ()
+    network_mode: str | None = None
+    defines_container: bool = True
+    """It has an `image`, a `build` or an `extends`: a service of its own, not a fragment that an
+    override file merges into a service of the base file."""
 
     def command_words(self) -> list[CommandWord]:
         """The command as words; `sh -c "..."` scripts are split into their words too."""
@@ -97,6 +131,7 @@ class Service:
 class ComposeFile:
     services: tuple[Service, ...]
     documents: tuple[YamlNode | None, ...]
+    includes: tuple[IncludeReference, ...] = ()
 
     def scalars(self) -> Iterator[YamlScalar]:
         """Every scalar value of every document (keys excluded), aliases expanded."""
@@ -194,9 +229,81 @@ def _hostnames(name: str, node: YamlMapping) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _port_number(text: str) -> int | None:
+    """`6379`, `6379/tcp`; None for ranges and variables."""
+    text = text.split("/", 1)[0]
+    return int(text) if text.isdigit() else None
+
+
+def _ports(node: YamlNode | None) -> tuple[PortMapping, ...]:
+    """Short syntax `[HOST_IP:][HOST:]CONTAINER[/PROTOCOL]` and the long syntax's `published`/`target`."""
+    mappings: list[PortMapping] = []
+    items = node.items if isinstance(node, YamlSequence) else ()
+    for item in items:
+        if isinstance(item, YamlScalar):
+            parts = item.value.rsplit(":", 2) if "[" not in item.value else [item.value]
+            target = _port_number(parts[-1])
+            if target is None:
+                continue
+            published = _port_number(parts[-2]) if len(parts) > 1 else None
+            mappings.append(PortMapping(published, target, item))
+        elif isinstance(item, YamlMapping):
+            target_scalar = _scalar(item.get("target"))
+            published_scalar = _scalar(item.get("published"))
+            if target_scalar is None or _port_number(target_scalar.value) is None:
+                continue
+            target_port = _port_number(target_scalar.value)
+            assert target_port is not None
+            published = None if published_scalar is None else _port_number(published_scalar.value)
+            mappings.append(PortMapping(published, target_port, target_scalar))
+    return tuple(mappings)
+
+
+def _volumes(node: YamlNode | None) -> tuple[VolumeMount, ...]:
+    """Short syntax `SOURCE:TARGET[:MODE]` or `TARGET`, and the long syntax's `source`/`target`."""
+    mounts: list[VolumeMount] = []
+    items = node.items if isinstance(node, YamlSequence) else ()
+    for item in items:
+        if isinstance(item, YamlScalar) and item.value:
+            parts = item.value.split(":")
+            if len(parts) == 1:
+                mounts.append(VolumeMount(None, parts[0], item))
+            else:
+                mounts.append(VolumeMount(parts[0], parts[1], item))
+        elif isinstance(item, YamlMapping):
+            target = _scalar(item.get("target"))
+            source = _scalar(item.get("source"))
+            if target is not None and target.value:
+                mounts.append(
+                    VolumeMount(source.value if source is not None else None, target.value, target)
+                )
+    return tuple(mounts)
+
+
+def _includes(document: YamlMapping) -> list[IncludeReference]:
+    """`include:` as a list of paths or of `{path, project_directory, env_file}` (`path` may be a list)."""
+    section = document.get("include")
+    references: list[IncludeReference] = []
+    items = section.items if isinstance(section, YamlSequence) else ()
+    for item in items:
+        if isinstance(item, YamlScalar) and item.value:
+            references.append(IncludeReference(item.value, None, (), item))
+        elif isinstance(item, YamlMapping):
+            directory = _scalar(item.get("project_directory"))
+            env_files = tuple(s.value for s in _scalar_list(item.get("env_file")))
+            for path in _scalar_list(item.get("path")):
+                references.append(
+                    IncludeReference(
+                        path.value, directory.value if directory else None, env_files, path
+                    )
+                )
+    return references
+
+
 def _service(name: YamlScalar, node: YamlMapping) -> Service:
     healthcheck = node.get("healthcheck")
     test = _scalar_list(healthcheck.get("test")) if isinstance(healthcheck, YamlMapping) else ()
+    network_mode = _scalar(node.get("network_mode"))
     return Service(
         name=name.value,
         name_scalar=name,
@@ -207,21 +314,27 @@ def _service(name: YamlScalar, node: YamlMapping) -> Service:
         env_files=_env_files(node.get("env_file")),
         healthcheck_test=test,
         hostnames=_hostnames(name.value, node),
+        ports=_ports(node.get("ports")),
+        volumes=_volumes(node.get("volumes")),
+        network_mode=network_mode.value if network_mode is not None else None,
+        defines_container=any(node.get(key) is not None for key in ("image", "build", "extends")),
     )
 
 
 def compose_from_documents(documents: list[YamlNode | None]) -> ComposeFile:
     services: list[Service] = []
+    includes: list[IncludeReference] = []
     for document in documents:
         if not isinstance(document, YamlMapping):
             continue
+        includes.extend(_includes(document))
         section = document.get("services")
         if not isinstance(section, YamlMapping):
             continue
         for name, node in section.items:
             if isinstance(node, YamlMapping):
                 services.append(_service(name, node))
-    return ComposeFile(tuple(services), tuple(documents))
+    return ComposeFile(tuple(services), tuple(documents), tuple(includes))
 
 
 def parse_compose(text: str) -> ComposeFile:
