@@ -27,6 +27,7 @@ from timeoutlint.rule_packs import all_rules
 
 if TYPE_CHECKING:
     from timeoutlint.fixes.apply import FileEdits, FileFix
+    from timeoutlint.project import ProjectContext
     from timeoutlint.report.context import ReportContext
     from timeoutlint.scan import Scan
 
@@ -229,7 +230,7 @@ def _session(
     scan = scan_files(files, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
     _log(verbose, f"{scan.remembered} of {len(files)} files unchanged since the last run")
     project = build_project_context(files, config, index_cache, write_cache, scan, jobs)
-    for line in project.dependencies.describe_lines():
+    for line in _context_lines(project):
         _log(verbose, line)
     engine = Engine(config, rules, enabled, project, checks)
     problems: list[Finding] = []
@@ -238,6 +239,11 @@ def _session(
         problems.extend(engine.read_error(source, problem.message))
     _log(verbose, f"{len(files)} files to check")
     return Session(config, rules, enabled, engine, files, problems, stdin_data, verbose, scan)
+
+
+def _context_lines(project: ProjectContext) -> list[str]:
+    """The project context for `--show-context`: versions, compose projects, password evidence."""
+    return [*project.dependencies.describe_lines(), *project.redis_auth.describe_lines()]
 
 
 def _read_stdin() -> bytes:
@@ -588,7 +594,7 @@ def check(
         default_timeout,
     )
     if show_context and not verbose:
-        for line in session.engine.project.dependencies.describe_lines():
+        for line in _context_lines(session.engine.project):
             click.echo(f"timeoutlint: {line}", err=True)
     if add_noqa and session.stdin is not None:
         raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")

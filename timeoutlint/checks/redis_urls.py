@@ -7,8 +7,10 @@ kind of file the URL is written in:
 - TL404: a literal password with `/ # ? %` breaks the URL;
 - TL403: a literal password in a compose or Python file (a `.env` is where
   secrets belong);
-- TL401: no credentials at all, while the project configures a password for
-  the endpoint the URL points at (see `project/redis_auth.py`).
+- TL401: no credentials at all, while the server the URL points at requires a
+  password: in a compose file or a `.env` that compose projects read, a server
+  of those projects; elsewhere, a server every stack of the repository agrees
+  on (see `project/redis_auth.py`).
 
 Messages never show a secret: URLs go through `mask_url`. Fixes are exact
 text edits inside the scalar or value; values written as block scalars,
@@ -137,7 +139,7 @@ def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
         return
     host = url.host_text
     source = ctx.project.redis_auth.password_for(
-        None if "\x00" in host or not host else host, _port(url.port)
+        None if "\x00" in host or not host else host, _port(url.port), ctx.relative
     )
     if source is None:
         return
