@@ -112,7 +112,13 @@ def test_other_paths_keep_every_rule(path: str) -> None:
 
 def test_test_paths_replace_the_defaults_and_test_paths_ignore_chooses_the_rules() -> None:
     config = _config(**{"test-paths": ["qa/"], "test-paths-ignore": ["TL403", "TL1"]})
-    assert ignored_for_path(config, "qa/load.py", RULES) == {"TL403", "TL101", "TL102", "TL103", "TL104"}
+    assert ignored_for_path(config, "qa/load.py", RULES) == {
+        "TL403",
+        "TL101",
+        "TL102",
+        "TL103",
+        "TL104",
+    }
     assert ignored_for_path(config, "tests/test_api.py", RULES) == frozenset()
 
 

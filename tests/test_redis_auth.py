@@ -246,3 +246,178 @@ def test_identifiers_spelled_with_compatibility_characters_are_still_found(
         {"cache.py": f"import redis\nr = redis.{redis_class}(host='cache', password=PW)\n"},
     )
     assert [p.source.how for p in auth.passwords] == ["password= in cache.py"]
+
+
+# Compose projects: a password is evidence only for the stack that configures it ---------------
+
+LOCKED = "services:\n  redis:\n    image: redis\n    command: redis-server --requirepass ${PW}\n"
+OPEN = "services:\n  redis:\n    image: redis:7\n"
+
+
+def test_a_url_in_a_stack_is_judged_by_that_stack_only(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, {"dev/compose.yaml": LOCKED, "ci/compose.yaml": OPEN})
+    assert auth.password_for("redis", 6379, "dev/compose.yaml") is not None
+    assert auth.password_for("redis", 6379, "ci/compose.yaml") is None
+
+
+def test_outside_compose_two_stacks_that_disagree_give_no_evidence(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, {"dev/compose.yaml": LOCKED, "ci/compose.yaml": OPEN})
+    assert auth.password_for("redis", 6379, "app/settings.py") is None
+    assert auth.password_for(None, None, "app/settings.py") is None
+
+
+def test_outside_compose_stacks_that_agree_are_evidence(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, {"dev/compose.yaml": LOCKED, "prod/compose.yaml": LOCKED})
+    source = auth.password_for("redis", 6379, "app/settings.py")
+    assert source is not None and source.describe() == (
+        "--requirepass of service 'redis' (dev/compose.yaml:4)"
+    )
+
+
+def test_localhost_is_a_service_only_on_a_port_it_publishes(tmp_path: Path) -> None:
+    published = LOCKED + "    ports: ['6380:6379']\n"
+    auth = _auth(tmp_path, {"compose.yaml": published})
+    assert auth.password_for("localhost", 6380, "settings.py") is not None
+    assert auth.password_for("127.0.0.1", 6379, "settings.py") is None
+    unpublished = _auth(tmp_path / "b", {"compose.yaml": LOCKED})
+    assert unpublished.password_for("localhost", 6379, "settings.py") is None
+
+
+def test_an_override_file_is_merged_into_the_default_file(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": OPEN + "  web:\n    image: app\n",
+            "docker-compose.override.yml": "services:\n  redis:\n"
+            "    command: redis-server --requirepass ${PW}\n",
+        },
+    )
+    [project] = auth.projects
+    assert project.files == ("docker-compose.yml", "docker-compose.override.yml")
+    source = auth.password_for("redis", 6379, "docker-compose.yml")
+    assert source is not None and source.path == "docker-compose.override.yml"
+
+
+def test_a_base_file_loaded_with_and_without_a_password_overlay_gives_no_evidence(
+    tmp_path: Path,
+) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "docker-compose.yml": OPEN,
+            "docker-compose.prod.yml": "services:\n  redis:\n"
+            "    command: redis-server --requirepass ${PW}\n",
+        },
+    )
+    assert [p.files for p in auth.projects] == [
+        ("docker-compose.yml",),
+        ("docker-compose.yml", "docker-compose.prod.yml"),
+    ]
+    assert auth.password_for("redis", 6379, "docker-compose.yml") is None
+    assert auth.password_for("redis", 6379, "docker-compose.prod.yml") is not None
+    assert auth.password_for("redis", 6379, "settings.py") is None
+
+
+def test_an_included_file_brings_its_services(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "app/compose.yaml": "include:\n  - ../infra/redis.yaml\n"
+            "services:\n  web:\n    image: app\n",
+            "infra/redis.yaml": LOCKED,
+        },
+    )
+    assert auth.password_for("redis", 6379, "app/compose.yaml") is not None
+
+
+def test_a_dotenv_is_judged_by_the_projects_that_read_it(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "deploy/compose.yaml": OPEN
+            + "  web:\n    image: app\n    env_file: ../config/app.env\n",
+            "config/app.env": "REDIS_URL=redis://redis:6379/0\n",
+            "dev/compose.yaml": LOCKED,
+        },
+    )
+    [deploy] = [p for p in auth.projects if p.name == "deploy/compose.yaml"]
+    assert deploy.reads == ("config/app.env",)
+    assert auth.password_for("redis", 6379, "config/app.env") is None
+    assert auth.password_for("redis", 6379, "dev/.env") is None
+
+
+def test_the_project_dotenv_is_read_by_its_project(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, {"compose.yaml": LOCKED, ".env": "PW=s3cret\n"})
+    assert auth.projects[0].reads == (".env",)
+    assert auth.password_for("redis", 6379, ".env") is not None
+
+
+def test_requirepass_in_a_mounted_redis_conf(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  cache:\n    image: redis:7\n"
+        "    command: redis-server /usr/local/etc/redis/redis.conf\n"
+        "    volumes:\n      - ./redis:/usr/local/etc/redis:ro\n"
+    )
+    auth = _auth(
+        tmp_path, {"compose.yaml": compose, "redis/redis.conf": "# x\nrequirepass s3cret\n"}
+    )
+    [endpoint] = auth.endpoints
+    assert endpoint.state is PasswordState.CONFIGURED
+    assert endpoint.source is not None and endpoint.source.describe() == (
+        "requirepass in the redis.conf of service 'cache' (redis/redis.conf:2)"
+    )
+    open_config = _auth(
+        tmp_path / "b", {"compose.yaml": compose, "redis/redis.conf": "save 60 1\n"}
+    )
+    assert open_config.endpoints[0].state is PasswordState.NONE
+
+
+def test_a_config_file_that_is_not_mounted_from_the_repository_is_unknown(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  cache:\n    build: ./redis\n    image: redis:7\n"
+        "    command: redis-server /etc/redis.conf\n"
+    )
+    auth = _auth(tmp_path, {"compose.yaml": compose})
+    assert auth.endpoints[0].state is PasswordState.UNKNOWN
+
+
+def test_an_acl_file_that_protects_the_default_user(tmp_path: Path) -> None:
+    compose = (
+        "services:\n  cache:\n    image: redis:7\n    command: redis-server --aclfile /etc/redis/users.acl\n"
+        "    volumes:\n      - type: bind\n        source: ./users.acl\n        target: /etc/redis/users.acl\n"
+    )
+    locked = "user worker on >w0rker ~jobs:* +@all\nuser default on #e3b0c4 ~* +@all\n"
+    auth = _auth(tmp_path, {"compose.yaml": compose, "users.acl": locked})
+    assert auth.endpoints[0].state is PasswordState.CONFIGURED
+    assert auth.endpoints[0].source is not None and auth.endpoints[0].source.line == 2
+    open_acl = _auth(
+        tmp_path / "b", {"compose.yaml": compose, "users.acl": "user default on nopass ~* +@all\n"}
+    )
+    assert open_acl.endpoints[0].state is PasswordState.NONE
+
+
+def test_files_in_test_paths_are_never_evidence(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {
+            "tests/docker-compose.yml": LOCKED,
+            "tests/.env": "REDIS_HOST=cache\nREDIS_PASSWORD=x\n",
+            "tests/conftest.py": "import redis\nr = redis.Redis(host='queue', password='x')\n",
+        },
+    )
+    assert [p.test for p in auth.projects] == [True]
+    assert auth.passwords == ()
+    assert auth.password_for("redis", 6379, "app/settings.py") is None
+    assert auth.password_for("redis", 6379, "tests/docker-compose.yml") is not None
+
+
+def test_show_context_lines_name_each_project_and_its_evidence(tmp_path: Path) -> None:
+    auth = _auth(
+        tmp_path,
+        {"dev/compose.yaml": LOCKED + "    ports: ['6379:6379']\n", "ci/compose.yaml": OPEN},
+    )
+    assert auth.describe_lines() == [
+        "compose project ci/compose.yaml (default file): service 'redis' (port 6379) has no password",
+        "compose project dev/compose.yaml (default file): service 'redis' (port 6379, published as"
+        " 6379) requires a password: --requirepass of service 'redis' (dev/compose.yaml:4)",
+    ]

@@ -449,3 +449,54 @@ def test_a_url_in_a_compose_default_ends_before_the_closing_brace(tmp_path: Path
     assert "`redis://redis:6379/0`" in finding.message
     fixed = _fix(tmp_path, {"docker-compose.yml": compose}, "docker-compose.yml")
     assert fixed.endswith("URL: ${URL:-redis://:${REDIS_PASSWORD}@redis:6379/0}\n")
+
+
+# Scope: compose projects and test paths -----------------------------------------------------
+
+CI_STACK = """\
+services:
+  redis:
+    image: redis:7
+  tests:
+    image: app
+    environment:
+      - REDIS_URL=redis://redis:6379/0
+"""
+
+
+def test_a_password_of_one_stack_is_not_required_by_another_stack(tmp_path: Path) -> None:
+    findings = lint_files(
+        tmp_path,
+        {
+            "deploy/docker-compose.yml": REQUIREPASS
+            + "  web:\n    image: app\n    environment:\n      - REDIS_URL=redis://redis:6379/0\n",
+            "ci/docker-compose.yml": CI_STACK,
+            "app/settings.py": 'CACHE_URL = "redis://redis:6379/1"\nLOCAL = "redis://localhost:6379/2"\n',
+        },
+        select="TL401",
+    )
+    assert _where(findings) == [("TL401", "docker-compose.yml", 8, 19)]
+    assert Path(findings[0].path).parent.name == "deploy"
+
+
+def test_credentials_in_test_paths_are_not_reported_by_default(tmp_path: Path) -> None:
+    url = f'URL = "redis://:{SECRET}@localhost:6379/0"\n'
+    files = {"tests/test_cache.py": url, "app/conftest.py": url, "app/cache.py": url}
+    findings = lint_files(tmp_path, files, select="TL4")
+
+    def relative(found: list[Finding]) -> list[str]:
+        return [Path(f.path).relative_to(tmp_path).as_posix() for f in found]
+
+    assert [f.rule_id for f in findings] == ["TL403"]
+    assert relative(findings) == ["app/cache.py"]
+    everywhere = lint_files(tmp_path, files, select="TL4", test_paths_ignore=[])
+    assert relative(everywhere) == ["app/cache.py", "app/conftest.py", "tests/test_cache.py"]
+
+
+def test_timeout_rules_keep_running_in_test_paths(tmp_path: Path) -> None:
+    findings = lint_files(
+        tmp_path,
+        {"tests/test_api.py": "import requests\nrequests.get('https://example.com')\n"},
+        select="TL101",
+    )
+    assert _where(findings) == [("TL101", "test_api.py", 2, 1)]

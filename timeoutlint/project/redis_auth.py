@@ -684,7 +684,7 @@ class _Builder:
         text = _read_text(host_acl) if host_acl is not None else None
         if host_acl is None or text is None:
             return PasswordState.UNKNOWN, None
-        lines = [(n, ["user", *w]) for n, w in _directives(text) if w[0] == "user"]
+        lines = [(n, w) for n, w in _directives(text) if w[0] == "user"]
         default = _acl_default_user(lines, self._relative(host_acl), service.name)
         return default if default is not None else (PasswordState.NONE, None)
 
