@@ -86,6 +86,8 @@ def seed_project(tmp_path: Path, redis_server_with_password: RedisServer) -> Ite
               redis:
                 image: redis:7-alpine
                 command: redis-server --requirepass ${{REDIS_PASSWORD}}
+                ports:
+                  - "{port}:6379"
               worker:
                 image: app
                 environment:

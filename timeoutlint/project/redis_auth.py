@@ -405,15 +405,17 @@ class _Builder:
         self.compose_cache: dict[Path, ComposeFile | None] = {}
 
     def build(self) -> RedisAuth:
-        from timeoutlint.compose.projects import find_projects
-
         compose_sources = [source for source in self.files if source.kind == "compose"]
-        found = find_projects(
-            [Path(os.path.abspath(s.path)) for s in compose_sources],
-            self._load_compose,
-            self._dotenv_values,
-        )
-        projects = tuple(self._project(project) for project in found)
+        projects: tuple[ComposeProjectFacts, ...] = ()
+        if compose_sources:
+            from timeoutlint.compose.projects import find_projects
+
+            found = find_projects(
+                [Path(os.path.abspath(s.path)) for s in compose_sources],
+                self._load_compose,
+                self._dotenv_values,
+            )
+            projects = tuple(self._project(project) for project in found)
         for source in compose_sources:
             self._compose_variables(source)
         for source in self.files:
