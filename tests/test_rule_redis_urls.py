@@ -500,3 +500,20 @@ def test_timeout_rules_keep_running_in_test_paths(tmp_path: Path) -> None:
         select="TL101",
     )
     assert _where(findings) == [("TL101", "test_api.py", 2, 1)]
+
+
+def test_show_context_lists_each_compose_project_and_its_evidence(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "docker-compose.yml").write_text(REQUIREPASS, encoding="utf-8")
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "docker-compose.yml").write_text(CI_STACK, encoding="utf-8")
+    result = run_cli("check", ".", "--show-context", "--select", "TL401", cwd=tmp_path)
+    lines = [line for line in result.stderr.splitlines() if "compose project" in line]
+    assert lines == [
+        "timeoutlint: compose project ci/docker-compose.yml (default file):"
+        " service 'redis' (port 6379) has no password",
+        "timeoutlint: compose project deploy/docker-compose.yml (default file):"
+        " service 'redis' (port 6379) requires a password:"
+        " --requirepass of service 'redis' (deploy/docker-compose.yml:4)",
+    ]
+    assert result.stdout == "All checks passed!\n"
