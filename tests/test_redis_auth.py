@@ -421,3 +421,15 @@ def test_show_context_lines_name_each_project_and_its_evidence(tmp_path: Path) -
         "compose project dev/compose.yaml (default file): service 'redis' (port 6379, published as"
         " 6379) requires a password: --requirepass of service 'redis' (dev/compose.yaml:4)",
     ]
+
+
+def test_a_config_mounted_from_an_absolute_host_path_is_not_read(tmp_path: Path) -> None:
+    conf = tmp_path / "host" / "redis.conf"
+    conf.parent.mkdir()
+    conf.write_text("requirepass s3cret\n", encoding="utf-8")
+    compose = (
+        "services:\n  cache:\n    image: redis:7\n    command: redis-server /etc/redis.conf\n"
+        f"    volumes:\n      - {conf}:/etc/redis.conf\n"
+    )
+    auth = _auth(tmp_path / "project", {"compose.yaml": compose})
+    assert auth.endpoints[0].state is PasswordState.UNKNOWN

@@ -642,11 +642,14 @@ class _Builder:
         return PasswordState.NONE, None, port
 
     def _host_file(self, service: _MergedService, container_path: str) -> Path | None:
-        """The file of the repository that a bind mount puts at `container_path`, if any."""
+        """The file of the repository that a bind mount puts at `container_path`, if any.
+
+        Only relative sources are the repository's: `/etc/redis/redis.conf` on the machine that
+        runs the linter says nothing about the machine that runs the stack."""
         found = None
         for volume, file in service.volumes():
             source = volume.source
-            if source is None or "$" in source or not source.startswith((".", "/")):
+            if source is None or "$" in source or not source.startswith("."):
                 continue
             target = volume.target.rstrip("/")
             if container_path == target:
