@@ -433,3 +433,9 @@ def test_a_config_mounted_from_an_absolute_host_path_is_not_read(tmp_path: Path)
     )
     auth = _auth(tmp_path / "project", {"compose.yaml": compose})
     assert auth.endpoints[0].state is PasswordState.UNKNOWN
+
+
+def test_a_service_on_the_host_network_is_reached_on_localhost(tmp_path: Path) -> None:
+    auth = _auth(tmp_path, {"compose.yaml": LOCKED + "    network_mode: host\n"})
+    assert auth.endpoints[0].published == (6379,)
+    assert auth.password_for("localhost", 6379, "settings.py") is not None
