@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from timeoutlint.fixes.writer import TEMPORARY_SUFFIX, UnsafeWriteError, write_atomic
+from timeoutlint.safe_write import TEMPORARY_SUFFIX, WriteRefused, write_file
 
 BAD = "import requests\n\nrequests.get(URL)\n"
 FIXED = "import requests\n\nrequests.get(URL, timeout=10)\n"
@@ -155,42 +155,42 @@ def test_a_link_inside_the_project_is_written_through_and_stays_a_link(tmp_path:
     assert (root / "real/module.py").read_text() == FIXED
 
 
-def test_write_atomic_does_not_touch_a_file_that_already_has_the_content(tmp_path: Path) -> None:
+def test_write_file_does_not_touch_a_file_that_already_has_the_content(tmp_path: Path) -> None:
     path = tmp_path / "same.py"
     path.write_text(FIXED)
     mtime = path.stat().st_mtime_ns
     inode = path.stat().st_ino
 
-    assert write_atomic(path, FIXED.encode()) is False
+    assert write_file(path, FIXED.encode(), None) is False
     assert path.stat().st_mtime_ns == mtime
     assert path.stat().st_ino == inode
 
 
-def test_write_atomic_replaces_the_file_by_a_rename(tmp_path: Path) -> None:
+def test_write_file_replaces_the_file_by_a_rename(tmp_path: Path) -> None:
     path = tmp_path / "module.py"
     path.write_text(BAD)
     reader = path.open("rb")  # a reader that opened the old file keeps seeing it whole
 
-    assert write_atomic(path, FIXED.encode(), tmp_path) is True
+    assert write_file(path, FIXED.encode(), tmp_path) is True
     assert reader.read() == BAD.encode()
     reader.close()
     assert path.read_text() == FIXED
     assert _leftovers(tmp_path) == []
 
 
-def test_write_atomic_refuses_a_link_out_of_the_root(tmp_path: Path) -> None:
+def test_write_file_refuses_a_link_out_of_the_root(tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.py"
     outside.write_text(BAD)
     root = tmp_path / "project"
     root.mkdir()
     (root / "link.py").symlink_to(outside)
 
-    with pytest.raises(UnsafeWriteError, match="outside the project"):
-        write_atomic(root / "link.py", FIXED.encode(), root)
+    with pytest.raises(WriteRefused, match="outside the project"):
+        write_file(root / "link.py", FIXED.encode(), root)
     assert outside.read_text() == BAD
 
 
-def test_write_atomic_refuses_a_path_through_a_linked_directory_out_of_the_root(
+def test_write_file_refuses_a_path_through_a_linked_directory_out_of_the_root(
     tmp_path: Path,
 ) -> None:
     vendor = tmp_path / "vendor"
@@ -200,8 +200,8 @@ def test_write_atomic_refuses_a_path_through_a_linked_directory_out_of_the_root(
     root.mkdir()
     (root / "vendored").symlink_to(vendor, target_is_directory=True)
 
-    with pytest.raises(UnsafeWriteError):
-        write_atomic(root / "vendored" / "lib.py", FIXED.encode(), root)
+    with pytest.raises(WriteRefused):
+        write_file(root / "vendored" / "lib.py", FIXED.encode(), root)
     assert (vendor / "lib.py").read_text() == BAD
 
 
