@@ -13,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+import timeoutlint
 from timeoutlint.safe_write import TEMPORARY_SUFFIX, WriteRefused, write_file
 
 BAD = "import requests\n\nrequests.get(URL)\n"
 FIXED = "import requests\n\nrequests.get(URL, timeout=10)\n"
 CONFIG = "[tool.timeoutlint]\nselect = ['TL101']\n"
+_PACKAGE_HOME = str(Path(timeoutlint.__file__).resolve().parent.parent)
 
 
 def _fix(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -304,3 +306,123 @@ def test_a_file_whose_name_is_not_utf8_is_fixed_in_place(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert (tmp_path / name).read_text() == FIXED
     assert sorted(p.name for p in tmp_path.glob("*.py")) == [name]
+
+
+_EDIT_WHILE_FIXING = """
+import sys
+from pathlib import Path
+
+from timeoutlint.fixes import batch
+
+original = batch.fix_files
+
+
+def fix_files(*args, **kwargs):
+    outcomes = original(*args, **kwargs)
+    Path("edited.py").write_text("# saved by an editor while the fix ran\\n")
+    return outcomes
+
+
+batch.fix_files = fix_files
+from timeoutlint.cli import main
+
+main(sys.argv[1:], prog_name="timeoutlint")
+"""
+
+
+def test_a_file_edited_while_the_fix_runs_keeps_the_edit(tmp_path: Path) -> None:
+    _project(tmp_path, {"edited.py": BAD.encode(), "other.py": BAD.encode()})
+
+    result = subprocess.run(
+        [sys.executable, "-c", _EDIT_WHILE_FIXING, "fix", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+    assert (tmp_path / "edited.py").read_text() == "# saved by an editor while the fix ran\n"
+    assert (tmp_path / "other.py").read_text() == FIXED
+    assert result.stderr == (
+        "timeoutlint: error: edited.py: not written: it changed on disk after it was read"
+        " (run the command again)\n"
+    )
+    assert result.stdout.splitlines() == [
+        "Applied 1 fix.",
+        "edited.py:3:1: TL101 `requests.get()` has no timeout and can wait forever",
+        "Found 1 finding (1 fixable with `timeoutlint fix`).",
+    ]
+    assert result.returncode == 2
+
+
+def test_without_configuration_a_link_out_of_the_checked_path_is_not_written_from_elsewhere(
+    tmp_path: Path,
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "shared.py"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(BAD)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "helper.py").symlink_to(elsewhere)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "timeoutlint", "fix", str(repo), "--select", "TL101"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": _PACKAGE_HOME},
+    )
+
+    assert elsewhere.read_text() == BAD
+    assert result.stderr == (
+        f"timeoutlint: error: {repo.as_posix()[1:]}/helper.py: not written: it is a symbolic"
+        f" link to {elsewhere}, which is outside the project ({repo})\n"
+    )
+    assert result.returncode == 2
+
+
+def test_a_read_only_file_is_reported_and_the_others_are_fixed(tmp_path: Path) -> None:
+    _project(tmp_path, {"generated.py": BAD.encode(), "app.py": BAD.encode()})
+    (tmp_path / "generated.py").chmod(0o444)
+
+    result = _fix(tmp_path)
+
+    assert (tmp_path / "generated.py").read_text() == BAD
+    assert stat.S_IMODE((tmp_path / "generated.py").stat().st_mode) == 0o444
+    assert (tmp_path / "app.py").read_text() == FIXED
+    assert result.stderr == (
+        "timeoutlint: error: generated.py: not written: permission denied (the file is read-only)\n"
+    )
+    assert "generated.py:3:1: TL101" in result.stdout
+    assert result.returncode == 2
+
+
+def test_a_hard_linked_file_is_fixed_in_place_and_stays_linked(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project", {"app.py": BAD.encode()})
+    outside = tmp_path / "other-checkout.py"
+    os.link(root / "app.py", outside)
+
+    result = _fix(root)
+
+    assert result.returncode == 0, result.stderr
+    assert outside.read_text() == FIXED
+    assert (root / "app.py").stat().st_ino == outside.stat().st_ino
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next_fix(tmp_path: Path) -> None:
+    _project(tmp_path, {"app.py": BAD.encode(), "clean.py": FIXED.encode()})
+    left = tmp_path / f".app.py.x7x7x7x7{TEMPORARY_SUFFIX}"
+    left.write_text(BAD[:10])
+    unrelated = tmp_path / f".clean.py.x7x7x7x7{TEMPORARY_SUFFIX}"
+    unrelated.write_text(BAD[:10])
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in (left, unrelated):
+        os.utime(path, ns=(hour_ago, hour_ago))
+
+    result = _fix(tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert not left.exists()
+    assert unrelated.exists()

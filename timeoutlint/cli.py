@@ -596,7 +596,8 @@ def check(
         findings, failed = _run_check(session, jobs)
         context = _report_context(session)
         if add_noqa:
-            findings = _add_noqa(findings, session, quiet)
+            findings, not_written = _add_noqa(findings, session, quiet)
+            failed = failed or not_written
         elif write_baseline is not None:
             _write_baseline(write_baseline, findings, context, quiet)
             findings = []
@@ -622,12 +623,17 @@ def check(
     sys.exit(1 if findings and not exit_zero else 0)
 
 
-def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> list[Finding]:
-    """Suppress the findings in place; return the ones that could not be suppressed."""
+def _add_noqa(
+    findings: list[Finding], session: Session, quiet: bool
+) -> tuple[list[Finding], bool]:
+    """Suppress the findings in place; return the ones that could not be suppressed, and
+    whether a file could not be written (each is named on stderr)."""
     from timeoutlint.add_noqa import add_noqa_to_files
     from timeoutlint.report import text
 
-    run = add_noqa_to_files(findings, session.files)
+    run = add_noqa_to_files(findings, session.files, session.config.root)
+    for display, reason in run.not_written:
+        click.echo(f"timeoutlint: error: {display}: not written: {reason}", err=True)
     left = list(run.not_suppressed)
     for finding in left:
         click.echo(text.format_finding(finding, color=False))
@@ -637,7 +643,7 @@ def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> list[Fi
         click.echo(f"Added {run.added} noqa {noun} to {len(run.changed_files)} {files}.")
         if left:
             click.echo(f"{len(left)} findings cannot be suppressed with a comment (listed above).")
-    return left
+    return left, bool(run.not_written)
 
 
 def _write_baseline(
@@ -713,9 +719,8 @@ def fix(
     """Apply the fixes for findings in PATHS, then report what is left."""
     from timeoutlint.fixes.apply import allowed, fix_file
     from timeoutlint.fixes.batch import fix_files
-    from timeoutlint.fixes.writer import UnsafeWriteError, write_atomic
-    from timeoutlint.limits import describe_os_error
     from timeoutlint.report import text
+    from timeoutlint.safe_write import describe_write_error, write_file
 
     session = _session(
         paths,
@@ -783,11 +788,13 @@ def fix(
                     failed = True
                 if outcome.changed and not diff:
                     try:
-                        write_atomic(source.path, outcome.fixed, session.config.root)
+                        write_file(source.path, outcome.fixed, session.config.root, fixed.state)
                     except OSError as exc:
-                        reason = str(exc) if isinstance(exc, UnsafeWriteError) else None
-                        reason = reason or f"not written: {describe_os_error(exc)}"
-                        click.echo(f"timeoutlint: error: {source.display}: {reason}", err=True)
+                        reason = describe_write_error(exc)
+                        click.echo(
+                            f"timeoutlint: error: {source.display}: not written: {reason}",
+                            err=True,
+                        )
                         failed = True
                         remaining.extend(result.findings)
                         continue
