@@ -404,7 +404,9 @@ def _emit(
     context = context or _report_context(session)
     color = _color()
     for name, path in extra_outputs:
-        _write_report(path, _render(name, findings, session, context, False, quiet, False))
+        _write_report(
+            path, _render(name, findings, session, context, False, quiet, False), session
+        )
     use_color = (
         bool(color)
         if output_file is None and color is not None
@@ -412,18 +414,51 @@ def _emit(
     )
     rendered = _render(output_format, findings, session, context, use_color, quiet, statistics)
     if output_file is not None:
-        _write_report(output_file, rendered)
+        _write_report(output_file, rendered, session)
     elif rendered:
         click.echo(rendered, color=color)
 
 
-def _write_report(path: Path, rendered: str) -> None:
-    """Write a report file, creating its directory; an unwritable path is a usage error."""
+def _write_report(path: Path, rendered: str, session: Session) -> None:
+    """Write a report file (through the guarded write), creating its directory as ruff does;
+    an unwritable path is a usage error."""
+    from timeoutlint.safe_write import describe_write_error, write_file
+
+    data = (rendered + "\n" if rendered else "").encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(rendered + "\n" if rendered else "", encoding="utf-8")
+        write_file(path, data, session.config.root, create=True)
     except OSError as exc:
-        raise UsageFailure(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        reason = describe_write_error(exc)
+        raise UsageFailure(f"{path}: cannot write the report: {reason}") from None
+
+
+def _refuse_outputs_onto_sources(session: Session, outputs: Sequence[tuple[str, Path]]) -> None:
+    """A report or baseline written over a file being checked would destroy it: usage error.
+
+    Compared by device and inode, so another spelling of the path, a link or a
+    hard link to a checked file is caught too.
+    """
+    existing = {}
+    for option, path in outputs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        existing[(info.st_dev, info.st_ino)] = (option, path)
+    if not existing:
+        return
+    for source in session.files:
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            continue
+        clash = existing.get((info.st_dev, info.st_ino))
+        if clash is not None:
+            option, path = clash
+            raise UsageFailure(
+                f"{option} {path} would overwrite {source.display}, a file being checked;"
+                " choose another file"
+            )
 
 
 def _run_files(session: Session, jobs: int | None, write_cache: bool = True) -> list[FileResult]:
@@ -592,6 +627,14 @@ def check(
             click.echo(f"timeoutlint: {line}", err=True)
     if add_noqa and session.stdin is not None:
         raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")
+    _refuse_outputs_onto_sources(
+        session,
+        [
+            *([("--output-file", output_file)] if output_file is not None else []),
+            *(("--output", path) for _, path in extra_outputs),
+            *([("--write-baseline", write_baseline)] if write_baseline is not None else []),
+        ],
+    )
     try:
         findings, failed = _run_check(session, jobs)
         context = _report_context(session)
@@ -599,7 +642,7 @@ def check(
             findings, not_written = _add_noqa(findings, session, quiet)
             failed = failed or not_written
         elif write_baseline is not None:
-            _write_baseline(write_baseline, findings, context, quiet)
+            _write_baseline(write_baseline, findings, context, quiet, session.config.root)
             findings = []
         else:
             if baseline is not None:
@@ -647,11 +690,16 @@ def _add_noqa(
 
 
 def _write_baseline(
-    path: Path, findings: list[Finding], context: ReportContext, quiet: bool
+    path: Path, findings: list[Finding], context: ReportContext, quiet: bool, root: Path
 ) -> None:
     from timeoutlint import baseline
+    from timeoutlint.safe_write import describe_write_error
 
-    baseline.write(path, findings, context)
+    try:
+        baseline.write(path, findings, context, root)
+    except OSError as exc:
+        reason = describe_write_error(exc)
+        raise UsageFailure(f"{path}: cannot write the baseline: {reason}") from None
     if not quiet:
         noun = "finding" if len(findings) == 1 else "findings"
         click.echo(f"Wrote a baseline of {len(findings)} {noun} to {path}.")
