@@ -169,7 +169,7 @@ def _session(
     default_timeout: float | None,
     write_cache: bool = True,
 ) -> Session:
-    from timeoutlint.cache import cache_directory
+    from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import build_project_context
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
@@ -216,11 +216,12 @@ def _session(
     click_context = click.get_current_context()
     meta = click_context.meta
     jobs = click_context.params.get("jobs")
-    index_cache = (
-        None
-        if meta.get("timeoutlint.no_cache")
-        else cache_directory(config, meta.get("timeoutlint.cache_dir"))
-    )
+    index_cache = None
+    if not meta.get("timeoutlint.no_cache"):
+        index_cache, refused = usable_directory(config, meta.get("timeoutlint.cache_dir"))
+        if refused is not None:
+            click.echo(f"timeoutlint: warning: {refused}", err=True)
+            meta["timeoutlint.no_cache"] = True
     memo = None
     if index_cache is not None and stdin_data is None and len(files) >= MEMO_MIN_FILES:
         memo = FileMemo.open(index_cache)

@@ -29,6 +29,9 @@ DEFAULT_EXCLUDE = (
 )  # fmt: skip
 
 
+DEFAULT_CACHE_DIR = ".timeoutlint_cache"
+
+
 class ConfigError(Exception):
     """The configuration is invalid; the message says which key and why."""
 
@@ -46,7 +49,7 @@ class Config:
     respect_gitignore: bool = True
     force_exclude: bool = False
     default_timeout: float | tuple[float, float] = 10
-    cache_dir: str = ".timeoutlint_cache"
+    cache_dir: str = DEFAULT_CACHE_DIR
     rule_packs: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     analysis_time_limit: float = DEFAULT_ANALYSIS_TIME_LIMIT
