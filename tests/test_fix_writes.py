@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -426,3 +427,67 @@ def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next_fix(tmp_pa
     assert result.returncode == 0, result.stderr
     assert not left.exists()
     assert unrelated.exists()
+
+
+_AS_NOBODY = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups")
+
+
+def _fix_as_nobody(root: Path) -> subprocess.CompletedProcess[str]:
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the fix as another user")
+    result = subprocess.run(
+        [*_AS_NOBODY, sys.executable, "-m", "timeoutlint", "fix", ".", "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": _PACKAGE_HOME},
+    )
+    if "No module named timeoutlint" in result.stderr:
+        pytest.skip("user nobody cannot import timeoutlint from here")
+    return result
+
+
+@pytest.fixture
+def shared_root() -> Iterator[Path]:
+    """A project directory that every user may write in (pytest's tmp dirs are 0700)."""
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="timeoutlint-owner-"))
+    root.chmod(0o777)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
+def test_a_file_of_another_owner_that_the_user_may_write_keeps_its_owner(
+    shared_root: Path,
+) -> None:
+    path = _project(shared_root, {"shared.py": BAD.encode()}) / "shared.py"
+    path.chmod(0o666)
+    owner = (path.stat().st_uid, path.stat().st_gid)
+
+    result = _fix_as_nobody(shared_root)
+
+    assert result.stderr == ""
+    assert path.read_text() == FIXED
+    assert (path.stat().st_uid, path.stat().st_gid) == owner
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666
+    assert result.returncode == 0
+
+
+def test_a_file_the_user_may_not_write_is_reported_even_in_a_writable_directory(
+    shared_root: Path,
+) -> None:
+    path = _project(shared_root, {"theirs.py": BAD.encode()}) / "theirs.py"
+    path.chmod(0o644)
+
+    result = _fix_as_nobody(shared_root)
+
+    assert path.read_text() == BAD
+    assert result.stderr == "timeoutlint: error: theirs.py: not written: permission denied\n"
+    assert result.returncode == 2

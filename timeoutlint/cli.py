@@ -685,8 +685,12 @@ def _add_noqa(
         noun = "directive" if run.added == 1 else "directives"
         files = "file" if len(run.changed_files) == 1 else "files"
         click.echo(f"Added {run.added} noqa {noun} to {len(run.changed_files)} {files}.")
-        if left:
-            click.echo(f"{len(left)} findings cannot be suppressed with a comment (listed above).")
+        unwritten = {display for display, _ in run.not_written}
+        uncommentable = sum(1 for finding in left if finding.path not in unwritten)
+        if uncommentable:
+            click.echo(
+                f"{uncommentable} findings cannot be suppressed with a comment (listed above)."
+            )
     return left, bool(run.not_written)
 
 
