@@ -249,6 +249,12 @@ def test_cli_does_not_write_through_a_link_out_of_the_project(tmp_path: Path, ru
     assert result.returncode == 2
 
 
+_AS_NOBODY = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups")
+
+
+_NOQA_ARGS = ("--select", "TL101", "--add-noqa", "--no-cache")
+
+
 def _as_nobody_possible() -> bool:
     import os
     import subprocess
@@ -258,8 +264,7 @@ def _as_nobody_possible() -> bool:
     if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None:
         return False
     probe = subprocess.run(
-        ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-        + [sys.executable, "-c", "import timeoutlint.cli"],
+        [*_AS_NOBODY, sys.executable, "-c", "import timeoutlint.cli"],
         capture_output=True,
         cwd=tempfile.gettempdir(),
         timeout=60,
@@ -287,9 +292,7 @@ def test_cli_reports_a_file_in_an_unwritable_directory_and_goes_on() -> None:
         (root / "locked").chmod(0o555)
 
         result = subprocess.run(
-            ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
-            + [sys.executable, "-m", "timeoutlint", "check", ".", "--select", "TL101"]
-            + ["--add-noqa", "--no-cache"],
+            [*_AS_NOBODY, sys.executable, "-m", "timeoutlint", "check", ".", *_NOQA_ARGS],
             cwd=root,
             capture_output=True,
             text=True,

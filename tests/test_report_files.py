@@ -84,9 +84,7 @@ def test_a_baseline_that_cannot_be_written_is_a_usage_error(repo: Path, run_cli)
     assert result.returncode == 2
 
 
-def test_a_report_is_not_written_through_a_link_out_of_the_project(
-    tmp_path: Path, run_cli
-) -> None:
+def test_a_report_is_not_written_through_a_link_out_of_the_project(tmp_path: Path, run_cli) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "pyproject.toml").write_text("[tool.timeoutlint]\nselect = ['TL101']\n")

@@ -121,7 +121,7 @@ def test_a_new_file_gets_the_umask_mode_and_its_directory(tmp_path: Path) -> Non
 
 
 def test_a_missing_file_is_not_created_unless_asked(tmp_path: Path) -> None:
-    with pytest.raises(WriteRefused, match="^it was deleted after it was read$"):
+    with pytest.raises(WriteRefused, match=r"^it was deleted after it was read$"):
         write_file(tmp_path / "gone.py", NEW, tmp_path)
     assert not (tmp_path / "gone.py").exists()
 

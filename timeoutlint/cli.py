@@ -2,7 +2,9 @@
 
 Exit codes follow ruff: 0 no findings, 1 findings (for `fix`: findings left,
 or with `--diff`, changes that would be made), 2 usage, configuration or
-internal error.
+internal error, or a file that `fix` / `--add-noqa` could not write (ruff
+names such a file and goes on; so do we, and the exit code says the tree is
+not what was asked for).
 """
 
 from __future__ import annotations
@@ -405,9 +407,7 @@ def _emit(
     context = context or _report_context(session)
     color = _color()
     for name, path in extra_outputs:
-        _write_report(
-            path, _render(name, findings, session, context, False, quiet, False), session
-        )
+        _write_report(path, _render(name, findings, session, context, False, quiet, False), session)
     use_color = (
         bool(color)
         if output_file is None and color is not None
@@ -667,9 +667,7 @@ def check(
     sys.exit(1 if findings and not exit_zero else 0)
 
 
-def _add_noqa(
-    findings: list[Finding], session: Session, quiet: bool
-) -> tuple[list[Finding], bool]:
+def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> tuple[list[Finding], bool]:
     """Suppress the findings in place; return the ones that could not be suppressed, and
     whether a file could not be written (each is named on stderr)."""
     from timeoutlint.add_noqa import add_noqa_to_files

@@ -201,7 +201,7 @@ def _search_start(start: Path, follow_links: bool) -> Path:
         directory = start.resolve() if follow_links else Path(os.path.abspath(start))
     except (OSError, RuntimeError):  # a symbolic link loop: search from where it is
         directory = start.absolute()
-    if not directory.is_dir() or directory.is_symlink() and not follow_links:
+    if not directory.is_dir() or (directory.is_symlink() and not follow_links):
         directory = directory.parent
     return directory
 
