@@ -159,18 +159,38 @@ def _temporary_stem(name: str) -> str:
     return os.fsdecode(os.fsencode(name)[:_NAME_BYTES_KEPT])
 
 
+_STALE: dict[Path, dict[str, list[str]]] = {}
+"""Per directory written in this run: the temp files in it older than the run, by the name of
+the file they were for. A directory is listed once, however many of its files are written."""
+
+
+def _stale_temporaries(directory: Path) -> dict[str, list[str]]:
+    found = _STALE.get(directory)
+    if found is not None:
+        return found
+    found = {}
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        entries = []
+    for entry in entries:
+        match = _TEMPORARY_NAME.match(entry.name)
+        if match is None:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_mtime_ns < _STARTED_NS:
+            found.setdefault(match.group("name"), []).append(entry.name)
+    _STALE[directory] = found
+    return found
+
+
 def remove_stale_temporaries(target: Path) -> list[Path]:
     """Delete temp files of `target` (our name pattern, same directory) older than this run."""
-    stem = _temporary_stem(target.name)
     removed = []
-    try:
-        names = os.listdir(target.parent)
-    except OSError:
-        return []
-    for name in names:
-        match = _TEMPORARY_NAME.match(name)
-        if match is None or match.group("name") != stem:
-            continue
+    for name in _stale_temporaries(target.parent).pop(_temporary_stem(target.name), []):
         candidate = target.parent / name
         try:
             info = os.lstat(candidate)
