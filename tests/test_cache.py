@@ -323,3 +323,26 @@ def test_a_cache_file_without_our_header_is_a_miss(tmp_path: Path) -> None:
     results, _ = _run(tmp_path / "src", tmp_path / "cache")
 
     assert results[0].cached is False
+
+
+def test_a_linked_subdirectory_of_a_committed_cache_is_neither_written_nor_pruned(
+    tmp_path: Path, run_cli
+) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    before = {f"{i:040x}.pickle": CACHE_HEADER + b"looks like ours" for i in range(12)}
+    for name, data in before.items():
+        (victim / name).write_bytes(data)
+    project = tmp_path / "project"
+    _write(project, {"pyproject.toml": "[tool.timeoutlint]\n", "client.py": UNSAFE_CALL})
+    cache = project / ".timeoutlint_cache"
+    cache.mkdir()
+    (cache / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+    for name in ("v1", "index", "files"):
+        (cache / name).symlink_to(victim)
+
+    result = run_cli("check", ".", "--verbose", cwd=project)
+
+    assert {p.name: p.read_bytes() for p in victim.iterdir()} == before
+    assert f"the cache could not be written to {cache}: it is a symbolic link to" in result.stderr
+    assert result.returncode == 1
