@@ -203,3 +203,109 @@ def test_cli_on_a_python_compose_and_dotenv_project_suppresses_everything(
     assert yaml.safe_load(compose.read_text(encoding="utf-8")) == yaml.safe_load(before[compose])
     second = run_cli("check", ".", "--select", "TL2,TL4", "--add-noqa", cwd=project)
     assert "Added 0 noqa directives to 0 files." in second.stdout
+
+
+ONE_CALL = "import requests\nrequests.get(URL)\n"
+ONE_CALL_SUPPRESSED = "import requests\nrequests.get(URL)  # noqa: TL101\n"
+
+
+def test_cli_reports_a_read_only_file_and_still_suppresses_in_the_others(
+    tmp_path: Path, run_cli
+) -> None:
+    (tmp_path / "generated.py").write_text(ONE_CALL, encoding="utf-8")
+    (tmp_path / "generated.py").chmod(0o444)
+    (tmp_path / "app.py").write_text(ONE_CALL, encoding="utf-8")
+
+    result = run_cli("check", ".", "--select", "TL101", "--add-noqa", cwd=tmp_path)
+
+    assert result.stderr == (
+        "timeoutlint: error: generated.py: not written: permission denied (the file is read-only)\n"
+    )
+    assert (tmp_path / "app.py").read_text(encoding="utf-8") == ONE_CALL_SUPPRESSED
+    assert (tmp_path / "generated.py").read_text(encoding="utf-8") == ONE_CALL
+    assert result.stdout == (
+        "generated.py:2:1: TL101 `requests.get()` has no timeout and can wait forever\n"
+        "Added 1 noqa directive to 1 file.\n"
+    )
+    assert result.returncode == 2
+
+
+def test_cli_does_not_write_through_a_link_out_of_the_project(tmp_path: Path, run_cli) -> None:
+    outside = tmp_path / "elsewhere" / "shared.py"
+    outside.parent.mkdir()
+    outside.write_text(ONE_CALL, encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text("[project]\nname = 'p'\n", encoding="utf-8")
+    (project / "helper.py").symlink_to(outside)
+
+    result = run_cli("check", ".", "--select", "TL101", "--add-noqa", cwd=project)
+
+    assert outside.read_text(encoding="utf-8") == ONE_CALL
+    assert result.stderr == (
+        f"timeoutlint: error: helper.py: not written: it is a symbolic link to {outside},"
+        f" which is outside the project ({project})\n"
+    )
+    assert result.returncode == 2
+
+
+_AS_NOBODY = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups")
+
+
+_NOQA_ARGS = ("--select", "TL101", "--add-noqa", "--no-cache")
+
+
+def _as_nobody_possible() -> bool:
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None:
+        return False
+    probe = subprocess.run(
+        [*_AS_NOBODY, sys.executable, "-c", "import timeoutlint.cli"],
+        capture_output=True,
+        cwd=tempfile.gettempdir(),
+        timeout=60,
+    )
+    return probe.returncode == 0
+
+
+def test_cli_reports_a_file_in_an_unwritable_directory_and_goes_on() -> None:
+    import os
+    import subprocess
+    import sys
+    import tempfile
+
+    import pytest
+
+    if not _as_nobody_possible():
+        pytest.skip("needs root, setpriv and a user nobody who can import timeoutlint")
+    root = Path(tempfile.mkdtemp(prefix="timeoutlint-noqa-"))
+    try:
+        (root / "locked").mkdir()
+        (root / "locked" / "inner.py").write_text(ONE_CALL, encoding="utf-8")
+        (root / "app.py").write_text(ONE_CALL, encoding="utf-8")
+        for path in (root, root / "locked", root / "locked" / "inner.py", root / "app.py"):
+            os.chown(path, 65534, 65534)
+        (root / "locked").chmod(0o555)
+
+        result = subprocess.run(
+            [*_AS_NOBODY, sys.executable, "-m", "timeoutlint", "check", ".", *_NOQA_ARGS],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NO_COLOR": "1"},
+        )
+
+        assert result.stderr == (
+            "timeoutlint: error: locked/inner.py: not written: permission denied\n"
+        )
+        assert (root / "app.py").read_text(encoding="utf-8") == ONE_CALL_SUPPRESSED
+        assert (root / "locked" / "inner.py").read_text(encoding="utf-8") == ONE_CALL
+        assert result.returncode == 2
+    finally:
+        (root / "locked").chmod(0o755)
+        shutil.rmtree(root)

@@ -543,6 +543,72 @@ CASES = [
     ),
 ]
 
+_READ_ONLY = "permission denied (the file is read-only)"
+
+
+def _read_only(name: str) -> Setup:
+    return lambda root: (root / name).chmod(0o444)
+
+
+def _cache_linked_out_of_the_project(root: Path) -> None:
+    victim = Path(f"{root}-victim")
+    victim.mkdir()
+    (victim / "model.pickle").write_bytes(b"weights")
+    (root / ".timeoutlint_cache").symlink_to(victim)
+
+
+CASES += [
+    Case(
+        "fix-read-only-file",
+        files={"ro.py": GOOD_SOURCE.encode()},
+        setup=_read_only("ro.py"),
+        args=("fix", "."),
+        stdout=_lines(
+            "Applied 1 fix.",
+            f"ro.py:2:1: TL101 `requests.get()` {MISSING}",
+            _summary(1, 1),
+        ),
+        exit_code=2,
+        stderr=f"timeoutlint: error: ro.py: not written: {_READ_ONLY}\n",
+    ),
+    Case(
+        "add-noqa-read-only-file",
+        files={"ro.py": GOOD_SOURCE.encode()},
+        setup=_read_only("ro.py"),
+        args=("check", ".", "--add-noqa"),
+        stdout=_lines(
+            f"ro.py:2:1: TL101 `requests.get()` {MISSING}", "Added 1 noqa directive to 1 file."
+        ),
+        exit_code=2,
+        stderr=f"timeoutlint: error: ro.py: not written: {_READ_ONLY}\n",
+    ),
+    Case(
+        "report-onto-a-checked-source",
+        args=("check", ".", "--output", "json=good.py"),
+        exit_code=2,
+        stderr=(
+            "timeoutlint: error: --output good.py would overwrite good.py, a file being checked;"
+            " choose another file\n"
+        ),
+    ),
+    Case(
+        "baseline-in-a-missing-directory",
+        args=("check", ".", "--write-baseline", "missing/baseline.json"),
+        stdout="Wrote a baseline of 1 finding to missing/baseline.json.\n",
+        exit_code=0,
+    ),
+    Case(
+        "cache-directory-linked-out-of-the-project",
+        setup=_cache_linked_out_of_the_project,
+        stdout=_with_good(None),
+        stderr=(
+            "timeoutlint: warning: not using the cache directory {root}/.timeoutlint_cache:"
+            " it is a symbolic link to {root}-victim, which is outside the project ({root});"
+            " running without the cache\n"
+        ),
+    ),
+]
+
 
 @pytest.fixture
 def world_readable_root() -> Iterator[Path]:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import pickle
 from pathlib import Path
 
-from timeoutlint.cache import CACHEDIR_TAG, ResultCache, content_digest, settings_key
+from timeoutlint.cache import (
+    CACHE_HEADER,
+    CACHEDIR_TAG,
+    ResultCache,
+    content_digest,
+    prune_siblings,
+    settings_key,
+)
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import Config, parse_table, selected_rules
 from timeoutlint.discovery import Discovery
@@ -125,7 +133,8 @@ def test_a_planted_cache_file_cannot_run_code(tmp_path: Path) -> None:
     _write(tmp_path / "src", {"client.py": UNSAFE_CALL})
     _, cache = _run(tmp_path / "src", tmp_path / "cache")
     marker = tmp_path / "pwned"
-    cache.file.write_bytes(pickle.dumps({("client.py", "client.py", "python"): _Planted(marker)}))
+    planted = pickle.dumps({("client.py", "client.py", "python"): _Planted(marker)})
+    cache.file.write_bytes(CACHE_HEADER + planted)
     results, _ = _run(tmp_path / "src", tmp_path / "cache")
     assert not marker.exists()
     assert results[0].cached is False
@@ -178,3 +187,162 @@ def test_fix_writes_no_cache(tmp_path: Path, run_cli) -> None:
     _write(tmp_path, {"client.py": UNSAFE_CALL})
     run_cli("fix", ".", cwd=tmp_path)
     assert not (tmp_path / ".timeoutlint_cache").exists()
+
+
+def _victim(directory: Path) -> dict[str, bytes]:
+    """Someone else's directory that happens to look like a cache: pickles, temp files, notes."""
+    files = {
+        "model.pickle": b"weights",
+        "upload.tmp": b"half an upload",
+        "notes.txt": b"my notes",
+        f"v1/{'a' * 40}.pickle": b"not ours",
+        **{f"v1/{i:040x}.pickle": b"\x80\x05 a pickle" for i in range(12)},
+        f"index/{'b' * 40}.pickle": b"not ours either",
+    }
+    for name, data in files.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        os.utime(path, ns=(0, 10**9))
+    return files
+
+
+def _contents(directory: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(directory).as_posix(): p.read_bytes()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_a_committed_cache_link_out_of_the_project_is_refused(tmp_path: Path, run_cli) -> None:
+    victim = tmp_path / "victim"
+    before = _victim(victim)
+    project = tmp_path / "project"
+    _write(project, {"pyproject.toml": "[tool.timeoutlint]\n", "client.py": UNSAFE_CALL})
+    (project / ".timeoutlint_cache").symlink_to("../victim")
+
+    results = [run_cli("check", ".", cwd=project) for _ in range(2)]
+
+    assert _contents(victim) == before
+    for result in results:
+        assert result.stderr == (
+            f"timeoutlint: warning: not using the cache directory {project.resolve()}"
+            f"/.timeoutlint_cache: it is a symbolic link to {victim}, which is outside the"
+            f" project ({project.resolve()}); running without the cache\n"
+        )
+        assert result.stdout.startswith("client.py:3:1: TL101 ")
+        assert result.returncode == 1
+
+
+def test_a_configured_cache_dir_that_timeoutlint_did_not_create_is_left_alone(
+    tmp_path: Path, run_cli
+) -> None:
+    victim = tmp_path / "victim"
+    before = _victim(victim)
+    project = tmp_path / "project"
+    config = '[tool.timeoutlint]\ncache-dir = "../victim"\n'
+    _write(project, {"pyproject.toml": config, "client.py": UNSAFE_CALL})
+
+    result = run_cli("check", ".", cwd=project)
+
+    assert _contents(victim) == before
+    assert result.stderr == (
+        f"timeoutlint: warning: not using the cache directory {project.resolve()}/../victim:"
+        " it exists and was not created by timeoutlint (it has no CACHEDIR.TAG of ours);"
+        " running without the cache\n"
+    )
+    assert result.returncode == 1
+
+
+def test_a_configured_cache_dir_out_of_the_project_is_used_when_it_is_new(
+    tmp_path: Path, run_cli
+) -> None:
+    project = tmp_path / "project"
+    config = '[tool.timeoutlint]\ncache-dir = "../shared-cache"\n'
+    _write(project, {"pyproject.toml": config, "client.py": UNSAFE_CALL})
+
+    first = run_cli("check", ".", cwd=project)
+    second = run_cli("check", ".", "--verbose", cwd=project)
+
+    assert first.stderr == ""
+    assert (tmp_path / "shared-cache" / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
+    assert "(1 answered from the cache)" in second.stderr
+
+
+def test_an_empty_existing_directory_is_adopted_as_the_cache(tmp_path: Path, run_cli) -> None:
+    _write(tmp_path, {"client.py": UNSAFE_CALL})
+    (tmp_path / "cache").mkdir()
+
+    result = run_cli("check", ".", "--cache-dir", "cache", cwd=tmp_path)
+
+    assert result.stderr == ""
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text() == CACHEDIR_TAG
+    assert (tmp_path / "cache" / ".gitignore").read_text() == "# Created by timeoutlint.\n*\n"
+
+
+def test_pruning_deletes_only_files_timeoutlint_wrote(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    before = _victim(cache)
+    (cache / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+    ours = [cache / "v1" / f"{i:040x}.pickle" for i in range(100, 112)]
+    for age, path in enumerate(ours):
+        path.write_bytes(CACHE_HEADER + b"entries")
+        os.utime(path, ns=(0, (100 - age) * 10**9))
+    (cache / "v1" / f"{'c' * 40}.pickle").symlink_to(cache / "notes.txt")
+
+    prune_siblings(ours[-1], keep=3)
+
+    remaining = _contents(cache)
+    assert {name: remaining[name] for name in before} == before
+    assert sorted(p.name for p in ours if p.exists()) == sorted(
+        p.name for p in (ours[0], ours[1], ours[-1])
+    )
+    assert (cache / "v1" / f"{'c' * 40}.pickle").is_symlink()
+
+
+def test_pruning_deletes_nothing_in_a_directory_without_our_tag(tmp_path: Path) -> None:
+    directory = tmp_path / "unmarked" / "v1"
+    directory.mkdir(parents=True)
+    files = [directory / f"{i:040x}.pickle" for i in range(10)]
+    for path in files:
+        path.write_bytes(CACHE_HEADER)
+
+    prune_siblings(files[0], keep=1)
+
+    assert all(path.exists() for path in files)
+
+
+def test_a_cache_file_without_our_header_is_a_miss(tmp_path: Path) -> None:
+    _write(tmp_path / "src", {"client.py": UNSAFE_CALL})
+    _, cache = _run(tmp_path / "src", tmp_path / "cache")
+    data = cache.file.read_bytes()
+    assert data.startswith(CACHE_HEADER)
+    cache.file.write_bytes(data[len(CACHE_HEADER) :])
+
+    results, _ = _run(tmp_path / "src", tmp_path / "cache")
+
+    assert results[0].cached is False
+
+
+def test_a_linked_subdirectory_of_a_committed_cache_is_neither_written_nor_pruned(
+    tmp_path: Path, run_cli
+) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    before = {f"{i:040x}.pickle": CACHE_HEADER + b"looks like ours" for i in range(12)}
+    for name, data in before.items():
+        (victim / name).write_bytes(data)
+    project = tmp_path / "project"
+    _write(project, {"pyproject.toml": "[tool.timeoutlint]\n", "client.py": UNSAFE_CALL})
+    cache = project / ".timeoutlint_cache"
+    cache.mkdir()
+    (cache / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+    for name in ("v1", "index", "files"):
+        (cache / name).symlink_to(victim)
+
+    result = run_cli("check", ".", "--verbose", cwd=project)
+
+    assert {p.name: p.read_bytes() for p in victim.iterdir()} == before
+    assert f"the cache could not be written to {cache}: it is a symbolic link to" in result.stderr
+    assert result.returncode == 1

@@ -10,7 +10,13 @@ import pytest
 
 from timeoutlint import engine as engine_module
 from timeoutlint import limits
-from timeoutlint.cache import ResultCache, prune_siblings, settings_key
+from timeoutlint.cache import (
+    CACHE_HEADER,
+    CACHEDIR_TAG,
+    ResultCache,
+    prune_siblings,
+    settings_key,
+)
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import parse_table, selected_rules
 from timeoutlint.discovery import Discovery
@@ -137,12 +143,16 @@ def test_a_damaged_memo_file_is_an_empty_memo(tmp_path: Path) -> None:
 
 
 def test_prune_siblings_keeps_the_newest_files_and_the_one_just_written(tmp_path: Path) -> None:
-    for age in range(6):
-        older = tmp_path / f"{age}.pickle"
-        older.write_bytes(b"")
+    (tmp_path / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+    files = tmp_path / "files"
+    files.mkdir()
+    names = [f"{age:040x}.pickle" for age in range(6)]
+    for age, name in enumerate(names):
+        older = files / name
+        older.write_bytes(CACHE_HEADER)
         os.utime(older, ns=(0, (100 - age) * 10**9))
-    written = tmp_path / "written.pickle"
-    written.write_bytes(b"")
+    written = files / f"{'f' * 40}.pickle"
+    written.write_bytes(CACHE_HEADER)
     os.utime(written, ns=(0, 10**9))
     prune_siblings(written, keep=3)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["0.pickle", "1.pickle", "written.pickle"]
+    assert sorted(p.name for p in files.iterdir()) == sorted([names[0], names[1], written.name])

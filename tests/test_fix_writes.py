@@ -9,15 +9,18 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from timeoutlint.fixes.writer import TEMPORARY_SUFFIX, UnsafeWriteError, write_atomic
+import timeoutlint
+from timeoutlint.safe_write import TEMPORARY_SUFFIX, WriteRefused, write_file
 
 BAD = "import requests\n\nrequests.get(URL)\n"
 FIXED = "import requests\n\nrequests.get(URL, timeout=10)\n"
 CONFIG = "[tool.timeoutlint]\nselect = ['TL101']\n"
+_PACKAGE_HOME = str(Path(timeoutlint.__file__).resolve().parent.parent)
 
 
 def _fix(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -155,42 +158,42 @@ def test_a_link_inside_the_project_is_written_through_and_stays_a_link(tmp_path:
     assert (root / "real/module.py").read_text() == FIXED
 
 
-def test_write_atomic_does_not_touch_a_file_that_already_has_the_content(tmp_path: Path) -> None:
+def test_write_file_does_not_touch_a_file_that_already_has_the_content(tmp_path: Path) -> None:
     path = tmp_path / "same.py"
     path.write_text(FIXED)
     mtime = path.stat().st_mtime_ns
     inode = path.stat().st_ino
 
-    assert write_atomic(path, FIXED.encode()) is False
+    assert write_file(path, FIXED.encode(), None) is False
     assert path.stat().st_mtime_ns == mtime
     assert path.stat().st_ino == inode
 
 
-def test_write_atomic_replaces_the_file_by_a_rename(tmp_path: Path) -> None:
+def test_write_file_replaces_the_file_by_a_rename(tmp_path: Path) -> None:
     path = tmp_path / "module.py"
     path.write_text(BAD)
     reader = path.open("rb")  # a reader that opened the old file keeps seeing it whole
 
-    assert write_atomic(path, FIXED.encode(), tmp_path) is True
+    assert write_file(path, FIXED.encode(), tmp_path) is True
     assert reader.read() == BAD.encode()
     reader.close()
     assert path.read_text() == FIXED
     assert _leftovers(tmp_path) == []
 
 
-def test_write_atomic_refuses_a_link_out_of_the_root(tmp_path: Path) -> None:
+def test_write_file_refuses_a_link_out_of_the_root(tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere.py"
     outside.write_text(BAD)
     root = tmp_path / "project"
     root.mkdir()
     (root / "link.py").symlink_to(outside)
 
-    with pytest.raises(UnsafeWriteError, match="outside the project"):
-        write_atomic(root / "link.py", FIXED.encode(), root)
+    with pytest.raises(WriteRefused, match="outside the project"):
+        write_file(root / "link.py", FIXED.encode(), root)
     assert outside.read_text() == BAD
 
 
-def test_write_atomic_refuses_a_path_through_a_linked_directory_out_of_the_root(
+def test_write_file_refuses_a_path_through_a_linked_directory_out_of_the_root(
     tmp_path: Path,
 ) -> None:
     vendor = tmp_path / "vendor"
@@ -200,8 +203,8 @@ def test_write_atomic_refuses_a_path_through_a_linked_directory_out_of_the_root(
     root.mkdir()
     (root / "vendored").symlink_to(vendor, target_is_directory=True)
 
-    with pytest.raises(UnsafeWriteError):
-        write_atomic(root / "vendored" / "lib.py", FIXED.encode(), root)
+    with pytest.raises(WriteRefused):
+        write_file(root / "vendored" / "lib.py", FIXED.encode(), root)
     assert (vendor / "lib.py").read_text() == BAD
 
 
@@ -304,3 +307,187 @@ def test_a_file_whose_name_is_not_utf8_is_fixed_in_place(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     assert (tmp_path / name).read_text() == FIXED
     assert sorted(p.name for p in tmp_path.glob("*.py")) == [name]
+
+
+_EDIT_WHILE_FIXING = """
+import sys
+from pathlib import Path
+
+from timeoutlint.fixes import batch
+
+original = batch.fix_files
+
+
+def fix_files(*args, **kwargs):
+    outcomes = original(*args, **kwargs)
+    Path("edited.py").write_text("# saved by an editor while the fix ran\\n")
+    return outcomes
+
+
+batch.fix_files = fix_files
+from timeoutlint.cli import main
+
+main(sys.argv[1:], prog_name="timeoutlint")
+"""
+
+
+def test_a_file_edited_while_the_fix_runs_keeps_the_edit(tmp_path: Path) -> None:
+    _project(tmp_path, {"edited.py": BAD.encode(), "other.py": BAD.encode()})
+
+    result = subprocess.run(
+        [sys.executable, "-c", _EDIT_WHILE_FIXING, "fix", "."],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+    assert (tmp_path / "edited.py").read_text() == "# saved by an editor while the fix ran\n"
+    assert (tmp_path / "other.py").read_text() == FIXED
+    assert result.stderr == (
+        "timeoutlint: error: edited.py: not written: it changed on disk after it was read"
+        " (run the command again)\n"
+    )
+    assert result.stdout.splitlines() == [
+        "Applied 1 fix.",
+        "edited.py:3:1: TL101 `requests.get()` has no timeout and can wait forever",
+        "Found 1 finding (1 fixable with `timeoutlint fix`).",
+    ]
+    assert result.returncode == 2
+
+
+def test_without_configuration_a_link_out_of_the_checked_path_is_not_written_from_elsewhere(
+    tmp_path: Path,
+) -> None:
+    elsewhere = tmp_path / "elsewhere" / "shared.py"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text(BAD)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "helper.py").symlink_to(elsewhere)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "timeoutlint", "fix", str(repo), "--select", "TL101"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": _PACKAGE_HOME},
+    )
+
+    assert elsewhere.read_text() == BAD
+    assert result.stderr == (
+        f"timeoutlint: error: {repo.as_posix()[1:]}/helper.py: not written: it is a symbolic"
+        f" link to {elsewhere}, which is outside the project ({repo})\n"
+    )
+    assert result.returncode == 2
+
+
+def test_a_read_only_file_is_reported_and_the_others_are_fixed(tmp_path: Path) -> None:
+    _project(tmp_path, {"generated.py": BAD.encode(), "app.py": BAD.encode()})
+    (tmp_path / "generated.py").chmod(0o444)
+
+    result = _fix(tmp_path)
+
+    assert (tmp_path / "generated.py").read_text() == BAD
+    assert stat.S_IMODE((tmp_path / "generated.py").stat().st_mode) == 0o444
+    assert (tmp_path / "app.py").read_text() == FIXED
+    assert result.stderr == (
+        "timeoutlint: error: generated.py: not written: permission denied (the file is read-only)\n"
+    )
+    assert "generated.py:3:1: TL101" in result.stdout
+    assert result.returncode == 2
+
+
+def test_a_hard_linked_file_is_fixed_in_place_and_stays_linked(tmp_path: Path) -> None:
+    root = _project(tmp_path / "project", {"app.py": BAD.encode()})
+    outside = tmp_path / "other-checkout.py"
+    os.link(root / "app.py", outside)
+
+    result = _fix(root)
+
+    assert result.returncode == 0, result.stderr
+    assert outside.read_text() == FIXED
+    assert (root / "app.py").stat().st_ino == outside.stat().st_ino
+
+
+def test_a_temporary_file_left_by_a_killed_run_is_removed_by_the_next_fix(tmp_path: Path) -> None:
+    _project(tmp_path, {"app.py": BAD.encode(), "clean.py": FIXED.encode()})
+    left = tmp_path / f".app.py.x7x7x7x7{TEMPORARY_SUFFIX}"
+    left.write_text(BAD[:10])
+    unrelated = tmp_path / f".clean.py.x7x7x7x7{TEMPORARY_SUFFIX}"
+    unrelated.write_text(BAD[:10])
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in (left, unrelated):
+        os.utime(path, ns=(hour_ago, hour_ago))
+
+    result = _fix(tmp_path)
+
+    assert result.returncode == 0, result.stderr
+    assert not left.exists()
+    assert unrelated.exists()
+
+
+_AS_NOBODY = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups")
+
+
+def _fix_as_nobody(root: Path) -> subprocess.CompletedProcess[str]:
+    import shutil
+
+    if os.geteuid() != 0 or shutil.which("setpriv") is None:
+        pytest.skip("needs root and setpriv to run the fix as another user")
+    result = subprocess.run(
+        [*_AS_NOBODY, sys.executable, "-m", "timeoutlint", "fix", ".", "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1", "PYTHONPATH": _PACKAGE_HOME},
+    )
+    if "No module named timeoutlint" in result.stderr:
+        pytest.skip("user nobody cannot import timeoutlint from here")
+    return result
+
+
+@pytest.fixture
+def shared_root() -> Iterator[Path]:
+    """A project directory that every user may write in (pytest's tmp dirs are 0700)."""
+    import shutil
+    import tempfile
+
+    root = Path(tempfile.mkdtemp(prefix="timeoutlint-owner-"))
+    root.chmod(0o777)
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
+def test_a_file_of_another_owner_that_the_user_may_write_keeps_its_owner(
+    shared_root: Path,
+) -> None:
+    path = _project(shared_root, {"shared.py": BAD.encode()}) / "shared.py"
+    path.chmod(0o666)
+    owner = (path.stat().st_uid, path.stat().st_gid)
+
+    result = _fix_as_nobody(shared_root)
+
+    assert result.stderr == ""
+    assert path.read_text() == FIXED
+    assert (path.stat().st_uid, path.stat().st_gid) == owner
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666
+    assert result.returncode == 0
+
+
+def test_a_file_the_user_may_not_write_is_reported_even_in_a_writable_directory(
+    shared_root: Path,
+) -> None:
+    path = _project(shared_root, {"theirs.py": BAD.encode()}) / "theirs.py"
+    path.chmod(0o644)
+
+    result = _fix_as_nobody(shared_root)
+
+    assert path.read_text() == BAD
+    assert result.stderr == "timeoutlint: error: theirs.py: not written: permission denied\n"
+    assert result.returncode == 2

@@ -23,6 +23,7 @@ import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from timeoutlint.checks import ALWAYS_ON
 from timeoutlint.discovery import SourceFile
@@ -216,14 +217,21 @@ def add_noqa(kind: str, data: bytes, findings: Sequence[Finding]) -> NoqaResult:
 
 @dataclass(frozen=True)
 class NoqaRun:
+    """`not_written`: (display path, why) of each file whose comments could not be written."""
+
     added: int
     changed_files: tuple[str, ...]
     not_suppressed: tuple[Finding, ...]
+    not_written: tuple[tuple[str, str], ...] = ()
 
 
-def add_noqa_to_files(findings: Sequence[Finding], files: Sequence[SourceFile]) -> NoqaRun:
-    """Add the comments to the files on disk (atomically); findings of unknown files are left."""
-    from timeoutlint.fixes.writer import write_atomic
+def add_noqa_to_files(
+    findings: Sequence[Finding], files: Sequence[SourceFile], root: Path | None
+) -> NoqaRun:
+    """Add the comments to the files on disk through the guarded write (no link out of `root`,
+    no read-only file, not over an edit made meanwhile); a file that cannot be written is
+    reported and the others are still done. Findings of unknown files are left."""
+    from timeoutlint.safe_write import describe_write_error, read_with_state, write_file
 
     by_display = {source.display: source for source in files}
     grouped: dict[str, list[Finding]] = {}
@@ -232,19 +240,31 @@ def add_noqa_to_files(findings: Sequence[Finding], files: Sequence[SourceFile]) 
     added = 0
     changed: list[str] = []
     left: list[Finding] = []
+    not_written: list[tuple[str, str]] = []
     for display, file_findings in grouped.items():
         source = by_display.get(display)
         if source is None:
             left.extend(file_findings)
             continue
         try:
-            data = source.path.read_bytes()
+            data, state = read_with_state(source.path)
         except OSError:
             left.extend(file_findings)
             continue
         result = add_noqa(source.kind, data, file_findings)
-        if result.data != data and write_atomic(source.path, result.data):
+        if result.data != data:
+            try:
+                write_file(source.path, result.data, root, state)
+            except OSError as exc:
+                not_written.append((display, describe_write_error(exc)))
+                left.extend(file_findings)
+                continue
             changed.append(display)
         added += result.added
         left.extend(result.skipped)
-    return NoqaRun(added, tuple(changed), tuple(sorted(left, key=lambda f: f.sort_key)))
+    return NoqaRun(
+        added,
+        tuple(changed),
+        tuple(sorted(left, key=lambda f: f.sort_key)),
+        tuple(sorted(not_written)),
+    )

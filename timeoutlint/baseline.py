@@ -62,8 +62,12 @@ def render(findings: Sequence[Finding], context: ReportContext) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def write(path: Path, findings: Sequence[Finding], context: ReportContext) -> None:
-    path.write_text(render(findings, context), encoding="utf-8")
+def write(path: Path, findings: Sequence[Finding], context: ReportContext, root: Path) -> None:
+    """Through the guarded write (no link out of the project `root`, parent directories
+    created); raises `OSError` with the reason when it cannot."""
+    from timeoutlint.safe_write import write_file
+
+    write_file(path, render(findings, context).encode("utf-8"), root, create=True)
 
 
 def _fail(path: Path, reason: str) -> BaselineError:

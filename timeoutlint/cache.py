@@ -17,6 +17,15 @@ project root) holds `CACHEDIR.TAG` and a `.gitignore` so that backup tools
 and git leave it alone. The data is a pickle read with an unpickler that
 only builds timeoutlint's own dataclasses and enums, so a cache file planted
 in a checked-out repository cannot run code.
+
+The cache deletes old files of its own, so it must never mistake someone
+else's directory for itself (`usable_directory`): the tag, with our exact
+text, marks a directory timeoutlint created (or found empty and adopted);
+a directory that exists without it is not used, nor is a default cache
+directory that is a link out of the project (a committed
+`.timeoutlint_cache -> ../elsewhere`). Pruning then deletes only files with
+our name pattern and our header, in a marked directory, never through a link.
+Every cache file is written through the guarded write (`safe_write.py`).
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ import hashlib
 import io
 import os
 import pickle
+import re
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, is_dataclass
@@ -34,9 +45,12 @@ from pathlib import Path
 
 from timeoutlint import __version__
 from timeoutlint.catalog import Rule
-from timeoutlint.config import Config
+from timeoutlint.config import DEFAULT_CACHE_DIR, Config
 from timeoutlint.findings import Finding
 
+CACHE_HEADER = b"timeoutlint cache\n"
+"""The first bytes of every cache file timeoutlint writes: pruning deletes nothing without it."""
+_CACHE_FILE_NAME = re.compile(r"^[0-9a-f]{40}\.pickle$")
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
     "# This file is a cache directory tag created by timeoutlint.\n"
@@ -113,14 +127,7 @@ class _OwnClassesUnpickler(pickle.Unpickler):
 
 
 def _load_entries(path: Path) -> dict[EntryKey, CacheEntry]:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    try:
-        loaded = _OwnClassesUnpickler(io.BytesIO(data)).load()
-    except Exception:  # a damaged or foreign file is an empty cache, never an error
-        return {}
+    loaded = read_trusted(path)
     if not isinstance(loaded, dict):
         return {}
     return {
@@ -164,22 +171,10 @@ class ResultCache:
         """Write the entries back atomically; returns why it could not, or None."""
         if not self.added:
             return None
-        import tempfile
-
         merged = {**self.entries, **self.added}
-        try:
-            _prepare_directory(self.directory)
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=self.file.parent, suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as stream:
-                    pickle.dump(merged, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(temporary, self.file)
-            except BaseException:
-                os.unlink(temporary)
-                raise
-        except OSError as exc:
-            return f"the cache could not be written to {self.directory}: {exc.strerror or exc}"
+        problem = write_atomically(self.directory, self.file, merged)
+        if problem is not None:
+            return problem
         self.entries = merged
         self.added = {}
         prune_siblings(self.file, keep=RESULT_FILES_KEPT)
@@ -187,13 +182,16 @@ class ResultCache:
 
 
 def read_trusted(path: Path) -> object | None:
-    """A pickle written by `write_atomically`, built with the safe unpickler; None if unusable."""
+    """A cache file written by `write_atomically`, built with the safe unpickler; None if
+    unusable (missing, damaged, without our header, or foreign)."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
+    if not data.startswith(CACHE_HEADER):
+        return None
     try:
-        loaded: object = _OwnClassesUnpickler(io.BytesIO(data)).load()
+        loaded: object = _OwnClassesUnpickler(io.BytesIO(data[len(CACHE_HEADER) :])).load()
     except Exception:  # a damaged or foreign file is a miss, never an error
         return None
     return loaded
@@ -201,42 +199,46 @@ def read_trusted(path: Path) -> object | None:
 
 def write_atomically(directory: Path, path: Path, value: object) -> str | None:
     """Pickle `value` to `path` inside the cache `directory`; returns why it could not, or None."""
-    import tempfile
+    from timeoutlint.safe_write import describe_write_error, write_file
 
+    data = CACHE_HEADER + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
         _prepare_directory(directory)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_file(path, data, directory, create=True)
     except OSError as exc:
-        return f"the cache could not be written to {directory}: {exc.strerror or exc}"
+        reason = describe_write_error(exc)
+        return f"the cache could not be written to {directory}: {reason}"
     return None
+
+
+def _is_own_file(path: Path) -> bool:
+    """Named and headed as timeoutlint writes its cache files, and a regular file, not a link."""
+    if _CACHE_FILE_NAME.match(path.name) is None:
+        return False
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return False
+        with open(path, "rb") as stream:
+            return stream.read(len(CACHE_HEADER)) == CACHE_HEADER
+    except OSError:
+        return False
 
 
 def prune_siblings(path: Path, keep: int) -> None:
     """Delete all but the `keep` most recently written cache files next to `path` (itself
-    included), and temporary files left by an interrupted write: cache files keyed by content
-    (a new one for every edit of an indexed module) would otherwise pile up."""
-    import time
-
+    included): cache files keyed by content (a new one for every edit of an indexed module)
+    would otherwise pile up. Only our own files (`_is_own_file`), only in a subdirectory (not a
+    link) of a directory marked as ours."""
+    directory = path.parent
+    if os.path.islink(directory) or not is_marked(directory.parent):
+        return
     try:
-        candidates = [(entry.stat().st_mtime_ns, entry) for entry in path.parent.iterdir()]
+        candidates = [entry for entry in directory.iterdir() if _is_own_file(entry)]
+        dated = [(entry.lstat().st_mtime_ns, entry) for entry in candidates]
     except OSError:
         return
-    pickles = sorted(
-        ((mtime, entry) for mtime, entry in candidates if entry.suffix == ".pickle"),
-        key=lambda item: (item[1] != path, -item[0]),
-    )
-    stale_before = time.time_ns() - 3600 * 10**9
-    doomed = [entry for _, entry in pickles[keep:]]
-    doomed += [e for mtime, e in candidates if e.suffix == ".tmp" and mtime < stale_before]
-    for entry in doomed:
+    newest_first = sorted(dated, key=lambda item: (item[1] != path, -item[0]))
+    for _, entry in newest_first[keep:]:
         try:
             entry.unlink()
         except OSError:
@@ -250,14 +252,35 @@ def code_key() -> str:
     )
 
 
-def _prepare_directory(directory: Path) -> None:
-    directory.mkdir(parents=True, exist_ok=True)
+def is_marked(directory: Path) -> bool:
+    """Whether `directory` carries our tag: timeoutlint created it (or adopted it empty)."""
     tag = directory / "CACHEDIR.TAG"
-    if not tag.exists():
-        tag.write_text(CACHEDIR_TAG, encoding="utf-8")
-    ignore = directory / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# Created by timeoutlint.\n*\n", encoding="utf-8")
+    try:
+        if not stat.S_ISREG(os.lstat(tag).st_mode):
+            return False
+        return tag.read_text(encoding="utf-8") == CACHEDIR_TAG
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def _is_empty(directory: Path) -> bool:
+    try:
+        return not any(os.scandir(directory))
+    except OSError:
+        return False
+
+
+def _prepare_directory(directory: Path) -> None:
+    """Create and mark the cache directory, or check that it is ours; raises `OSError`."""
+    from timeoutlint.safe_write import WriteRefused, write_file
+
+    if is_marked(directory):
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    if not _is_empty(directory):
+        raise WriteRefused(0, "the directory was not created by timeoutlint")
+    write_file(directory / "CACHEDIR.TAG", CACHEDIR_TAG.encode(), directory, create=True)
+    write_file(directory / ".gitignore", b"# Created by timeoutlint.\n*\n", directory, create=True)
 
 
 def cache_directory(config: Config, override: Path | None) -> Path:
@@ -267,3 +290,28 @@ def cache_directory(config: Config, override: Path | None) -> Path:
         return override
     configured = Path(config.cache_dir)
     return configured if configured.is_absolute() else config.root / configured
+
+
+def usable_directory(config: Config, override: Path | None) -> tuple[Path | None, str | None]:
+    """The cache directory to use, or None and why not (to be shown once as a warning).
+
+    Refused: a directory that exists but is not ours (no tag of ours, not
+    empty), something that is not a directory, and, unless the directory was
+    chosen with `cache-dir` or `--cache-dir`, a link that leads out of the
+    project.
+    """
+    directory = cache_directory(config, override)
+    explicit = override is not None or config.cache_dir != DEFAULT_CACHE_DIR
+    why = None
+    real = Path(os.path.realpath(directory))
+    real_root = Path(os.path.realpath(config.root))
+    if not explicit and real != real_root and real_root not in real.parents:
+        why = f"it is a symbolic link to {real}, which is outside the project ({real_root})"
+    elif os.path.lexists(directory):
+        if not os.path.isdir(directory):
+            why = "it is not a directory"
+        elif not is_marked(directory) and not _is_empty(directory):
+            why = "it exists and was not created by timeoutlint (it has no CACHEDIR.TAG of ours)"
+    if why is None:
+        return directory, None
+    return None, f"not using the cache directory {directory}: {why}; running without the cache"

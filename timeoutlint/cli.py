@@ -2,7 +2,9 @@
 
 Exit codes follow ruff: 0 no findings, 1 findings (for `fix`: findings left,
 or with `--diff`, changes that would be made), 2 usage, configuration or
-internal error.
+internal error, or a file that `fix` / `--add-noqa` could not write (ruff
+names such a file and goes on; so do we, and the exit code says the tree is
+not what was asked for).
 """
 
 from __future__ import annotations
@@ -170,7 +172,7 @@ def _session(
     default_timeout: float | None,
     write_cache: bool = True,
 ) -> Session:
-    from timeoutlint.cache import cache_directory
+    from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import build_project_context
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
@@ -217,11 +219,12 @@ def _session(
     click_context = click.get_current_context()
     meta = click_context.meta
     jobs = click_context.params.get("jobs")
-    index_cache = (
-        None
-        if meta.get("timeoutlint.no_cache")
-        else cache_directory(config, meta.get("timeoutlint.cache_dir"))
-    )
+    index_cache = None
+    if not meta.get("timeoutlint.no_cache"):
+        index_cache, refused = usable_directory(config, meta.get("timeoutlint.cache_dir"))
+        if refused is not None:
+            click.echo(f"timeoutlint: warning: {refused}", err=True)
+            meta["timeoutlint.no_cache"] = True
     memo = None
     if index_cache is not None and stdin_data is None and len(files) >= MEMO_MIN_FILES:
         memo = FileMemo.open(index_cache)
@@ -410,7 +413,7 @@ def _emit(
     context = context or _report_context(session)
     color = _color()
     for name, path in extra_outputs:
-        _write_report(path, _render(name, findings, session, context, False, quiet, False))
+        _write_report(path, _render(name, findings, session, context, False, quiet, False), session)
     use_color = (
         bool(color)
         if output_file is None and color is not None
@@ -418,18 +421,51 @@ def _emit(
     )
     rendered = _render(output_format, findings, session, context, use_color, quiet, statistics)
     if output_file is not None:
-        _write_report(output_file, rendered)
+        _write_report(output_file, rendered, session)
     elif rendered:
         click.echo(rendered, color=color)
 
 
-def _write_report(path: Path, rendered: str) -> None:
-    """Write a report file, creating its directory; an unwritable path is a usage error."""
+def _write_report(path: Path, rendered: str, session: Session) -> None:
+    """Write a report file (through the guarded write), creating its directory as ruff does;
+    an unwritable path is a usage error."""
+    from timeoutlint.safe_write import describe_write_error, write_file
+
+    data = (rendered + "\n" if rendered else "").encode("utf-8")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(rendered + "\n" if rendered else "", encoding="utf-8")
+        write_file(path, data, session.config.root, create=True)
     except OSError as exc:
-        raise UsageFailure(f"{path}: cannot write the report: {exc.strerror or exc}") from None
+        reason = describe_write_error(exc)
+        raise UsageFailure(f"{path}: cannot write the report: {reason}") from None
+
+
+def _refuse_outputs_onto_sources(session: Session, outputs: Sequence[tuple[str, Path]]) -> None:
+    """A report or baseline written over a file being checked would destroy it: usage error.
+
+    Compared by device and inode, so another spelling of the path, a link or a
+    hard link to a checked file is caught too.
+    """
+    existing = {}
+    for option, path in outputs:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        existing[(info.st_dev, info.st_ino)] = (option, path)
+    if not existing:
+        return
+    for source in session.files:
+        try:
+            info = os.stat(source.path)
+        except OSError:
+            continue
+        clash = existing.get((info.st_dev, info.st_ino))
+        if clash is not None:
+            option, path = clash
+            raise UsageFailure(
+                f"{option} {path} would overwrite {source.display}, a file being checked;"
+                " choose another file"
+            )
 
 
 def _run_files(session: Session, jobs: int | None, write_cache: bool = True) -> list[FileResult]:
@@ -598,13 +634,22 @@ def check(
             click.echo(f"timeoutlint: {line}", err=True)
     if add_noqa and session.stdin is not None:
         raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")
+    _refuse_outputs_onto_sources(
+        session,
+        [
+            *([("--output-file", output_file)] if output_file is not None else []),
+            *(("--output", path) for _, path in extra_outputs),
+            *([("--write-baseline", write_baseline)] if write_baseline is not None else []),
+        ],
+    )
     try:
         findings, failed = _run_check(session, jobs)
         context = _report_context(session)
         if add_noqa:
-            findings = _add_noqa(findings, session, quiet)
+            findings, not_written = _add_noqa(findings, session, quiet)
+            failed = failed or not_written
         elif write_baseline is not None:
-            _write_baseline(write_baseline, findings, context, quiet)
+            _write_baseline(write_baseline, findings, context, quiet, session.config.root)
             findings = []
         else:
             if baseline is not None:
@@ -628,12 +673,15 @@ def check(
     sys.exit(1 if findings and not exit_zero else 0)
 
 
-def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> list[Finding]:
-    """Suppress the findings in place; return the ones that could not be suppressed."""
+def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> tuple[list[Finding], bool]:
+    """Suppress the findings in place; return the ones that could not be suppressed, and
+    whether a file could not be written (each is named on stderr)."""
     from timeoutlint.add_noqa import add_noqa_to_files
     from timeoutlint.report import text
 
-    run = add_noqa_to_files(findings, session.files)
+    run = add_noqa_to_files(findings, session.files, session.config.root)
+    for display, reason in run.not_written:
+        click.echo(f"timeoutlint: error: {display}: not written: {reason}", err=True)
     left = list(run.not_suppressed)
     for finding in left:
         click.echo(text.format_finding(finding, color=False))
@@ -641,17 +689,26 @@ def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> list[Fi
         noun = "directive" if run.added == 1 else "directives"
         files = "file" if len(run.changed_files) == 1 else "files"
         click.echo(f"Added {run.added} noqa {noun} to {len(run.changed_files)} {files}.")
-        if left:
-            click.echo(f"{len(left)} findings cannot be suppressed with a comment (listed above).")
-    return left
+        unwritten = {display for display, _ in run.not_written}
+        uncommentable = sum(1 for finding in left if finding.path not in unwritten)
+        if uncommentable:
+            click.echo(
+                f"{uncommentable} findings cannot be suppressed with a comment (listed above)."
+            )
+    return left, bool(run.not_written)
 
 
 def _write_baseline(
-    path: Path, findings: list[Finding], context: ReportContext, quiet: bool
+    path: Path, findings: list[Finding], context: ReportContext, quiet: bool, root: Path
 ) -> None:
     from timeoutlint import baseline
+    from timeoutlint.safe_write import describe_write_error
 
-    baseline.write(path, findings, context)
+    try:
+        baseline.write(path, findings, context, root)
+    except OSError as exc:
+        reason = describe_write_error(exc)
+        raise UsageFailure(f"{path}: cannot write the baseline: {reason}") from None
     if not quiet:
         noun = "finding" if len(findings) == 1 else "findings"
         click.echo(f"Wrote a baseline of {len(findings)} {noun} to {path}.")
@@ -719,9 +776,8 @@ def fix(
     """Apply the fixes for findings in PATHS, then report what is left."""
     from timeoutlint.fixes.apply import allowed, fix_file
     from timeoutlint.fixes.batch import fix_files
-    from timeoutlint.fixes.writer import UnsafeWriteError, write_atomic
-    from timeoutlint.limits import describe_os_error
     from timeoutlint.report import text
+    from timeoutlint.safe_write import describe_write_error, write_file
 
     session = _session(
         paths,
@@ -789,11 +845,13 @@ def fix(
                     failed = True
                 if outcome.changed and not diff:
                     try:
-                        write_atomic(source.path, outcome.fixed, session.config.root)
+                        write_file(source.path, outcome.fixed, session.config.root, fixed.state)
                     except OSError as exc:
-                        reason = str(exc) if isinstance(exc, UnsafeWriteError) else None
-                        reason = reason or f"not written: {describe_os_error(exc)}"
-                        click.echo(f"timeoutlint: error: {source.display}: {reason}", err=True)
+                        reason = describe_write_error(exc)
+                        click.echo(
+                            f"timeoutlint: error: {source.display}: not written: {reason}",
+                            err=True,
+                        )
                         failed = True
                         remaining.extend(result.findings)
                         continue

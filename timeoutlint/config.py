@@ -8,6 +8,7 @@ turns it into exit code 2. Nothing is silently ignored.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,9 @@ DEFAULT_TEST_PATHS_IGNORE = ("TL401", "TL402", "TL403", "TL404")
 """The credential rules: a dummy password in a test is test data, not a leaked secret."""
 
 
+DEFAULT_CACHE_DIR = ".timeoutlint_cache"
+
+
 class ConfigError(Exception):
     """The configuration is invalid; the message says which key and why."""
 
@@ -53,7 +57,7 @@ class Config:
     respect_gitignore: bool = True
     force_exclude: bool = False
     default_timeout: float | tuple[float, float] = 10
-    cache_dir: str = ".timeoutlint_cache"
+    cache_dir: str = DEFAULT_CACHE_DIR
     rule_packs: tuple[str, ...] = ()
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     analysis_time_limit: float = DEFAULT_ANALYSIS_TIME_LIMIT
@@ -205,24 +209,68 @@ def read_config_file(path: Path) -> Config:
         raise ConfigError(f"{path}: {exc}") from None
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.timeoutlint] table, from `start` upwards."""
+CONFIG_FILES = (".timeoutlint.toml", "timeoutlint.toml")
+"""Files that hold the `[tool.timeoutlint]` table's keys at top level; in a directory they come
+before its pyproject.toml (as ruff's own files come before pyproject.toml)."""
+
+
+def _search_start(start: Path, follow_links: bool) -> Path:
     try:
-        directory = start.resolve()
+        directory = start.resolve() if follow_links else Path(os.path.abspath(start))
     except (OSError, RuntimeError):  # a symbolic link loop: search from where it is
         directory = start.absolute()
-    if not directory.is_dir():
+    if not directory.is_dir() or (directory.is_symlink() and not follow_links):
         directory = directory.parent
-    for candidate in (directory, *directory.parents):
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                text = pyproject.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            if "[tool.timeoutlint" in text:
-                return pyproject
+    return directory
+
+
+def _configuration_in(directory: Path) -> Path | None:
+    for name in CONFIG_FILES:
+        if (directory / name).is_file():
+            return directory / name
+    pyproject = directory / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            text = pyproject.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if "[tool.timeoutlint" in text:
+            return pyproject
     return None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest timeoutlint configuration from `start` upwards: a `.timeoutlint.toml` or
+    `timeoutlint.toml`, or a pyproject.toml with a [tool.timeoutlint] table."""
+    directory = _search_start(start, follow_links=True)
+    for candidate in (directory, *directory.parents):
+        found = _configuration_in(candidate)
+        if found is not None:
+            return found
+    return None
+
+
+def project_root(start: Path) -> Path:
+    """The root of the project that `start` (a path being checked) belongs to.
+
+    The nearest directory upwards holding a timeoutlint configuration, else the
+    nearest holding a pyproject.toml, else the repository (`.git`), else `start`
+    itself (its directory, for a file). Never the caller's working directory:
+    `cd / && timeoutlint fix /repo` must not make `/` the project, or a link
+    in the repository could lead a write anywhere. The search does not follow
+    a link given as `start`; a link's target is not its project.
+    """
+    directory = _search_start(start, follow_links=False)
+    candidates = (directory, *directory.parents)
+    for marker in (
+        _configuration_in,
+        lambda d: d / "pyproject.toml" if (d / "pyproject.toml").is_file() else None,
+        lambda d: d if (d / ".git").exists() else None,
+    ):
+        for candidate in candidates:
+            if marker(candidate) is not None:
+                return candidate.resolve()
+    return directory.resolve()
 
 
 def load_config(explicit: Path | None, start: Path) -> Config:
@@ -232,7 +280,7 @@ def load_config(explicit: Path | None, start: Path) -> Config:
         return read_config_file(explicit)
     found = find_config(start)
     if found is None:
-        return Config(root=Path.cwd().resolve())
+        return Config(root=project_root(start))
     return read_config_file(found)
 
 

@@ -15,6 +15,7 @@ from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.fixes import apply
 from timeoutlint.parallel import fork_map
+from timeoutlint.safe_write import FileState, read_with_state
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,9 @@ class FixOutcome:
     """One file's outcome: its fix, or why there is none (it could not be read, or fixing crashed).
 
     `crash` is `"Type: message"` and the traceback, as in `FileResult.internal_error`;
-    `shown` is what `describe` made of a changed file (the diff), or "".
+    `shown` is what `describe` made of a changed file (the diff), or "". `state` is what the
+    file was when it was read: it is written only if it still is (an editor may save it while
+    the other files are being fixed).
     """
 
     source: SourceFile
@@ -30,6 +33,7 @@ class FixOutcome:
     read_error: str | None = None
     crash: str | None = None
     shown: str = ""
+    state: FileState | None = None
 
 
 def fix_files(
@@ -43,7 +47,7 @@ def fix_files(
 
     def fix_one(source: SourceFile) -> FixOutcome:
         try:
-            data = source.path.read_bytes()
+            data, state = read_with_state(source.path)
         except OSError as exc:
             return FixOutcome(source, read_error=exc.strerror or str(exc))
         try:
@@ -52,7 +56,7 @@ def fix_files(
             trace = traceback.format_exc()
             return FixOutcome(source, crash=f"{type(exc).__name__}: {exc}\n{trace}")
         shown = describe(outcome) if describe is not None and outcome.changed else ""
-        return FixOutcome(source, outcome, shown=shown)
+        return FixOutcome(source, outcome, shown=shown, state=state)
 
     outcomes = fork_map(fix_one, sources, jobs, batches=True)
     return [outcome for outcome in outcomes if outcome is not None]
