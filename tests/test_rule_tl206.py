@@ -67,8 +67,8 @@ def test_seed_004_is_flagged_on_the_backend_line_with_the_pinned_version(tmp_pat
     assert findings[0].span.end.line == 4
     assert findings[0].message == (
         "`CACHES['default']` (django-redis) sets no SOCKET_CONNECT_TIMEOUT or SOCKET_TIMEOUT: "
-        "with redis-py <8.0 (8.x defaults to 5 s) a cache call then waits forever for an "
-        "unreachable Redis (redis-py 5.0.8 from requirements.txt)"
+        "with redis-py <8.0 (8.x defaults to 5 s) a cache call then waits forever for a "
+        "Redis that stopped answering (redis-py 5.0.8 from requirements.txt)"
     )
 
 

@@ -168,7 +168,7 @@ def _describe(
         elif hangs:
             text += (
                 ": with redis-py <8.0 (8.x defaults to 5 s) a cache call then waits forever for "
-                f"an unreachable Redis {versions}"
+                f"a Redis that stopped answering {versions}"
             )
         else:
             text += f": redis-py 8.x's default of 5 s applies instead {versions}"
