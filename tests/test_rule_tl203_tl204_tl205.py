@@ -215,3 +215,22 @@ def test_unsafe_fixes_never_give_a_client_used_for_pubsub_elsewhere_a_socket_tim
         "bus = redis.Redis(host='h', socket_connect_timeout=10)\n"
         "cache = redis.Redis(host='h', socket_connect_timeout=10, socket_timeout=10)\n"
     )
+
+
+def test_a_connection_handed_to_rq_with_connection_keeps_its_socket_timeout_unset(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app/__init__.py": "import redis\nrq_conn = redis.from_url('redis://h')\n",
+        "app/cli.py": (
+            "from rq import Connection, Worker\n"
+            "from app import rq_conn\n"
+            "with Connection(rq_conn):\n"
+            "    Worker(['default']).work()\n"
+        ),
+    }
+    [finding] = lint_files(tmp_path, files, select="TL205", rq_version="==1.16.2")
+    assert finding.message.startswith(
+        "`redis.from_url()` has no socket_timeout or socket_connect_timeout: connecting to an "
+        "unreachable server blocks"
+    )
