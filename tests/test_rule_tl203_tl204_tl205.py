@@ -234,3 +234,14 @@ def test_a_connection_handed_to_rq_with_connection_keeps_its_socket_timeout_unse
         "`redis.from_url()` has no socket_timeout or socket_connect_timeout: connecting to an "
         "unreachable server blocks"
     )
+
+
+def test_a_pool_of_connections_that_are_not_redis_pys_is_not_reported(tmp_path: Path) -> None:
+    code = """
+    import fakeredis
+    import redis
+    from redis import ConnectionPool
+    fake = ConnectionPool(connection_class=fakeredis.FakeConnection, server=None)
+    tls = ConnectionPool(host="h", connection_class=redis.SSLConnection)
+    """
+    assert lines(lint(tmp_path, code, select="TL205", redis_version="==5.0.8")) == [6]

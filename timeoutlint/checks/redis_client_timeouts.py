@@ -29,13 +29,14 @@ from timeoutlint.checks.redis_common import (
 )
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddKeyword
-from timeoutlint.python.model import PythonModule
+from timeoutlint.python.model import CallSite, PythonModule
 from timeoutlint.python.redis_model import (
     RedisClient,
     RedisModel,
     RedisPool,
     long_read_clients,
 )
+from timeoutlint.python.values import QualifiedName
 
 RULE = "TL205"
 HANGS_BEFORE = "<8"
@@ -47,6 +48,16 @@ def _timeout_parts(ctx: CheckContext) -> tuple[str, str]:
         connect, read = code.strip("()").split(",")
         return connect.strip(), read.strip()
     return code, code
+
+
+def _redis_py_connections(module: PythonModule, site: CallSite) -> bool:
+    """Whether the call's connections are redis-py's own: a `connection_class=` from elsewhere
+    (`fakeredis.FakeConnection` in a test) may open no socket at all."""
+    for keyword in site.node.keywords:
+        if keyword.arg == "connection_class":
+            value = module.resolve(keyword.value, site.scope)
+            return isinstance(value, QualifiedName) and value.name.startswith("redis.")
+    return True
 
 
 def _constructed_here(
@@ -120,7 +131,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
     connect_value, read_value = _timeout_parts(ctx)
     for site in module.calls:
         obj = _constructed_here(model, site.node, model.object_at(site.node, site.scope))
-        if obj is None:
+        if obj is None or not _redis_py_connections(module, site):
             continue
         settings = obj.settings
         if long_reads is None:
