@@ -242,6 +242,65 @@ def test_setup_cfg_install_requires(project: Project) -> None:
     assert found.rq.allows_only("<2")
 
 
+def test_setup_py_install_requires_is_read_as_a_literal(project: Project) -> None:
+    root = write(
+        project,
+        {
+            "setup.py": """\
+                from setuptools import setup
+
+                setup(
+                    name="svc",
+                    install_requires=["Django>=5", "redis>=4.2,<6"],
+                    extras_require={"worker": ["rq==1.16.2"]},
+                )
+            """
+        },
+    )
+    found = detect(root)
+    assert found.redis.describe() == "redis>=4.2,<6 (setup.py)"
+    assert found.rq.describe() == "rq==1.16.2 (setup.py)"
+
+
+def test_setup_py_list_bound_to_a_module_level_name(project: Project) -> None:
+    root = write(
+        project,
+        {
+            "setup.py": """\
+                import setuptools
+
+                REQUIRES = ("redis==5.0.8",)
+                setuptools.setup(name="svc", install_requires=REQUIRES)
+            """
+        },
+    )
+    assert detect(root).redis.describe() == "redis==5.0.8 (setup.py)"
+
+
+def test_setup_py_is_parsed_never_run(project: Project, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    root = write(
+        project,
+        {
+            "setup.py": f"""\
+                import pathlib
+                from setuptools import setup
+
+                pathlib.Path({str(marker)!r}).write_text("ran")
+                setup(install_requires=open("pins.lst").read().splitlines())
+            """,
+            "pins.lst": "redis==5.0.8\n",
+        },
+    )
+    assert detect(root).redis.describe() == "any version (no pin found)"
+    assert not marker.exists()
+
+
+def test_a_setup_py_that_does_not_parse_is_skipped(project: Project) -> None:
+    root = write(project, {"setup.py": "setup(install_requires=['redis==5.0.8'\n"})
+    assert detect(root).redis.describe() == "any version (no pin found)"
+
+
 def test_pipfile_range_and_pipfile_lock_pin(project: Project) -> None:
     lock = {"default": {"redis": {"version": "==5.0.8"}}, "develop": {}}
     root = write(
@@ -346,8 +405,8 @@ def test_verbose_says_when_the_version_is_unknown(run_cli, project: Project) -> 
     root = write(project, {"app.py": "x = 1\n"})
     result = run_cli("check", ".", "--verbose", cwd=root)
     assert (
-        "redis-py: any version (no pin found); rules assume any release from 4.0.0 to 8.1.0"
-        in result.stderr
+        "redis-py: any version (no pin found); rules assume any release from 4.0.2 to 8.1.0 "
+        "(each minor version at its newest patch)" in result.stderr
     )
 
 

@@ -43,7 +43,8 @@ def test_seed_000_listener_on_a_client_kept_on_self_is_flagged(tmp_path: Path) -
     assert lines(findings) == [21]
     assert findings[0].message == (
         "`pubsub.listen()` waits for messages, but its client has socket_timeout=10 (line 12): "
-        "redis-py <8.0.1 raises TimeoutError after 10 s without a message"
+        "redis-py <8.0.1 raises TimeoutError after 10 s without a message "
+        "(assuming redis-py <8.0.1; no pin found)"
     )
 
 
@@ -51,7 +52,10 @@ def test_host_clients_reconnect_on_6_to_8_0_0_and_raise_before(tmp_path: Path) -
     code = _host_client("for m in p.listen():\n    pass")
     old = lint(tmp_path / "a", code, select="TL201", redis_version="==5.0.8")
     mid = lint(tmp_path / "b", code, select="TL201", redis_version="==7.4.1")
-    assert old[0].message.endswith("redis-py <6 raises TimeoutError after 2 s without a message")
+    assert old[0].message.endswith(
+        "redis-py <6 raises TimeoutError after 2 s without a message "
+        "(redis-py 5.0.8 from [tool.timeoutlint] redis-version)"
+    )
     assert "redis-py 6.0-8.0.0 reconnects and re-subscribes every 2 s" in mid[0].message
     assert "<6" not in mid[0].message
 
@@ -88,7 +92,16 @@ def test_default_timeout_of_8_0_0_only_when_the_project_may_run_it(tmp_path: Pat
     code = "import redis\np = redis.from_url('redis://h').pubsub()\np.listen()\n"
     pinned = lint(tmp_path / "a", code, select="TL201", redis_version="==8.0.0")
     assert "redis-py 8.0.0's default socket_timeout of 5 s" in pinned[0].message
+    assert pinned[0].message.endswith("(redis-py 8.0.0 from [tool.timeoutlint] redis-version)")
     assert lint(tmp_path / "b", code, select="TL201") == []
+
+
+def test_a_range_that_allows_8_0_0_also_allows_its_fix_so_no_default_finding(
+    tmp_path: Path,
+) -> None:
+    code = "import redis\np = redis.from_url('redis://h').pubsub()\np.listen()\n"
+    assert lint(tmp_path / "a", code, select="TL201", redis_version=">=8.0,<8.1") == []
+    assert lint(tmp_path / "b", code, select="TL201", redis_version="<=8.0.0") != []
 
 
 def test_the_fix_is_unsafe_and_sets_none_with_keepalive_and_health_checks(tmp_path: Path) -> None:

@@ -95,10 +95,55 @@ def test_missing_timeouts_are_reported_only_for_redis_py_before_8(tmp_path: Path
     code = "import redis\nr = redis.Redis(host='h')\nr.get('k')\n"
     [finding] = lint(tmp_path / "a", code, select="TL205", redis_version="<8")
     assert finding.message == (
-        "`Redis()` has no socket_connect_timeout or socket_timeout: on redis-py <8.0 connecting "
-        "to an unreachable server and a command to a server that stopped answering wait forever"
+        "`Redis()` has no socket_timeout or socket_connect_timeout: a command to a server that "
+        "stopped answering waits forever, and connecting to an unreachable one blocks until the "
+        "kernel gives up, about 2 min on Linux (redis-py <8 from [tool.timeoutlint] redis-version)"
     )
     assert lint(tmp_path / "b", code, select="TL205", redis_version=">=8") == []
+
+
+def test_a_socket_timeout_also_bounds_the_connect_so_nothing_is_reported(tmp_path: Path) -> None:
+    code = """
+    import redis
+    import redis.asyncio
+    a = redis.Redis(host="h", socket_timeout=5)
+    b = redis.from_url("redis://h", socket_timeout=5)
+    c = redis.ConnectionPool(host="h", socket_timeout=5)
+    d = redis.asyncio.Redis(host="h", socket_timeout=5)
+    e = redis.from_url("redis://h?socket_timeout=5")
+    """
+    assert lint(tmp_path, code, select="TL205", redis_version="==5.0.8") == []
+
+
+def test_socket_timeout_none_without_a_connect_timeout_hangs_on_connect_only(
+    tmp_path: Path,
+) -> None:
+    code = "import redis\nr = redis.Redis(host='h', socket_timeout=None)\n"
+    [finding] = lint(tmp_path, code, select="TL205", redis_version="==7.4.1")
+    assert finding.message == (
+        "`Redis()` has no socket_connect_timeout and socket_timeout=None: connecting to an "
+        "unreachable server blocks until the kernel gives up, about 2 min on Linux "
+        "(redis-py 7.4.1 from [tool.timeoutlint] redis-version)"
+    )
+    assert finding.fix is not None
+    assert finding.fix.applicability.value == "safe"
+    assert [op.keyword for op in finding.fix.operations if isinstance(op, AddKeyword)] == [
+        "socket_connect_timeout"
+    ]
+
+
+def test_a_connect_timeout_alone_leaves_only_the_read_that_hangs(tmp_path: Path) -> None:
+    code = "import redis\nr = redis.Redis(host='h', socket_connect_timeout=2)\n"
+    [finding] = lint(tmp_path, code, select="TL205")
+    assert finding.message == (
+        "`Redis()` has no socket_timeout: a command to a server that stopped answering waits "
+        "forever (assuming redis-py <8; no pin found)"
+    )
+
+
+def test_a_socket_timeout_the_rule_cannot_evaluate_is_not_reported(tmp_path: Path) -> None:
+    code = "import os, redis\nr = redis.Redis(host='h', socket_timeout=float(os.environ['T']))\n"
+    assert lint(tmp_path, code, select="TL205", redis_version="==5.0.8") == []
 
 
 def test_fix_adds_only_the_connect_timeout_for_clients_serving_long_reads(tmp_path: Path) -> None:
@@ -138,8 +183,65 @@ def test_a_client_serving_pubsub_in_another_module_gets_no_socket_timeout(tmp_pa
         "app/listener.py": "from app.clients import bus\nfor m in bus.pubsub().listen():\n    pass\n",
     }
     [finding] = lint_files(tmp_path, files, select="TL205", redis_version="==5.0.8")
-    assert finding.message.startswith("`Redis()` has no socket_connect_timeout:")
+    assert finding.message.startswith(
+        "`Redis()` has no socket_timeout or socket_connect_timeout: connecting to an unreachable "
+        "server blocks until the kernel gives up"
+    )
     assert finding.fix is not None
     assert [op.keyword for op in finding.fix.operations if isinstance(op, AddKeyword)] == [
         "socket_connect_timeout"
     ]
+
+
+def test_unsafe_fixes_never_give_a_client_used_for_pubsub_elsewhere_a_socket_timeout(
+    run_cli, project
+) -> None:
+    root = project(
+        {
+            "requirements.txt": "redis==5.0.8\n",
+            "app/__init__.py": "",
+            "app/clients.py": (
+                "import redis\nbus = redis.Redis(host='h')\ncache = redis.Redis(host='h')\n"
+            ),
+            "app/listener.py": (
+                "from app.clients import bus\nfor m in bus.pubsub().listen():\n    pass\n"
+            ),
+        }
+    )
+    result = run_cli("fix", ".", "--select", "TL205", "--unsafe-fixes", "--no-cache", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (root / "app/clients.py").read_text() == (
+        "import redis\n"
+        "bus = redis.Redis(host='h', socket_connect_timeout=10)\n"
+        "cache = redis.Redis(host='h', socket_connect_timeout=10, socket_timeout=10)\n"
+    )
+
+
+def test_a_connection_handed_to_rq_with_connection_keeps_its_socket_timeout_unset(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app/__init__.py": "import redis\nrq_conn = redis.from_url('redis://h')\n",
+        "app/cli.py": (
+            "from rq import Connection, Worker\n"
+            "from app import rq_conn\n"
+            "with Connection(rq_conn):\n"
+            "    Worker(['default']).work()\n"
+        ),
+    }
+    [finding] = lint_files(tmp_path, files, select="TL205", rq_version="==1.16.2")
+    assert finding.message.startswith(
+        "`redis.from_url()` has no socket_timeout or socket_connect_timeout: connecting to an "
+        "unreachable server blocks"
+    )
+
+
+def test_a_pool_of_connections_that_are_not_redis_pys_is_not_reported(tmp_path: Path) -> None:
+    code = """
+    import fakeredis
+    import redis
+    from redis import ConnectionPool
+    fake = ConnectionPool(connection_class=fakeredis.FakeConnection, server=None)
+    tls = ConnectionPool(host="h", connection_class=redis.SSLConnection)
+    """
+    assert lines(lint(tmp_path, code, select="TL205", redis_version="==5.0.8")) == [6]

@@ -67,14 +67,32 @@ def test_seed_004_is_flagged_on_the_backend_line_with_the_pinned_version(tmp_pat
     assert findings[0].span.end.line == 4
     assert findings[0].message == (
         "`CACHES['default']` (django-redis) sets no SOCKET_CONNECT_TIMEOUT or SOCKET_TIMEOUT: "
-        "with redis-py <8.0 a cache call then waits forever for an unreachable Redis "
-        "(8.x defaults to 5 s); project allows redis==5.0.8 (requirements.txt)"
+        "with redis-py <8.0 (8.x defaults to 5 s) a cache call then waits forever for a "
+        "Redis that stopped answering (redis-py 5.0.8 from requirements.txt)"
     )
 
 
 def test_unknown_version_says_so_in_the_message(tmp_path: Path) -> None:
     (finding,) = check(tmp_path, SEED_004)
-    assert finding.message.endswith("project allows any redis-py version (no pin found)")
+    assert finding.message.endswith("(assuming redis-py <8; no pin found)")
+
+
+def test_a_socket_timeout_alone_also_bounds_the_connect(tmp_path: Path) -> None:
+    settings = """
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://redis:6379/0",
+            "OPTIONS": {"SOCKET_TIMEOUT": 5},
+        },
+        "builtin": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://redis:6379/0",
+            "OPTIONS": {"socket_timeout": 5},
+        },
+    }
+    """
+    assert check(tmp_path, settings) == []
 
 
 def test_missing_timeouts_are_not_flagged_when_only_redis_py_8_is_allowed(tmp_path: Path) -> None:

@@ -116,11 +116,26 @@ def _builtin_problems(options: SettingsDict | None, given_by_url: set[str]) -> P
     return Problems(missing=missing, crashing=crashing)
 
 
+def connect_falls_back(problems: Problems) -> bool:
+    """Whether the read timeout is in effect, so that a missing or ignored connect timeout is
+    not a hang: redis-py connects with `socket_timeout` when `socket_connect_timeout` is not
+    given (`Connection.__init__`, 3.x to 8.x)."""
+    ineffective = (
+        *problems.missing,
+        *problems.ignored_lower,
+        *problems.ignored_zero,
+        *problems.crashing,
+    )
+    return READ not in {key.lower() for key in ineffective}
+
+
 def _names(keys: tuple[str, ...]) -> str:
     return " or ".join(keys)
 
 
-def _describe(backend: str, problems: Problems, hangs: bool, versions: str) -> str:
+def _describe(
+    backend: str, problems: Problems, hangs: bool, versions: str, falls_back: bool = False
+) -> str:
     parts: list[str] = []
     if problems.crashing:
         keys = ", ".join(problems.crashing)
@@ -148,13 +163,15 @@ def _describe(backend: str, problems: Problems, hangs: bool, versions: str) -> s
         parts.append(f"has {keys}, which django-redis ignores (it drops 0 and None)")
     text = "; ".join(parts)
     if problems.missing or problems.ignored_lower or problems.ignored_zero:
-        if hangs:
+        if falls_back:
+            text += ": redis-py connects with the socket timeout instead"
+        elif hangs:
             text += (
-                ": with redis-py <8.0 a cache call then waits forever for an unreachable Redis "
-                f"(8.x defaults to 5 s); project allows {versions}"
+                ": with redis-py <8.0 (8.x defaults to 5 s) a cache call then waits forever for "
+                f"a Redis that stopped answering {versions}"
             )
         else:
-            text += f": redis-py 8.x's default of 5 s applies instead; project allows {versions}"
+            text += f": redis-py 8.x's default of 5 s applies instead {versions}"
     return text
 
 
@@ -241,7 +258,8 @@ def _check_entry(
         problems = _builtin_problems(options, given_by_url)
     redis = ctx.project.dependencies.redis
     hangs = redis.allows_any(HANGS_BEFORE)
-    if not hangs:
+    falls_back = connect_falls_back(problems)
+    if not hangs or falls_back:
         problems = Problems(
             (),
             problems.ignored_lower,
@@ -251,14 +269,14 @@ def _check_entry(
         )
     if problems == Problems():
         return
-    versions = redis.describe() if redis.known else "any redis-py version (no pin found)"
+    versions = redis.assumption(HANGS_BEFORE if hangs else ">=8")
     ctx.report(
         RULE,
         _backend_span(model, entry),
         _fix(model, ctx, backend, entry, options, problems),
         alias=repr(alias),
         backend=BACKEND_LABELS[backend],
-        problem=_describe(backend, problems, hangs, versions),
+        problem=_describe(backend, problems, hangs and not falls_back, versions, falls_back),
     )
 
 

@@ -29,6 +29,7 @@ from timeoutlint.python.redis_model import RedisClient
 
 RULE = "TL203"
 DEFAULT_SOCKET_TIMEOUT_8 = 5.0
+DEFAULT_TIMEOUT_FROM = ">=8"
 
 
 def exceeds(block: BlockTime, socket_timeout: float) -> bool:
@@ -62,15 +63,17 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             continue
         setting = client.settings.socket_timeout
         seconds = setting.seconds
+        assumed = ""
         if seconds is not None and seconds > 0:
             if not exceeds(block, seconds):
                 continue
             described = setting_text("socket_timeout", setting)
-        elif setting.state == "absent" and versions.allows_any(">=8"):
+        elif setting.state == "absent" and versions.allows_any(DEFAULT_TIMEOUT_FROM):
             seconds = DEFAULT_SOCKET_TIMEOUT_8
             if not exceeds(block, seconds):
                 continue
             described = "no socket_timeout, so redis-py >=8.0's default of 5 s"
+            assumed = " " + versions.assumption(DEFAULT_TIMEOUT_FROM)
         else:
             continue
         where = client.settings_location
@@ -84,6 +87,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             setting=described,
             where=where.describe(ctx.path, client.settings.socket_timeout.line),
             outcome=_outcome(client, seconds),
+            versions=assumed,
         )
 
 

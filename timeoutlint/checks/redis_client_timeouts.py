@@ -1,19 +1,24 @@
 """TL205 redis-client-without-timeouts: a redis-py <8 client that can hang on a dead server.
 
-Before redis-py 8.0 both `socket_timeout` and `socket_connect_timeout`
-default to None: a connect to an unreachable host and a read from a server
-that stopped answering wait forever. From 8.0 both default to 5 s, so the
-rule reports only when the project allows redis-py <8.
+Before redis-py 8.0 `socket_timeout` defaults to None, and an absent
+`socket_connect_timeout` takes the value of `socket_timeout`
+(`Connection.__init__` in 3.x to 8.x, sync and asyncio; 8.x defaults both to
+5 s). So a connect is unbounded (until the kernel gives up, about 2 min on
+Linux) only when the call sets neither (or `socket_timeout=None` and no
+connect timeout), and a command to a silent server waits forever only when it
+has no `socket_timeout`; the rule reports exactly that, when the project
+allows redis-py <8.
 
 A finite `socket_timeout` is wrong for a client that serves pub/sub or
 blocking commands (TL201, TL203) or an RQ worker, so the rule neither asks
-for nor adds one when such a use is in view; `socket_connect_timeout` is
-always right.
+for nor adds one when such a use is in view (in this file or, through the
+project index, in another).
 """
 
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
@@ -22,18 +27,19 @@ from timeoutlint.checks.redis_common import (
     redis_model,
     redis_versions,
 )
-from timeoutlint.findings import Applicability, Fix
+from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddKeyword
-from timeoutlint.python.model import PythonModule
+from timeoutlint.python.model import CallSite, PythonModule
 from timeoutlint.python.redis_model import (
-    Location,
     RedisClient,
     RedisModel,
     RedisPool,
     long_read_clients,
 )
+from timeoutlint.python.values import QualifiedName
 
 RULE = "TL205"
+HANGS_BEFORE = "<8"
 
 
 def _timeout_parts(ctx: CheckContext) -> tuple[str, str]:
@@ -42,6 +48,16 @@ def _timeout_parts(ctx: CheckContext) -> tuple[str, str]:
         connect, read = code.strip("()").split(",")
         return connect.strip(), read.strip()
     return code, code
+
+
+def _redis_py_connections(module: PythonModule, site: CallSite) -> bool:
+    """Whether the call's connections are redis-py's own: a `connection_class=` from elsewhere
+    (`fakeredis.FakeConnection` in a test) may open no socket at all."""
+    for keyword in site.node.keywords:
+        if keyword.arg == "connection_class":
+            value = module.resolve(keyword.value, site.scope)
+            return isinstance(value, QualifiedName) and value.name.startswith("redis.")
+    return True
 
 
 def _constructed_here(
@@ -58,28 +74,86 @@ def _constructed_here(
     return obj
 
 
+CONNECT_WAIT = "blocks until the kernel gives up, about 2 min on Linux"
+READ_HANGS = "a command to a server that stopped answering waits forever"
+
+
+def _hangs_text(connect_hangs: bool, read_hangs: bool) -> str:
+    """A TCP connect with no timeout is bounded by the kernel's SYN retries (`tcp_syn_retries`
+    = 6: 133 s measured on Linux); a read with no timeout is bounded by nothing."""
+    if connect_hangs and read_hangs:
+        return f"{READ_HANGS}, and connecting to an unreachable one {CONNECT_WAIT}"
+    if connect_hangs:
+        return f"connecting to an unreachable server {CONNECT_WAIT}"
+    return READ_HANGS
+
+
+def _settings_text(connect: str, read: str) -> str:
+    if connect == "absent" and read == "absent":
+        return "no socket_timeout or socket_connect_timeout"
+    if connect == "absent":
+        return "no socket_connect_timeout and socket_timeout=None"
+    return "no socket_timeout"
+
+
+@dataclass(frozen=True)
+class LongReads:
+    """Where the clients that serve pub/sub, blocking commands or RQ are built in this file, by
+    the start of their settings call, and whether that is known for every client.
+
+    `fix` re-checks a file after each round of edits against the project context of the
+    original files. An added keyword leaves its call's start in place, but an added line (an
+    import) moves the calls below it; a long-read client of another module that can no longer
+    be found makes every client of the file unknown, and the rule never guesses: it neither
+    reports nor adds a `socket_timeout` there."""
+
+    starts: frozenset[Position]
+    known: bool
+
+    @classmethod
+    def of(cls, model: RedisModel, module: PythonModule, ctx: CheckContext) -> LongReads:
+        local = {location.span.start for location in long_read_clients(model)}
+        indexed = {
+            location.span.start
+            for location in ctx.project.python_index.long_read_clients
+            if location.path == ctx.path
+        }
+        known = not indexed or indexed <= {module.span(site.node).start for site in module.calls}
+        return cls(frozenset(local | indexed), known)
+
+
 def check(ctx: CheckContext, module: PythonModule) -> None:
-    if not redis_versions(ctx).allows_any("<8"):
+    versions = redis_versions(ctx)
+    if not versions.allows_any(HANGS_BEFORE):
         return
     model = redis_model(ctx, module)
-    long_reads: set[Location] | None = None
+    long_reads: LongReads | None = None
     connect_value, read_value = _timeout_parts(ctx)
     for site in module.calls:
         obj = _constructed_here(model, site.node, model.object_at(site.node, site.scope))
-        if obj is None:
+        if obj is None or not _redis_py_connections(module, site):
             continue
         settings = obj.settings
         if long_reads is None:
-            long_reads = long_read_clients(model) | ctx.project.python_index.long_read_clients
-        serves_long_reads = obj.location in long_reads
-        missing: list[str] = []
-        if settings.socket_connect_timeout.state == "absent":
-            missing.append("socket_connect_timeout")
-        if settings.socket_timeout.state == "absent" and not serves_long_reads:
-            missing.append("socket_timeout")
-        if not missing:
+            long_reads = LongReads.of(model, module, ctx)
+        connect, read = settings.socket_connect_timeout.state, settings.socket_timeout.state
+        connect_hangs = connect == "absent" and read in ("absent", "none")
+        read_hangs = (
+            read == "absent"
+            and long_reads.known
+            and obj.location.span.start not in long_reads.starts
+        )
+        if not connect_hangs and not read_hangs:
             continue
         span = module.span(site.node)
+        added = [
+            name
+            for name, hangs in (
+                ("socket_connect_timeout", connect_hangs),
+                ("socket_timeout", read_hangs),
+            )
+            if hangs
+        ]
         operations = tuple(
             AddKeyword(
                 span.start,
@@ -87,29 +161,27 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
                 connect_value if name == "socket_connect_timeout" else read_value,
                 span.end,
             )
-            for name in missing
+            for name in added
         )
-        applicability = Applicability.UNSAFE if "socket_timeout" in missing else Applicability.SAFE
-        fix = Fix(applicability, f"Add {' and '.join(f'`{m}`' for m in missing)}", operations)
-        problems = {
-            "socket_connect_timeout": "connecting to an unreachable server",
-            "socket_timeout": "a command to a server that stopped answering",
-        }
+        applicability = Applicability.UNSAFE if read_hangs else Applicability.SAFE
+        fix = Fix(applicability, f"Add {' and '.join(f'`{m}`' for m in added)}", operations)
         ctx.report(
             RULE,
             module.span(site.node.func),
             fix,
             constructor=obj.constructor,
-            missing=" or ".join(missing),
-            hangs=" and ".join(problems[m] for m in missing)
-            + (" wait" if len(missing) > 1 else " waits"),
+            settings=_settings_text(connect, read),
+            hangs=_hangs_text(connect_hangs, read_hangs),
+            versions=versions.assumption(HANGS_BEFORE),
         )
 
 
 def may_report(prospect: Prospect) -> bool:
     """TL205 reports only when the project allows redis-py <8, on a client or pool that the
     Redis model knows (`Prospect.may_reach_redis`)."""
-    return prospect.project.dependencies.redis.allows_any("<8") and prospect.may_reach_redis()
+    return (
+        prospect.project.dependencies.redis.allows_any(HANGS_BEFORE) and prospect.may_reach_redis()
+    )
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=REDIS_TRIGGERS, run=check, guard=may_report)

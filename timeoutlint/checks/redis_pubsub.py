@@ -78,16 +78,25 @@ def _bands(client: RedisClient, seconds: float, versions: VersionRange) -> list[
     return bands
 
 
-def consequence(client: RedisClient, versions: VersionRange) -> tuple[str, str] | None:
-    """(what the client's socket_timeout is, what happens and in which versions), if affected."""
+FINITE_TIMEOUT_AFFECTS = "<8.0.1"
+DEFAULT_TIMEOUT_AFFECTS = "==8.0.0"
+
+
+def consequence(client: RedisClient, versions: VersionRange) -> tuple[str, str, str] | None:
+    """(what the client's socket_timeout is, what happens and in which versions, the versions
+    assumed), if affected. With no pin, 8.0.0 is not assumed: see `project/dependencies.py`."""
     setting = client.settings.socket_timeout
     seconds = setting.seconds
     if seconds is not None and seconds > 0:
         bands = _bands(client, seconds, versions)
         if not bands:
             return None
-        return setting_text("socket_timeout", setting), "; ".join(bands)
-    if setting.state == "absent" and versions.known and versions.allows_any("==8.0.0"):
+        return (
+            setting_text("socket_timeout", setting),
+            "; ".join(bands),
+            versions.assumption(FINITE_TIMEOUT_AFFECTS),
+        )
+    if setting.state == "absent" and versions.allows_any(DEFAULT_TIMEOUT_AFFECTS):
         middle = _RECONNECTS if client.construction == "host" else _RAISES
         if client.construction not in ("host", "url", "pool", "sentinel"):
             middle = _EITHER
@@ -95,6 +104,7 @@ def consequence(client: RedisClient, versions: VersionRange) -> tuple[str, str] 
             "no socket_timeout",
             "redis-py 8.0.0's default socket_timeout of 5 s applies, so it "
             + middle.format(n="5 s"),
+            versions.assumption(DEFAULT_TIMEOUT_AFFECTS),
         )
     return None
 
@@ -158,6 +168,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             setting=effect[0],
             where=where.describe(ctx.path, client.settings.socket_timeout.line),
             consequence=effect[1],
+            versions=effect[2],
         )
 
 

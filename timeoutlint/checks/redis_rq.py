@@ -24,6 +24,7 @@ from timeoutlint.python.values import QualifiedName
 
 RULE = "TL204"
 DEFAULT_WORKER_TTL = 420
+QUITS_BEFORE = "<2.0"
 WORKERS = RQ_WORKERS
 
 
@@ -36,7 +37,7 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 def check(ctx: CheckContext, module: PythonModule) -> None:
     versions = rq_versions(ctx)
-    if not versions.allows_any("<2.0"):
+    if not versions.allows_any(QUITS_BEFORE):
         return
     model = redis_model(ctx, module)
     for site in module.calls:
@@ -79,6 +80,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             dequeue=seconds_text(dequeue),
             ttl=seconds_text(ttl),
             after=seconds_text(seconds),
+            versions=versions.assumption(QUITS_BEFORE),
         )
 
 
@@ -87,7 +89,7 @@ def may_report(prospect: Prospect) -> bool:
     of `WORKERS` (`Prospect.may_reach`: imported as such, or rewritten by the index) with a
     client the Redis model knows (`Prospect.may_reach_redis`)."""
     return (
-        prospect.project.dependencies.rq.allows_any("<2.0")
+        prospect.project.dependencies.rq.allows_any(QUITS_BEFORE)
         and prospect.may_reach(WORKERS)
         and prospect.may_reach_redis()
     )

@@ -8,11 +8,19 @@ versions they mean. The answer comes from, in order of precedence:
 2. lock files (poetry.lock, uv.lock, pdm.lock, Pipfile.lock): what is installed;
 3. exact pins in the declarations (requirements files, pyproject, setup.cfg, Pipfile);
 4. the ranges in those declarations, intersected (an installer must satisfy them all);
-5. nothing found: any version, which is modelled honestly as every release
-   from redis-py 4.0 / rq 1.0 to the newest (`releases.py`).
+5. nothing found: any version from redis-py 4.0 / rq 1.0 to the newest (`releases.py`).
 
 Several different pins (markers, or one lock per service) are kept as
 alternatives: the project may run any of them.
+
+The one version policy of every version-aware rule: a rule reports when at
+least one version the project may run has the problem, and its message says
+which versions it assumed (`VersionRange.assumption`). A pin (declared or
+locked) is taken as written. A range, or no declaration at all, stands for the
+newest patch release of each minor version it allows: a project that does not
+pin takes patch releases, so a bug that a patch release fixed (redis-py 8.0.0's
+5 s pub/sub read timeout, fixed in 8.0.1) counts only where a pin or a lock
+holds the affected release.
 
 `packaging` is imported when a specifier is first evaluated (a rule asks, or a
 dependency file names a version), not with this module.
@@ -22,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -85,14 +93,37 @@ def _allowed(alternatives: tuple[str, ...], version: str | Version) -> bool:
     )
 
 
+def _newest_patches(versions: Iterable[Version]) -> set[Version]:
+    """The newest of each minor version: what an unpinned install picks up."""
+    newest: dict[tuple[int, ...], Version] = {}
+    for version in versions:
+        minor = version.release[:2]
+        if minor not in newest or version > newest[minor]:
+            newest[minor] = version
+    return set(newest.values())
+
+
 @lru_cache(maxsize=256)
 def _candidates(package: str, alternatives: tuple[str, ...]) -> tuple[Version, ...]:
+    """The versions the rules consider: each pin as written, and for a range (or nothing) the
+    newest patch release of each minor version it allows (see the module docstring)."""
+    from packaging.specifiers import SpecifierSet
     from packaging.version import Version
 
-    versions = {Version(v) for v in KNOWN_RELEASES.get(package, ())}
+    known = {Version(v) for v in KNOWN_RELEASES.get(package, ())}
+    if not alternatives:
+        return tuple(sorted(_newest_patches(known)))
+    versions: set[Version] = set()
     for alternative in alternatives:
-        versions.update(_specifier_versions(alternative))
-    return tuple(sorted(v for v in versions if _allowed(alternatives, v)))
+        named = _specifier_versions(alternative)
+        if is_pin(alternative):
+            versions.update(named)
+            continue
+        wanted = SpecifierSet(alternative)
+        versions |= _newest_patches(
+            v for v in known.union(named) if wanted.contains(v, prereleases=True)
+        )
+    return tuple(sorted(versions))
 
 
 @lru_cache(maxsize=4096)
@@ -151,11 +182,11 @@ class VersionRange:
             if self.source is None:
                 return "any version (no pin found)"
             return f"any version ({self.package} is declared without a version in {self.source})"
-        ranges = " or ".join(f"{self.package}{_ordered(a)}" for a in self.alternatives)
+        ranges = self._ranges()
         return f"{ranges} ({self.source})" if self.source else ranges
 
     def span_text(self) -> str:
-        """The lowest and highest version the project may run, e.g. "4.0.0 to 8.1.0"."""
+        """The lowest and highest version the rules consider, e.g. "4.0.2 to 8.1.0"."""
         if not self.alternatives:
             return _release_span(KNOWN_RELEASES.get(self.package, ()))
         if not self.candidates:
@@ -163,15 +194,42 @@ class VersionRange:
         low, high = self.candidates[0], self.candidates[-1]
         return str(low) if low == high else f"{low} to {high}"
 
+    def assumption(self, affected: str) -> str:
+        """What a finding that holds for `affected` (e.g. "<8") says about the versions it
+        assumed: "(redis-py 7.4.1 from requirements.txt)" when every version the project may
+        run is affected, else "(assuming redis-py <8; no pin found)"."""
+        if self.alternatives and self.allows_only(affected):
+            if all(is_pin(a) for a in self.alternatives):
+                pins = " or ".join(a.lstrip("=") for a in self.alternatives)
+                return f"({self.display_name} {pins} from {self.source})"
+            return f"({self._ranges(shown=True)} from {self.source})"
+        shown = affected.lstrip("=") if is_pin(affected) else affected
+        if self.alternatives:
+            ranges = self._ranges(shown=True)
+            basis = f"{ranges} in {self.source}" if self.source else ranges
+        elif self.source is not None:
+            basis = f"{self.package} has no version in {self.source}"
+        else:
+            basis = "no pin found"
+        return f"(assuming {self.display_name} {shown}; {basis})"
+
+    def _ranges(self, shown: bool = False) -> str:
+        """`redis>=5,<6` as a requirement, or `redis-py >=5,<6` in a message (`shown`)."""
+        name = f"{self.display_name} " if shown else self.package
+        return " or ".join(f"{name}{_ordered(a)}" for a in self.alternatives)
+
 
 def _release_span(releases: tuple[str, ...]) -> str:
-    """`span_text` of every known release, without `packaging`: `releases.py` lists them
-    normalized, distinct and in ascending order (a test checks it). Every run describes the
-    versions it assumes; with nothing pinned, that no longer imports `packaging`."""
+    """`span_text` with nothing pinned, without `packaging`: `releases.py` lists the releases
+    normalized, distinct and in ascending order (a test checks it), so the lowest candidate is
+    the last release that shares the first release's minor version. Every run describes the
+    versions it assumes; with nothing pinned, that does not import `packaging`."""
     if not releases:
         return "no known version"
-    low, high = releases[0], releases[-1]
-    return low if len(releases) == 1 else f"{low} to {high}"
+    first_minor = releases[0].split(".")[:2]
+    low = [r for r in releases if r.split(".")[:2] == first_minor][-1]
+    high = releases[-1]
+    return low if low == high else f"{low} to {high}"
 
 
 def _sources(declarations: Sequence[Declaration]) -> str:
@@ -245,7 +303,10 @@ class Dependencies:
         for version_range in (self.redis, self.rq):
             line = f"{version_range.display_name}: {version_range.describe()}"
             if not version_range.known:
-                line += f"; rules assume any release from {version_range.span_text()}"
+                line += (
+                    f"; rules assume any release from {version_range.span_text()}"
+                    " (each minor version at its newest patch)"
+                )
             lines.append(line)
         return lines
 

@@ -288,6 +288,58 @@ def _setup_cfg(path: Path, root: Path, wanted: frozenset[str]) -> Iterator[Decla
         yield from _from_requirements_list(lines, wanted, source)
 
 
+def _setup_py(path: Path, root: Path, wanted: frozenset[str]) -> Iterator[Declaration]:
+    """`install_requires` and `extras_require` of a `setup(...)` call, when each is a literal
+    (or a module-level name bound to one). The file is parsed, never run: a setup.py may do
+    anything when executed, and one that builds its list at run time says nothing here."""
+    import ast
+    import warnings
+
+    text = _read_text(path)
+    if text is None:
+        return
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+    bound: dict[str, ast.expr] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            for target in statement.targets:
+                if isinstance(target, ast.Name):
+                    bound[target.id] = statement.value
+        elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+            if statement.value is not None:
+                bound[statement.target.id] = statement.value
+
+    def literal(node: ast.expr) -> Any:
+        if isinstance(node, ast.Name) and node.id in bound:
+            node = bound[node.id]
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            return None
+
+    source = _relative(path, root)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        name = callee.id if isinstance(callee, ast.Name) else getattr(callee, "attr", None)
+        if name != "setup":
+            continue
+        for keyword in node.keywords:
+            value = literal(keyword.value) if keyword.arg else None
+            if keyword.arg == "install_requires" and isinstance(value, (list, tuple)):
+                yield from _from_requirements_list(value, wanted, source)
+            elif keyword.arg == "extras_require" and isinstance(value, dict):
+                for extra in value.values():
+                    if isinstance(extra, (list, tuple)):
+                        yield from _from_requirements_list(extra, wanted, source)
+
+
 def _pipfile(path: Path, root: Path, wanted: frozenset[str]) -> Iterator[Declaration]:
     data = _read_toml(path)
     if data is None:
@@ -378,6 +430,7 @@ def _directory_declarations(
     readers = {
         "pyproject.toml": _pyproject,
         "setup.cfg": _setup_cfg,
+        "setup.py": _setup_py,
         "Pipfile": _pipfile,
         "poetry.lock": _toml_lock,
         "uv.lock": _toml_lock,

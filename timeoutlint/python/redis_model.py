@@ -138,6 +138,12 @@ RQ_WORKERS = frozenset(
     for name in ("Worker", "SimpleWorker", "SpawnWorker", "RandomWorker", "RoundRobinWorker")
 )
 RQ_CONNECTION_USERS = RQ_WORKERS | {"rq.Queue", "rq.queue.Queue"}
+RQ_CONNECTION_CONTEXTS = frozenset(
+    f"{module}.{name}"
+    for module in ("rq", "rq.connections")
+    for name in ("Connection", "push_connection", "use_connection")
+)
+"""rq < 2's ways to hand a worker its connection positionally (`with Connection(conn):`)."""
 
 
 @dataclass(frozen=True)
@@ -607,13 +613,16 @@ def long_read_clients(model: RedisModel) -> set[Location]:
         callee = module.resolve(site.node.func, site.scope)
         if not isinstance(callee, QualifiedName):
             continue
-        if model.canonical(callee.name) not in RQ_CONNECTION_USERS:
-            continue
-        for keyword in site.node.keywords:
-            if keyword.arg == "connection":
-                client = model.object_at(keyword.value, site.scope)
-                if isinstance(client, RedisClient):
-                    users.add(client.settings_location)
+        name = model.canonical(callee.name)
+        handed: list[ast.expr] = []
+        if name in RQ_CONNECTION_CONTEXTS and site.node.args:
+            handed.append(site.node.args[0])
+        if name in RQ_CONNECTION_USERS or name in RQ_CONNECTION_CONTEXTS:
+            handed.extend(k.value for k in site.node.keywords if k.arg == "connection")
+        for expr in handed:
+            client = model.object_at(expr, site.scope)
+            if isinstance(client, RedisClient):
+                users.add(client.settings_location)
     return users
 
 
