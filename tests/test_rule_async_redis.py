@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import lines, lint, lint_files
+from tests.test_prefilter_guards import rule_ids, run
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import parse_table, selected_rules
 
@@ -251,3 +252,18 @@ def test_redis_asyncio_pubsub_reads_in_nested_lambdas_are_not_flagged(tmp_path: 
         await p.parse_response()
     """
     assert lint(tmp_path, code, select="TL3") == []
+
+
+def test_the_prefilter_admits_a_parse_response_on_a_pubsub_imported_from_another_module(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "app/bus.py": "import redis\n\nEVENTS = redis.Redis().pubsub()\n",
+        "app/stream.py": (
+            "from app.bus import EVENTS\n\n\nasync def next_event():\n"
+            "    return EVENTS.parse_response()\n"
+        ),
+    }
+    linted = run(tmp_path, files, "TL301")
+    assert linted.admitted["app/stream.py"] is True
+    assert rule_ids(linted.findings["app/stream.py"]) == ["TL301"]
