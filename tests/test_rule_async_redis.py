@@ -127,10 +127,9 @@ def test_a_sync_client_imported_from_another_module_is_recognised(tmp_path: Path
     assert [(f.path.endswith("app/views.py"), f.span.start.line) for f in findings] == [(True, 4)]
 
 
-def test_ordinary_sync_calls_are_off_by_default(tmp_path: Path) -> None:
+def test_ordinary_sync_calls_are_on_by_default(tmp_path: Path) -> None:
     enabled = selected_rules(parse_table({}, tmp_path, None), builtin_rules())
-    assert {"TL301", "TL302"} <= enabled
-    assert "TL303" not in enabled
+    assert {"TL301", "TL302", "TL303"} <= enabled
 
 
 def pubsub_findings(tmp_path: Path, body: str) -> list[tuple[int, str]]:

@@ -16,7 +16,8 @@ without being called is not a call.
 - TL301: pub/sub reads (`listen()`, `parse_response()`, `get_message()` with
   any timeout: a 0.1 s poll still holds the loop for up to 0.1 s per call).
 - TL302: blocking commands (`blpop`, `xread(block=...)`, ...).
-- TL303 (off by default): every other sync call that does a round trip.
+- TL303: every other sync call that does a round trip (on by default since 2026-12; see
+  docs/architecture.md, Decisions).
 """
 
 from __future__ import annotations
