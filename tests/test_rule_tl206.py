@@ -401,6 +401,23 @@ def test_an_update_with_unseen_keys_hides_only_the_keys_of_the_dict_it_changes(
     assert lines(check(tmp_path, location_changed)) == [2]
 
 
+def test_a_conditional_unseen_update_of_caches_or_an_entry_is_named_in_the_message(
+    tmp_path: Path,
+) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    if EXTRA_CACHES:
+        CACHES.update(EXTRA_CACHES)
+    if EXTRA_DEFAULT:
+        CACHES["default"].update(EXTRA_DEFAULT)
+    """
+    (finding,) = check(tmp_path, code)
+    assert (
+        "sets no SOCKET_CONNECT_TIMEOUT or SOCKET_TIMEOUT unless the conditional change on "
+        "lines 4, 6 adds them:"
+    ) in finding.message
+
+
 def test_a_key_set_for_every_entry_in_a_loop_counts(tmp_path: Path) -> None:
     code = """
     CACHES = {

@@ -102,7 +102,7 @@ def _django_redis_problems(
             lower.append(key)
         elif options is None or not options.open:
             missing.append(upper)
-    unless = _unless(entry if options is None else None, options, pool_kwargs) if missing else ()
+    unless = _unless(entry, options, pool_kwargs) if missing else ()
     return Problems(
         tuple(missing), tuple(lower), tuple(zero), shown_values=tuple(shown), unless_lines=unless
     )
@@ -121,7 +121,7 @@ def _builtin_problems(
         and key.upper() not in crashing
         and (options is None or (key not in options.items and not options.open))
     )
-    unless = _unless(entry if options is None else None, options) if missing else ()
+    unless = _unless(entry, options) if missing else ()
     return Problems(missing=missing, crashing=crashing, unless_lines=unless)
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from timeoutlint.python.model import Binding, PythonModule, Scope
 from timeoutlint.python.values import UNKNOWN, Constant, DictValue, Value
@@ -429,5 +429,10 @@ def settings_entries(model: PythonModule, name: str) -> Iterator[tuple[str, Sett
             continue
         settings = root.freeze(frozen)
         for alias, item in settings.items.items():
-            if item.dict is not None:
-                yield alias, item.dict
+            if item.dict is None:
+                continue
+            entry = item.dict
+            if settings.opened_by:
+                lines = tuple(sorted({*entry.opened_by, *settings.opened_by}))
+                entry = replace(entry, opened_by=lines)
+            yield alias, entry
