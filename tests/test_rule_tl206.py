@@ -418,6 +418,25 @@ def test_a_conditional_unseen_update_of_caches_or_an_entry_is_named_in_the_messa
     ) in finding.message
 
 
+def test_a_change_after_branches_that_assign_caches_reaches_each_of_them(
+    tmp_path: Path,
+) -> None:
+    code = """
+    if REDIS_URL:
+        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    else:
+        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 5
+    CACHES["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] = 2
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 5
+    """
+    findings = check(tmp_path, code)
+    assert [
+        (f.span.start.line, "sets no SOCKET_CONNECT_TIMEOUT:" in f.message) for f in findings
+    ] == [(8, True)]
+
+
 def test_a_key_set_for_every_entry_in_a_loop_counts(tmp_path: Path) -> None:
     code = """
     CACHES = {

@@ -32,6 +32,7 @@ from timeoutlint.python.values import UNKNOWN, Constant, DictValue, Value
 
 _READ_METHODS = frozenset({"get", "items", "keys", "values", "copy"})
 _CONDITIONAL = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.ExceptHandler, ast.match_case)
+_BRANCHES = (*_CONDITIONAL, ast.Try)
 
 
 @dataclass(frozen=True)
@@ -202,9 +203,15 @@ class _Folder:
             return _step(bases, name), maybe or name is None
         if not isinstance(expr, ast.Name):
             return [], False
-        binding = self.model.lookup(expr.id, scope, (expr.lineno, expr.col_offset))
-        if binding is None:
-            return [], False
+        found: list[_Dict] = []
+        maybe = False
+        for binding in self._reaching(expr, scope):
+            dicts, through = self._reach_binding(binding, depth)
+            found.extend(d for d in dicts if all(d is not f for f in found))
+            maybe = maybe or through
+        return found, maybe
+
+    def _reach_binding(self, binding: Binding, depth: int) -> tuple[list[_Dict], bool]:
         if binding.kind in ("assign", "with") and isinstance(
             binding.value, (ast.Subscript, ast.Call)
         ):
@@ -214,8 +221,37 @@ class _Folder:
         looped = self._loop_variable(binding, depth)
         if looped is not None:
             return looped
-        built = self.build(self.model.resolve(expr, scope), scope)
+        built = self.build(self.model.resolve_binding(binding), binding.scope)
         return ([built] if built is not None else []), False
+
+    def _reaching(self, name: ast.Name, scope: Scope) -> list[Binding]:
+        """The bindings of `name` that may be the one in effect where it is used: the latest
+        before the use and, while that one sits in a branch the use is not in (`if CACHE_URL:
+        CACHES = {...}`), the ones before it; from a nested scope, which runs later, any."""
+        at = (name.lineno, name.col_offset)
+        latest = self.model.lookup(name.id, scope, at)
+        if latest is None:
+            return []
+        current: Scope | None = scope
+        candidates: list[Binding] = [latest]
+        while current is not None:
+            bound = current.bindings.get(name.id, [])
+            if any(b is latest for b in bound):
+                if current is not scope:
+                    return list(bound)
+                candidates = [b for b in bound if b.effective <= at] or [latest]
+                break
+            current = current.parent
+        use_branches = self._branches(name)
+        reaching: list[Binding] = []
+        for binding in reversed(candidates):
+            reaching.append(binding)
+            if not (self._branches(binding.node) - use_branches):
+                break
+        return reaching
+
+    def _branches(self, node: ast.AST) -> set[int]:
+        return {id(a) for a in self.model.ancestors(node) if isinstance(a, _BRANCHES)}
 
     def _loop_variable(self, binding: Binding, depth: int) -> tuple[list[_Dict], bool] | None:
         """`for entry in NAME.values()` / `for alias, entry in NAME.items()`: any entry."""
