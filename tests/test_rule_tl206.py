@@ -92,6 +92,20 @@ def test_only_the_missing_key_is_named(tmp_path: Path) -> None:
     assert "sets no SOCKET_TIMEOUT:" in finding.message
 
 
+def test_python_redis_lock_cache_reads_options_as_django_redis_does(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "redis_lock.django_cache.RedisCache",
+        "OPTIONS": {"socket_timeout": 2},
+    }}
+    """
+    (finding,) = check(tmp_path, code)
+    assert finding.message.startswith(
+        "`CACHES['default']` (python-redis-lock's django-redis cache) sets no "
+        "SOCKET_CONNECT_TIMEOUT; has lower-case socket_timeout, which django-redis ignores"
+    )
+
+
 def test_lower_case_keys_are_ignored_by_django_redis_even_on_redis_py_8(tmp_path: Path) -> None:
     code = """
     CACHES = {"default": {
@@ -459,6 +473,18 @@ def test_a_change_through_an_alias_or_a_setdefault_chain_counts(tmp_path: Path) 
     options.setdefault("CONNECTION_POOL_KWARGS", {})["socket_timeout"] = 5
     """
     assert check(tmp_path, code) == []
+
+
+def test_a_sub_dict_put_back_through_an_alias_stays_readable(tmp_path: Path) -> None:
+    code = """
+    OPTIONS = {"CONNECTION_POOL_KWARGS": {"max_connections": 10}}
+    if SENTINELS:
+        POOL = OPTIONS["CONNECTION_POOL_KWARGS"]
+        POOL["connection_class"] = SentinelManagedSSLConnection
+        OPTIONS["CONNECTION_POOL_KWARGS"] = POOL
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": OPTIONS}}
+    """
+    assert lines(check(tmp_path, code)) == [7]
 
 
 def test_a_deleted_timeout_is_missing_again(tmp_path: Path) -> None:

@@ -34,7 +34,13 @@ from timeoutlint.python.values import Constant, TupleValue, Value
 RULE = "TL206"
 DJANGO_REDIS = "django_redis.cache.RedisCache"
 BUILTIN = "django.core.cache.backends.redis.RedisCache"
-BACKEND_LABELS = {DJANGO_REDIS: "django-redis", BUILTIN: "Django's RedisCache"}
+REDIS_LOCK = "redis_lock.django_cache.RedisCache"
+BACKEND_LABELS = {
+    DJANGO_REDIS: "django-redis",
+    REDIS_LOCK: "python-redis-lock's django-redis cache",
+    BUILTIN: "Django's RedisCache",
+}
+"""python-redis-lock's backend extends django-redis's and reads OPTIONS as it does."""
 CONNECT, READ = "socket_connect_timeout", "socket_timeout"
 TIMEOUT_KEYS = (CONNECT, READ)
 HANGS_BEFORE = "<8"
@@ -183,7 +189,7 @@ def _fix(
     timeout = ctx.config.default_timeout
     connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
     values = {CONNECT: _number_text(connect), READ: _number_text(read)}
-    upper_case = backend == DJANGO_REDIS
+    upper_case = backend != BUILTIN
 
     def name(key: str) -> str:
         return key.upper() if upper_case else key
@@ -245,7 +251,7 @@ def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: Sett
     elif entry.open:
         return
     given_by_url = _url_timeouts(entry.value_of("LOCATION", model))
-    if backend == DJANGO_REDIS:
+    if backend != BUILTIN:
         problems = _django_redis_problems(model, entry, options, given_by_url)
     else:
         problems = _builtin_problems(entry, options, given_by_url)

@@ -139,7 +139,12 @@ class _Folder:
         return built
 
     def _item(self, key: ast.expr, value: ast.expr, scope: Scope) -> _Item:
-        return _Item(key, value, scope, self.build(self.model.resolve(value, scope), scope))
+        built = self.build(self.model.resolve(value, scope), scope)
+        if built is None and isinstance(value, (ast.Name, ast.Subscript)):
+            reached, maybe = self.reach(value, scope)
+            if len(reached) == 1 and not maybe:
+                built = reached[0]
+        return _Item(key, value, scope, built)
 
     def _key(self, key: ast.expr, scope: Scope) -> str | None:
         resolved = self.model.resolve(key, scope)
