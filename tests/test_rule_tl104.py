@@ -142,8 +142,8 @@ def test_premise_django_without_connect_timeout_hangs_and_the_fix_fails_in_time(
     server.listen(8)
     port = server.getsockname()[1]
     try:
-        waits_unfixed, _ = _connect_waits(SETTINGS, port, 3.0)
-        waits_fixed, error = _connect_waits(fixed, port, 3.0)
+        waits_unfixed, _ = _connect_waits(SETTINGS, port, 6.0)
+        waits_fixed, error = _connect_waits(fixed, port, 6.0)
     finally:
         server.close()
     assert waits_unfixed

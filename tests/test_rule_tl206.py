@@ -110,6 +110,20 @@ def test_only_the_missing_key_is_named(tmp_path: Path) -> None:
     assert "sets no SOCKET_TIMEOUT:" in finding.message
 
 
+def test_python_redis_lock_cache_reads_options_as_django_redis_does(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "redis_lock.django_cache.RedisCache",
+        "OPTIONS": {"socket_timeout": 2},
+    }}
+    """
+    (finding,) = check(tmp_path, code)
+    assert finding.message.startswith(
+        "`CACHES['default']` (python-redis-lock's django-redis cache) sets no "
+        "SOCKET_CONNECT_TIMEOUT; has lower-case socket_timeout, which django-redis ignores"
+    )
+
+
 def test_lower_case_keys_are_ignored_by_django_redis_even_on_redis_py_8(tmp_path: Path) -> None:
     code = """
     CACHES = {"default": {
@@ -297,19 +311,253 @@ def test_other_backends_are_not_checked(tmp_path: Path) -> None:
     assert check(tmp_path, code) == []
 
 
-def test_a_file_that_changes_caches_after_building_it_is_not_guessed_about(
+# Changes after the dict is built --------------------------------------------------------
+
+NETBOX = """
+CACHING_REDIS_URL = REDIS["caching"].get("URL", "redis://localhost:6379/0")
+CACHES = {
+    'default': {
+        'BACKEND': 'django_redis.cache.RedisCache',
+        'LOCATION': CACHING_REDIS_URL,
+        'OPTIONS': {
+            'CLIENT_CLASS': 'django_redis.client.DefaultClient',
+            'PASSWORD': CACHING_REDIS_PASSWORD,
+        }
+    }
+}
+
+if CACHING_REDIS_SENTINELS:
+    CACHES['default']['LOCATION'] = f'redis://{CACHING_REDIS_SENTINEL_SERVICE}/0'
+    CACHES['default']['OPTIONS']['CLIENT_CLASS'] = 'django_redis.client.SentinelClient'
+    CACHES['default']['OPTIONS']['SENTINELS'] = CACHING_REDIS_SENTINELS
+if CACHING_REDIS_SKIP_TLS_VERIFY:
+    CACHES['default']['OPTIONS'].setdefault('CONNECTION_POOL_KWARGS', {})
+    CACHES['default']['OPTIONS']['CONNECTION_POOL_KWARGS']['ssl_cert_reqs'] = False
+
+if caching_redis_kwargs := REDIS['caching'].get('KWARGS'):
+    CACHES['default']['OPTIONS'].setdefault('CONNECTION_POOL_KWARGS', {})
+    CACHES['default']['OPTIONS']['CONNECTION_POOL_KWARGS'].update(caching_redis_kwargs)
+"""
+
+
+def test_netbox_later_changes_to_other_keys_do_not_hide_the_missing_timeouts(
+    tmp_path: Path,
+) -> None:
+    findings = lint_files(
+        tmp_path,
+        {"settings.py": NETBOX, "requirements.txt": "django-redis==7.0.0\nredis==7.4.1\n"},
+        select="TL206",
+    )
+    assert [(f.span.start.line, f.span.start.column) for f in findings] == [(5, 9)]
+    assert findings[0].message == (
+        "`CACHES['default']` (django-redis) sets no SOCKET_CONNECT_TIMEOUT or SOCKET_TIMEOUT "
+        "unless the conditional change on line 24 adds them: with redis-py <8.0 a cache call "
+        "then waits forever for an unreachable Redis (8.x defaults to 5 s); project allows "
+        "redis==7.4.1 (requirements.txt)"
+    )
+
+
+def test_the_netbox_fix_adds_both_keys_to_the_options_display(tmp_path: Path) -> None:
+    assert (
+        "            'PASSWORD': CACHING_REDIS_PASSWORD,\n"
+        "            'SOCKET_CONNECT_TIMEOUT': 10,\n"
+        "            'SOCKET_TIMEOUT': 10,\n"
+        "        }\n"
+    ) in fixed(tmp_path, NETBOX, redis_version="==7.4.1")
+
+
+def test_a_key_set_by_a_later_assignment_counts_and_only_the_other_is_missing(
     tmp_path: Path,
 ) -> None:
     code = """
     CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
     CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 5
     """
-    assert check(tmp_path, code) == []
-    updated = """
+    (finding,) = check(tmp_path, code)
+    assert "sets no SOCKET_CONNECT_TIMEOUT:" in finding.message
+
+
+def test_keys_given_to_a_later_update_count(tmp_path: Path) -> None:
+    keywords = """
     CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
     CACHES["default"]["OPTIONS"].update(SOCKET_TIMEOUT=5, SOCKET_CONNECT_TIMEOUT=2)
     """
-    assert check(tmp_path, updated) == []
+    display = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
+    CACHES["default"].update({"OPTIONS": {"SOCKET_TIMEOUT": 5, "SOCKET_CONNECT_TIMEOUT": 2}})
+    """
+    merged = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"] |= {"SOCKET_TIMEOUT": 5, "SOCKET_CONNECT_TIMEOUT": 2}
+    """
+    assert check(tmp_path, keywords) == []
+    assert check(tmp_path, display) == []
+    assert check(tmp_path, merged) == []
+
+
+def test_an_entry_added_later_is_checked_where_it_is_written(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["redis"] = dict(BACKEND="django_redis.cache.RedisCache", LOCATION="redis://r/0")
+    CACHES.update({"sessions": {"BACKEND": "django_redis.cache.RedisCache"}})
+    """
+    findings = check(tmp_path, code)
+    assert [(f.span.start.line, f.span.start.column) for f in findings] == [(3, 24), (4, 29)]
+    assert [f.message.split(" (")[0] for f in findings] == [
+        "`CACHES['redis']`",
+        "`CACHES['sessions']`",
+    ]
+
+
+def test_a_replaced_entry_is_judged_as_replaced(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
+    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_an_update_with_unseen_keys_hides_only_the_keys_of_the_dict_it_changes(
+    tmp_path: Path,
+) -> None:
+    options_opened = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"].update(EXTRA_OPTIONS)
+    """
+    location_changed = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["LOCATION"] = REDIS_URL
+    CACHES["default"]["OPTIONS"]["CLIENT_CLASS"] = CLIENT
+    """
+    assert check(tmp_path, options_opened) == []
+    assert lines(check(tmp_path, location_changed)) == [2]
+
+
+def test_a_conditional_unseen_update_of_caches_or_an_entry_is_named_in_the_message(
+    tmp_path: Path,
+) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    if EXTRA_CACHES:
+        CACHES.update(EXTRA_CACHES)
+    if EXTRA_DEFAULT:
+        CACHES["default"].update(EXTRA_DEFAULT)
+    """
+    (finding,) = check(tmp_path, code)
+    assert (
+        "sets no SOCKET_CONNECT_TIMEOUT or SOCKET_TIMEOUT unless the conditional change on "
+        "lines 4, 6 adds them:"
+    ) in finding.message
+
+
+def test_a_change_after_branches_that_assign_caches_reaches_each_of_them(
+    tmp_path: Path,
+) -> None:
+    code = """
+    if REDIS_URL:
+        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    else:
+        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 5
+    CACHES["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] = 2
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 5
+    """
+    findings = check(tmp_path, code)
+    assert [
+        (f.span.start.line, "sets no SOCKET_CONNECT_TIMEOUT:" in f.message) for f in findings
+    ] == [(8, True)]
+
+
+def test_a_key_set_for_every_entry_in_a_loop_counts(tmp_path: Path) -> None:
+    code = """
+    CACHES = {
+        "a": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}},
+        "b": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}},
+    }
+    for cache in CACHES.values():
+        cache["OPTIONS"]["SOCKET_TIMEOUT"] = 5
+    for alias in CACHES:
+        CACHES[alias]["OPTIONS"].setdefault("SOCKET_CONNECT_TIMEOUT", 2)
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_a_change_through_an_alias_or_a_setdefault_chain_counts(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    options = CACHES["default"]["OPTIONS"]
+    options["SOCKET_CONNECT_TIMEOUT"] = 2
+    options.setdefault("CONNECTION_POOL_KWARGS", {})["socket_timeout"] = 5
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_a_sub_dict_put_back_through_an_alias_stays_readable(tmp_path: Path) -> None:
+    code = """
+    OPTIONS = {"CONNECTION_POOL_KWARGS": {"max_connections": 10}}
+    if SENTINELS:
+        POOL = OPTIONS["CONNECTION_POOL_KWARGS"]
+        POOL["connection_class"] = SentinelManagedSSLConnection
+        OPTIONS["CONNECTION_POOL_KWARGS"] = POOL
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": OPTIONS}}
+    """
+    assert lines(check(tmp_path, code)) == [7]
+
+
+def test_a_deleted_timeout_is_missing_again(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 5},
+    }}
+    del CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"]
+    """
+    (finding,) = check(tmp_path, code)
+    assert "sets no SOCKET_TIMEOUT:" in finding.message
+
+
+def test_a_change_inside_a_function_may_have_set_the_key(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    def harden():
+        CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 0
+        CACHES["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] = 0
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_a_zero_set_later_is_reported_unless_an_unseen_update_may_replace_it(
+    tmp_path: Path,
+) -> None:
+    zero = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
+    CACHES["default"]["OPTIONS"].update(SOCKET_TIMEOUT=0, SOCKET_CONNECT_TIMEOUT=2)
+    """
+    replaced = zero + 'CACHES["default"]["OPTIONS"].update(OVERRIDES)\n'
+    (finding,) = check(tmp_path, zero, redis_version="==8.1.0")
+    assert "has SOCKET_TIMEOUT=0, which django-redis ignores" in finding.message
+    assert check(tmp_path, replaced, redis_version="==8.1.0") == []
+
+
+def test_builtin_cache_upper_case_keys_are_reported_whatever_else_changes(
+    tmp_path: Path,
+) -> None:
+    code = """
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "OPTIONS": {"socket_timeout": 2},
+    }}
+    CACHES["default"]["LOCATION"] = REDIS_URL
+    CACHES["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] = 2
+    CACHES["default"]["OPTIONS"].update(EXTRA)
+    """
+    (finding,) = check(tmp_path, code, redis_version="==8.1.0")
+    assert finding.message == (
+        "`CACHES['default']` (Django's RedisCache) passes OPTIONS to redis-py as keyword "
+        "arguments, so the upper-case key SOCKET_CONNECT_TIMEOUT raises TypeError at the first "
+        "cache call (redis-py expects lower-case names such as socket_timeout)"
+    )
 
 
 def test_a_none_timeout_is_shown_as_none(tmp_path: Path) -> None:

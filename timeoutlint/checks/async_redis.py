@@ -10,15 +10,19 @@ The rules decide by what the object is: a client built by `redis.asyncio`
 is never reported, whatever its methods are called. Code in a nested sync
 `def` or `lambda` (what `asyncio.to_thread`, `run_in_executor`,
 `run_in_threadpool` and `anyio.to_thread.run_sync` run) is not inside the
-coroutine, and a method handed over without being called is not a call.
+coroutine unless the coroutine calls it at once, and a method handed over
+without being called is not a call.
 
-- TL301: pub/sub reads that wait for a message (`listen()`, `get_message()`
-  with `timeout=None` or at least a second).
+- TL301: pub/sub reads (`listen()`, `parse_response()`, `get_message()` with
+  any timeout: a 0.1 s poll still holds the loop for up to 0.1 s per call).
 - TL302: blocking commands (`blpop`, `xread(block=...)`, ...).
-- TL303 (off by default): every other sync call that does a round trip.
+- TL303: every other sync call that does a round trip (on by default since 2026-12; see
+  docs/architecture.md, Decisions).
 """
 
 from __future__ import annotations
+
+import ast
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, mentions_any
@@ -32,7 +36,7 @@ from timeoutlint.checks.redis_common import (
     redis_model,
     seconds_text,
 )
-from timeoutlint.python.model import PythonModule
+from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.redis_model import (
     MethodCall,
     RedisClient,
@@ -40,12 +44,12 @@ from timeoutlint.python.redis_model import (
     RedisPipeline,
     RedisPubSub,
 )
+from timeoutlint.python.values import Constant, LocalFunction
 
-ASYNC_TRIGGERS = tuple(dict.fromkeys((*PUBSUB_TRIGGERS, *BLOCKING_TRIGGERS)))
+ASYNC_TRIGGERS = tuple(dict.fromkeys((*PUBSUB_TRIGGERS, b"parse_response(", *BLOCKING_TRIGGERS)))
 PUBSUB_RULE = "TL301"
 BLOCKING_RULE = "TL302"
 ORDINARY_RULE = "TL303"
-LONG_POLL_SECONDS = 1.0
 # Client methods that build an object without talking to the server.
 _LOCAL_CLIENT_METHODS = frozenset(
     {
@@ -57,33 +61,42 @@ _LOCAL_PUBSUB_METHODS = frozenset({"run_in_thread", "close", "reset"})
 _IO_PIPELINE_METHODS = frozenset({"execute", "watch", "unwatch", "reset"})
 
 
+def _argument(found: MethodCall, name: str, position: int) -> ast.expr | None:
+    for keyword in found.call.keywords:
+        if keyword.arg == name:
+            return keyword.value
+    return found.call.args[position] if len(found.call.args) > position else None
+
+
 def _pubsub_wait(model: RedisModel, found: MethodCall) -> str | None:
-    """How long a sync pub/sub read can hold the loop, if long enough to be TL301."""
+    """How long a sync pub/sub read holds the loop, if it is a read (TL301).
+
+    Every read counts: even `get_message(timeout=0.1)` polls block the loop for up to their
+    timeout on every call (and sleep for it while nothing is subscribed), and a poll with no
+    timeout still reads the socket synchronously.
+    """
     if found.method == "listen":
         return "until a message arrives"
+    if found.method == "parse_response":
+        block = _argument(found, "block", 0)
+        constant = model.constant(block, found.scope) if block is not None else Constant(True)
+        if constant is not None and constant.value is True:
+            return "until a message arrives"
+        return "while it reads the socket"
     if found.method != "get_message":
         return None
-    expr = None
-    for keyword in found.call.keywords:
-        if keyword.arg == "timeout":
-            expr = keyword.value
-    if expr is None and len(found.call.args) > 1:
-        expr = found.call.args[1]
+    expr = _argument(found, "timeout", 1)
     if expr is None:
-        return None
+        return "while it reads the socket on every poll"
     constant = model.constant(expr, found.scope)
     if constant is None:
-        return None
-    if constant.value is None:
-        return "until a message arrives (timeout=None)"
+        return "for up to its timeout on every poll"
     value = constant.value
-    if (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and value >= LONG_POLL_SECONDS
-    ):
-        return f"for up to {seconds_text(float(value))} per call"
-    return None
+    if value is None:
+        return "until a message arrives (timeout=None)"
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return f"for up to {seconds_text(float(value))} on every poll"
+    return "while it reads the socket on every poll"
 
 
 def _classify(model: RedisModel, found: MethodCall) -> tuple[str, dict[str, object]] | None:
@@ -122,10 +135,57 @@ def _classify(model: RedisModel, found: MethodCall) -> tuple[str, dict[str, obje
     return None
 
 
+class _EventLoopCode:
+    """Which scopes run on the event loop: the body of an `async def`, and a nested sync `def`
+    or `lambda` that such code calls at once (`(lambda: p.get_message())()`, `def read(): ...`
+    then `read()`). A function handed over without being called (to `asyncio.to_thread`,
+    `run_in_executor`, ...) runs in a thread instead."""
+
+    def __init__(self, module: PythonModule) -> None:
+        self.module = module
+        self.known: dict[int, bool] = {}
+
+    def runs(self, scope: Scope, depth: int = 0) -> bool:
+        function = self.module.function_scope(scope)
+        if function is None:
+            return False
+        if function.is_async:
+            return True
+        key = id(function.node)
+        if key not in self.known:
+            self.known[key] = False
+            self.known[key] = depth < 8 and self._called_at_once(function, depth)
+        return self.known[key]
+
+    def _called_at_once(self, function: Scope, depth: int) -> bool:
+        module, node = self.module, function.node
+        if function.parent is None or module.function_scope(function.parent) is None:
+            return False
+        if isinstance(node, ast.Lambda):
+            parent = module.parent(node)
+            return (
+                isinstance(parent, ast.Call)
+                and parent.func is node
+                and self.runs(function.parent, depth + 1)
+            )
+        if not isinstance(node, ast.FunctionDef):
+            return False
+        for site in module.calls:
+            func = site.node.func
+            if not isinstance(func, ast.Name) or func.id != node.name:
+                continue
+            value = module.resolve(func, site.scope)
+            if isinstance(value, LocalFunction) and value.node is node:
+                if self.runs(site.scope, depth + 1):
+                    return True
+        return False
+
+
 def check(ctx: CheckContext, module: PythonModule) -> None:
     model = redis_model(ctx, module)
+    on_loop = _EventLoopCode(module)
     for found in model.method_calls():
-        if found.receiver.flavor != "sync" or not module.in_async_function(found.scope):
+        if found.receiver.flavor != "sync" or not on_loop.runs(found.scope):
             continue
         classified = _classify(model, found)
         if classified is None:
@@ -134,7 +194,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         ctx.add(rule, module.span(found.call.func), args)
 
 
-_PUBSUB_WAITS = (b"listen", b"get_message")
+_PUBSUB_WAITS = (b"listen", b"get_message", b"parse_response")
 
 
 def may_report(prospect: Prospect) -> bool:

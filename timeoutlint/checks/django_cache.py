@@ -27,19 +27,20 @@ from urllib.parse import parse_qs, urlsplit
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddDictEntries, RenameDictKey, ReplaceDictValue
-from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.settings import (
-    SettingsDict,
-    quote_style,
-    read_settings_dict,
-    settings_entries,
-)
+from timeoutlint.python.model import PythonModule
+from timeoutlint.python.settings import SettingsDict, quote_style, settings_entries
 from timeoutlint.python.values import Constant, TupleValue, Value
 
 RULE = "TL206"
 DJANGO_REDIS = "django_redis.cache.RedisCache"
 BUILTIN = "django.core.cache.backends.redis.RedisCache"
-BACKEND_LABELS = {DJANGO_REDIS: "django-redis", BUILTIN: "Django's RedisCache"}
+REDIS_LOCK = "redis_lock.django_cache.RedisCache"
+BACKEND_LABELS = {
+    DJANGO_REDIS: "django-redis",
+    REDIS_LOCK: "python-redis-lock's django-redis cache",
+    BUILTIN: "Django's RedisCache",
+}
+"""python-redis-lock's backend extends django-redis's and reads OPTIONS as it does."""
 CONNECT, READ = "socket_connect_timeout", "socket_timeout"
 TIMEOUT_KEYS = (CONNECT, READ)
 HANGS_BEFORE = "<8"
@@ -67,14 +68,21 @@ class Problems:
     ignored_zero: tuple[str, ...] = ()
     crashing: tuple[str, ...] = ()
     shown_values: tuple[str, ...] = ()
+    unless_lines: tuple[int, ...] = ()
+    """Conditional changes that may add keys not written in the settings (missing keys are
+    missing only on the path that skips them)."""
 
 
 def _is_falsy_constant(value: Value) -> bool:
     return isinstance(value, Constant) and value.value in (0, None, False)
 
 
+def _unless(*dicts: SettingsDict | None) -> tuple[int, ...]:
+    return tuple(sorted({line for d in dicts if d is not None for line in d.opened_by}))
+
+
 def _django_redis_problems(
-    model: PythonModule, scope: Scope, options: SettingsDict | None, given_by_url: set[str]
+    model: PythonModule, entry: SettingsDict, options: SettingsDict | None, given_by_url: set[str]
 ) -> Problems:
     missing: list[str] = []
     lower: list[str] = []
@@ -82,14 +90,13 @@ def _django_redis_problems(
     shown: list[str] = []
     pool_kwargs: SettingsDict | None = None
     if options is not None and "CONNECTION_POOL_KWARGS" in options.items:
-        pool_value = model.resolve(options.items["CONNECTION_POOL_KWARGS"][1], scope)
-        pool_kwargs = read_settings_dict(pool_value, model, scope)
+        pool_kwargs = options.child("CONNECTION_POOL_KWARGS")
         if pool_kwargs is None or pool_kwargs.open:
             return Problems()
     for key in TIMEOUT_KEYS:
         upper = key.upper()
         if options is not None and upper in options.items:
-            value = model.resolve(options.items[upper][1], scope)
+            value = options.value_of(upper, model)
             if _is_falsy_constant(value):
                 assert isinstance(value, Constant)
                 zero.append(upper)
@@ -101,10 +108,17 @@ def _django_redis_problems(
             lower.append(key)
         elif options is None or not options.open:
             missing.append(upper)
-    return Problems(tuple(missing), tuple(lower), tuple(zero), shown_values=tuple(shown))
+    unless = _unless(entry, options, pool_kwargs) if missing else ()
+    return Problems(
+        tuple(missing), tuple(lower), tuple(zero), shown_values=tuple(shown), unless_lines=unless
+    )
 
 
-def _builtin_problems(options: SettingsDict | None, given_by_url: set[str]) -> Problems:
+def _builtin_problems(
+    entry: SettingsDict, options: SettingsDict | None, given_by_url: set[str]
+) -> Problems:
+    """Upper-case keys crash whatever else the dict holds (a change may add keys, never remove
+    one it cannot name)."""
     crashing = tuple(key for key in (options.items if options else {}) if key.isupper())
     missing = tuple(
         key
@@ -113,7 +127,8 @@ def _builtin_problems(options: SettingsDict | None, given_by_url: set[str]) -> P
         and key.upper() not in crashing
         and (options is None or (key not in options.items and not options.open))
     )
-    return Problems(missing=missing, crashing=crashing)
+    unless = _unless(entry, options) if missing else ()
+    return Problems(missing=missing, crashing=crashing, unless_lines=unless)
 
 
 def connect_falls_back(problems: Problems) -> bool:
@@ -149,7 +164,12 @@ def _describe(
             "first cache call (redis-py expects lower-case names such as socket_timeout)"
         )
     if problems.missing:
-        parts.append(f"sets no {_names(problems.missing)}")
+        missing = f"sets no {_names(problems.missing)}"
+        if problems.unless_lines:
+            lines = ", ".join(str(line) for line in problems.unless_lines)
+            noun = "line" if len(problems.unless_lines) == 1 else "lines"
+            missing += f" unless the conditional change on {noun} {lines} adds them"
+        parts.append(missing)
     if problems.ignored_lower:
         keys = ", ".join(problems.ignored_lower)
         parts.append(
@@ -186,7 +206,7 @@ def _fix(
     timeout = ctx.config.default_timeout
     connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
     values = {CONNECT: _number_text(connect), READ: _number_text(read)}
-    upper_case = backend == DJANGO_REDIS
+    upper_case = backend != BUILTIN
 
     def name(key: str) -> str:
         return key.upper() if upper_case else key
@@ -224,7 +244,8 @@ def _fix(
 
 
 def _backend_span(model: PythonModule, entry: SettingsDict) -> Span:
-    key_node, value_node = entry.items["BACKEND"]
+    item = entry.items["BACKEND"]
+    key_node, value_node = item.key, item.value if item.value is not None else item.key
     if isinstance(entry.node, ast.Call):
         for keyword in entry.node.keywords:
             if keyword.arg == "BACKEND":
@@ -234,28 +255,23 @@ def _backend_span(model: PythonModule, entry: SettingsDict) -> Span:
     return model.span(value_node)
 
 
-def _check_entry(
-    ctx: CheckContext, model: PythonModule, scope: Scope, alias: str, entry: SettingsDict
-) -> None:
-    if "BACKEND" not in entry.items:
-        return
-    backend_value = model.resolve(entry.items["BACKEND"][1], scope)
+def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: SettingsDict) -> None:
+    backend_value = entry.value_of("BACKEND", model)
     if not isinstance(backend_value, Constant) or backend_value.value not in BACKEND_LABELS:
         return
     backend = str(backend_value.value)
     options: SettingsDict | None = None
     if "OPTIONS" in entry.items:
-        options = read_settings_dict(model.resolve(entry.items["OPTIONS"][1], scope), model, scope)
+        options = entry.child("OPTIONS")
         if options is None:
             return
     elif entry.open:
         return
-    location = entry.items.get("LOCATION")
-    given_by_url = _url_timeouts(model.resolve(location[1], scope)) if location else set()
-    if backend == DJANGO_REDIS:
-        problems = _django_redis_problems(model, scope, options, given_by_url)
+    given_by_url = _url_timeouts(entry.value_of("LOCATION", model))
+    if backend != BUILTIN:
+        problems = _django_redis_problems(model, entry, options, given_by_url)
     else:
-        problems = _builtin_problems(options, given_by_url)
+        problems = _builtin_problems(entry, options, given_by_url)
     redis = ctx.project.dependencies.redis
     hangs = redis.allows_any(HANGS_BEFORE)
     falls_back = connect_falls_back(problems)
@@ -280,34 +296,9 @@ def _check_entry(
     )
 
 
-def _root_name(node: ast.expr) -> str | None:
-    while isinstance(node, (ast.Subscript, ast.Attribute)):
-        node = node.value
-    return node.id if isinstance(node, ast.Name) else None
-
-
-def _mutates_caches(model: PythonModule) -> bool:
-    """Whether the file changes CACHES after building it (`CACHES["default"]["OPTIONS"][...] = 5`,
-    `CACHES["default"].update(...)`): then the literal alone is not what Django gets."""
-    for node in ast.walk(model.tree):
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            if any(
-                isinstance(t, (ast.Subscript, ast.Attribute)) and _root_name(t) == "CACHES"
-                for t in targets
-            ):
-                return True
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if _root_name(node.func.value) == "CACHES":
-                return True
-    return False
-
-
 def check(ctx: CheckContext, model: PythonModule) -> None:
-    if _mutates_caches(model):
-        return
-    for alias, entry, scope in settings_entries(model, "CACHES"):
-        _check_entry(ctx, model, scope, alias, entry)
+    for alias, entry in settings_entries(model, "CACHES"):
+        _check_entry(ctx, model, alias, entry)
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=(b"CACHES",), run=check)

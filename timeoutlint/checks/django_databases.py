@@ -18,13 +18,8 @@ import math
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix
 from timeoutlint.fixes.operations import AddDictEntries
-from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.settings import (
-    SettingsDict,
-    quote_style,
-    read_settings_dict,
-    settings_entries,
-)
+from timeoutlint.python.model import PythonModule
+from timeoutlint.python.settings import SettingsDict, quote_style, settings_entries
 from timeoutlint.python.values import Constant
 
 RULE = "TL104"
@@ -54,23 +49,22 @@ def _fix(
     return Fix(Applicability.SAFE, f"Add `{KEY}: {seconds}` to OPTIONS", (operation,))
 
 
-def _check_entry(
-    ctx: CheckContext, model: PythonModule, scope: Scope, alias: str, entry: SettingsDict
-) -> None:
+def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: SettingsDict) -> None:
     engine_item = entry.items.get("ENGINE")
     if engine_item is None:
         return
-    engine = model.resolve(engine_item[1], scope)
+    engine = entry.value_of("ENGINE", model)
     if not isinstance(engine, Constant) or engine.value not in ENGINES:
         return
     options: SettingsDict | None = None
     if "OPTIONS" in entry.items:
-        options = read_settings_dict(model.resolve(entry.items["OPTIONS"][1], scope), model, scope)
-        if options is None or options.open or KEY in options.items:
+        options = entry.child("OPTIONS")
+        if options is None or options.open or options.opened_by or KEY in options.items:
             return
-    elif entry.open:
+    elif entry.open or entry.opened_by:
         return
-    key_node, value_node = engine_item
+    key_node = engine_item.key
+    value_node = engine_item.value if engine_item.value is not None else key_node
     ctx.report(
         RULE,
         model.span_between(key_node, value_node),
@@ -81,8 +75,8 @@ def _check_entry(
 
 
 def check(ctx: CheckContext, model: PythonModule) -> None:
-    for alias, entry, scope in settings_entries(model, "DATABASES"):
-        _check_entry(ctx, model, scope, alias, entry)
+    for alias, entry in settings_entries(model, "DATABASES"):
+        _check_entry(ctx, model, alias, entry)
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=(b"DATABASES",), run=check)

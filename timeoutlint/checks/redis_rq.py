@@ -19,8 +19,8 @@ from timeoutlint.checks.redis_common import redis_model, rq_versions, seconds_te
 from timeoutlint.checks.redis_pubsub import setting_text
 from timeoutlint.findings import RelatedLocation
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import RQ_WORKERS, RedisClient
-from timeoutlint.python.values import QualifiedName
+from timeoutlint.python.redis_model import RQ_WORKERS, RedisClient, rq_class, rq_connection
+from timeoutlint.python.values import CallResult, Constant
 
 RULE = "TL204"
 DEFAULT_WORKER_TTL = 420
@@ -35,6 +35,28 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
     return None
 
 
+def _burst_only(module: PythonModule, worker: ast.Call) -> bool:
+    """Whether the worker built by `worker` is run, and only ever as `work(burst=True)`: a burst
+    worker takes jobs with a non-blocking LPOP and returns when the queues are empty, so it never
+    waits on the connection."""
+    runs: list[ast.Call] = []
+    for site in module.calls:
+        func = site.node.func
+        if not isinstance(func, ast.Attribute) or func.attr != "work":
+            continue
+        receiver = module.resolve(func.value, site.scope)
+        if isinstance(receiver, CallResult) and receiver.call is worker:
+            runs.append(site.node)
+    return bool(runs) and all(_is_burst(module, run) for run in runs)
+
+
+def _is_burst(module: PythonModule, run: ast.Call) -> bool:
+    scope = module.scope_of(run)
+    burst = _keyword(run, "burst") or (run.args[0] if run.args else None)
+    value = module.resolve(burst, scope) if burst is not None else None
+    return isinstance(value, Constant) and value.value is True
+
+
 def check(ctx: CheckContext, module: PythonModule) -> None:
     versions = rq_versions(ctx)
     if not versions.allows_any(QUITS_BEFORE):
@@ -42,13 +64,13 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
     model = redis_model(ctx, module)
     for site in module.calls:
         call = site.node
-        callee = module.resolve(call.func, site.scope)
-        if not isinstance(callee, QualifiedName) or model.canonical(callee.name) not in WORKERS:
+        worker = rq_class(model, module.resolve(call.func, site.scope))
+        if worker not in WORKERS:
             continue
-        connection = _keyword(call, "connection")
+        connection = rq_connection(model, call, site.scope)
         if connection is None:
             continue
-        client = model.object_at(connection, site.scope)
+        client = model.object_at(*connection)
         if not isinstance(client, RedisClient):
             continue
         seconds = client.settings.socket_timeout.seconds
@@ -65,7 +87,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             ttl = float(constant.value)
         dequeue = max(1.0, ttl - 15)
         needed = ttl - 5
-        if seconds >= needed:
+        if seconds >= needed or _burst_only(module, call):
             continue
         where = client.settings_location
         ctx.report(
@@ -85,9 +107,11 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
 
 
 def may_report(prospect: Prospect) -> bool:
-    """TL204 reports only when the project allows rq <2.0, on a call whose canonical name is one
-    of `WORKERS` (`Prospect.may_reach`: imported as such, or rewritten by the index) with a
-    client the Redis model knows (`Prospect.may_reach_redis`)."""
+    """TL204 reports only when the project allows rq <2.0, on a call of one of `WORKERS` or of a
+    class extending one (`rq_class`: a class of this file needs a base that is one, so an
+    import; a class of another module is an alias in the index), either way a name that
+    `Prospect.may_reach` admits, with a client the Redis model knows
+    (`Prospect.may_reach_redis`; `with Connection(conn):` passes such a client on)."""
     return (
         prospect.project.dependencies.rq.allows_any(QUITS_BEFORE)
         and prospect.may_reach(WORKERS)
@@ -95,4 +119,13 @@ def may_report(prospect: Prospect) -> bool:
     )
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=(b"rq",), run=check, guard=may_report)
+CHECK = Check(
+    rules=(RULE,),
+    kind="python",
+    triggers=(b"rq", b"connection"),
+    run=check,
+    guard=may_report,
+)
+"""A worker call names rq (an import, or `with Connection(...)` from rq), or passes
+`connection=`: a subclass of another module (`MyWorker(queues, connection=conn)`) need not say
+rq."""

@@ -4,7 +4,10 @@ Seed 002 builds its client in `app/infra/queue/connection.py` and uses it in
 `worker.py`; per-file analysis alone cannot see the client's settings. The
 index, computed once per run, summarises what each relevant module binds at
 module level as plain data (see `redis_model.Exported`): a constant, an alias
-of another qualified name, a Redis object, or a function returning one.
+of another qualified name, a Redis object, or a function returning one. A class
+that extends an rq worker or queue (`class MyWorker(Worker)`) is exported as an
+alias of the rq class: for the Redis rules it uses its connection as that class
+does.
 Per-file analysis stays a pure function of (bytes, config, project context).
 
 Only modules whose bytes mention "redis" (any case) are indexed, plus those
@@ -43,6 +46,7 @@ from timeoutlint.python.redis_model import (
     RedisModel,
     long_read_clients,
     returned_object,
+    rq_class,
 )
 from timeoutlint.python.source import SourceDecodeError, decode_python
 from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
@@ -406,6 +410,9 @@ def summarise_binding(model: RedisModel, bindings: list[Binding]) -> Exported | 
 def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
     if binding.kind == "import":
         return ExportedAlias(binding.qualified_name) if binding.qualified_name else None
+    if binding.kind == "class":
+        extended = rq_class(model, model.module.resolve_binding(binding))
+        return ExportedAlias(extended) if extended is not None else None
     if binding.kind == "function":
         value = model.module.resolve_binding(binding)
         if not isinstance(value, LocalFunction):

@@ -29,6 +29,7 @@ from timeoutlint.python.values import (
     CallResult,
     Constant,
     DictValue,
+    LocalClass,
     LocalFunction,
     QualifiedName,
     Value,
@@ -138,12 +139,16 @@ RQ_WORKERS = frozenset(
     for name in ("Worker", "SimpleWorker", "SpawnWorker", "RandomWorker", "RoundRobinWorker")
 )
 RQ_CONNECTION_USERS = RQ_WORKERS | {"rq.Queue", "rq.queue.Queue"}
-RQ_CONNECTION_CONTEXTS = frozenset(
+RQ_CONNECTION_CONTEXTS = frozenset({"rq.Connection", "rq.connections.Connection"})
+"""rq < 2.0: `with Connection(conn):` makes `conn` the connection of the rq objects built
+inside the block without a `connection=`."""
+RQ_CONNECTION_HANDOFFS = frozenset(
     f"{module}.{name}"
     for module in ("rq", "rq.connections")
     for name in ("Connection", "push_connection", "use_connection")
 )
-"""rq < 2's ways to hand a worker its connection positionally (`with Connection(conn):`)."""
+"""rq < 2's ways to hand workers a connection positionally: a client given to one of them may
+serve a worker built anywhere, so it counts as a long-read client."""
 
 
 @dataclass(frozen=True)
@@ -611,19 +616,63 @@ def long_read_clients(model: RedisModel) -> set[Location]:
     module = model.module
     for site in module.calls:
         callee = module.resolve(site.node.func, site.scope)
-        if not isinstance(callee, QualifiedName):
+        if isinstance(callee, QualifiedName) and model.canonical(callee.name) in RQ_CONNECTION_HANDOFFS:
+            given = site.node.args[0] if site.node.args else _keyword(site.node, "connection")
+            handed = model.object_at(given, site.scope) if given is not None else None
+            if isinstance(handed, RedisClient):
+                users.add(handed.settings_location)
             continue
-        name = model.canonical(callee.name)
-        handed: list[ast.expr] = []
-        if name in RQ_CONNECTION_CONTEXTS and site.node.args:
-            handed.append(site.node.args[0])
-        if name in RQ_CONNECTION_USERS or name in RQ_CONNECTION_CONTEXTS:
-            handed.extend(k.value for k in site.node.keywords if k.arg == "connection")
-        for expr in handed:
-            client = model.object_at(expr, site.scope)
+        if rq_class(model, callee) is None:
+            continue
+        connection = rq_connection(model, site.node, site.scope)
+        if connection is not None:
+            client = model.object_at(*connection)
             if isinstance(client, RedisClient):
                 users.add(client.settings_location)
     return users
+
+
+def rq_class(model: RedisModel, value: Value, depth: int = 0) -> str | None:
+    """The rq class (one of `RQ_CONNECTION_USERS`) `value` is or extends: its qualified name
+    (through the project's re-exports, and subclasses of other project modules, which the index
+    exports as aliases of the rq class), or a class of this file with such a base."""
+    if depth > 8:
+        return None
+    if isinstance(value, QualifiedName):
+        name = model.canonical(value.name)
+        return name if name in RQ_CONNECTION_USERS else None
+    if isinstance(value, LocalClass):
+        for base in value.bases:
+            found = rq_class(model, base, depth + 1)
+            if found is not None:
+                return found
+    return None
+
+
+def rq_connection(model: RedisModel, call: ast.Call, scope: Scope) -> tuple[ast.expr, Scope] | None:
+    """The connection expression an rq object built by `call` uses: its `connection=`, or
+    else the connection of the innermost enclosing `with Connection(conn):` (rq < 2.0)."""
+    keyword = _keyword(call, "connection")
+    if keyword is not None:
+        return keyword, scope
+    module = model.module
+    for ancestor in module.ancestors(call):
+        if isinstance(ancestor, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            return None
+        if not isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            continue
+        for item in reversed(ancestor.items):
+            context = item.context_expr
+            if not isinstance(context, ast.Call):
+                continue
+            callee = module.resolve(context.func, scope)
+            if not isinstance(callee, QualifiedName):
+                continue
+            if model.canonical(callee.name) not in RQ_CONNECTION_CONTEXTS:
+                continue
+            given = context.args[0] if context.args else _keyword(context, "connection")
+            return (given, scope) if given is not None else None
+    return None
 
 
 def returned_object(

@@ -1,0 +1,133 @@
+"""TL204 rq-worker-socket-timeout: which RQ workers wait on their connection, and which connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import lint, lint_files
+from tests.test_prefilter_guards import rule_ids, run
+
+RQ1 = {"rq_version": "==1.16.2"}
+
+
+def flagged(tmp_path: Path, code: str) -> list[int]:
+    return [f.span.start.line for f in lint(tmp_path, code, select="TL204", **RQ1)]
+
+
+def test_a_worker_that_only_runs_in_burst_mode_never_waits_on_blpop(tmp_path: Path) -> None:
+    code = """
+    from redis import Redis
+    from rq import Worker
+
+    conn = Redis(host="redis", socket_timeout=5)
+    worker = Worker(["default"], connection=conn)
+    worker.work(burst=True)
+    Worker(["low"], connection=conn).work(True)
+    """
+    assert flagged(tmp_path, code) == []
+
+
+def test_a_worker_that_may_run_without_burst_is_still_flagged(tmp_path: Path) -> None:
+    code = """
+    from redis import Redis
+    from rq import Worker
+
+    conn = Redis(host="redis", socket_timeout=5)
+    worker = Worker(["default"], connection=conn)
+    if ONCE:
+        worker.work(burst=True)
+    else:
+        worker.work()
+    Worker(["low"], connection=conn).work(burst=options["burst"])
+    Worker(["unseen"], connection=conn)
+    """
+    assert flagged(tmp_path, code) == [6, 11, 12]
+
+
+def test_a_worker_subclass_of_the_same_file_is_a_worker(tmp_path: Path) -> None:
+    code = """
+    from redis import Redis
+    from rq import Worker
+
+    class LoggingWorker(Worker):
+        pass
+
+    class AuditWorker(LoggingWorker):
+        pass
+
+    conn = Redis(host="redis", socket_timeout=5)
+    AuditWorker(["default"], connection=conn).work()
+    """
+    assert flagged(tmp_path, code) == [12]
+
+
+WORKER_MODULE = """
+from rq.worker import SimpleWorker
+
+
+class ResilientWorker(SimpleWorker):
+    def handle_exception(self, job, *exc_info):
+        return True
+"""
+
+RUNNER = """
+from redis import Redis
+
+from app.workers import ResilientWorker
+
+conn = Redis(host="redis", socket_timeout=30)
+ResilientWorker(["default"], connection=conn).work(with_scheduler=True)
+"""
+
+
+def test_a_worker_subclass_of_another_project_module_is_a_worker(tmp_path: Path) -> None:
+    findings = lint_files(
+        tmp_path,
+        {"app/workers.py": WORKER_MODULE, "app/run.py": RUNNER},
+        select="TL204",
+        **RQ1,
+    )
+    assert [
+        (Path(f.path).relative_to(tmp_path).as_posix(), f.span.start.line) for f in findings
+    ] == [("app/run.py", 7)]
+    assert findings[0].message.startswith(
+        "`ResilientWorker()` uses a connection with socket_timeout=30 (line 6), below the 415 s"
+    )
+
+
+def test_the_prefilter_admits_a_file_that_uses_a_worker_subclass_of_another_module(
+    tmp_path: Path,
+) -> None:
+    files = {"app/workers.py": WORKER_MODULE, "app/run.py": RUNNER, "requirements.txt": "rq<2\n"}
+    linted = run(tmp_path, files, "TL204")
+    assert linted.admitted["app/run.py"] is True
+    assert rule_ids(linted.findings["app/run.py"]) == ["TL204"]
+
+
+def test_a_connection_pushed_with_the_rq_1_connection_context_counts(tmp_path: Path) -> None:
+    code = """
+    from redis import Redis
+    from rq import Connection, Queue, Worker
+
+    conn = Redis(host="redis", socket_timeout=5)
+    with Connection(conn):
+        Worker([Queue("default")]).work()
+    with Connection():
+        Worker(["default"]).work()
+    """
+    assert flagged(tmp_path, code) == [7]
+
+
+def test_a_connection_context_does_not_reach_a_function_defined_inside_it(
+    tmp_path: Path,
+) -> None:
+    code = """
+    from redis import Redis
+    from rq import Connection, Worker
+
+    conn = Redis(host="redis", socket_timeout=5)
+    with Connection(conn):
+        def later():
+            Worker(["default"]).work()
+    """
+    assert flagged(tmp_path, code) == []
