@@ -237,8 +237,9 @@ def password_with_specials(text: str) -> tuple[int, int] | None:
 def scan_urls(text: str) -> list[tuple[int, int]]:
     """Where Redis URLs sit in a value (a compose scalar, a `.env` value, a command line).
 
-    A URL that is the whole value (or follows `NAME=` at its start, as in a
-    compose `environment` list) runs to the end of the value: whatever it
+    A URL in the default of `${VAR:-...}` ends at its `}`. A URL that is the
+    whole value (or follows `NAME=` at its start, as in a compose
+    `environment` list) runs to the end of the value: whatever it
     holds (`'`, a backtick, a space) is what the program receives. A URL
     after an opening quote ends at the closing one; any other URL ends at
     whitespace.
@@ -249,6 +250,11 @@ def scan_urls(text: str) -> list[tuple[int, int]]:
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue
         if found and start < found[-1][1]:
+            continue
+        opened = text.rfind("${", 0, start)
+        if opened >= 0 and text.rfind("}", opened, start) < 0:
+            close = text.find("}", match.end())
+            found.append((start, len(text) if close < 0 else close))
             continue
         if start == 0 or _WHOLE_VALUE_PREFIX.fullmatch(text, 0, start):
             found.append((start, len(text)))

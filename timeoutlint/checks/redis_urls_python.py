@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
-from timeoutlint.checks.redis_url_parts import SCHEMES, marker, parse_redis_url
+from timeoutlint.checks.redis_url_parts import SCHEMES, is_placeholder, marker, parse_redis_url
 from timeoutlint.checks.redis_urls import (
     HARDCODED_PASSWORD,
     UNENCODED_PASSWORD,
@@ -415,7 +415,7 @@ def _literal_passwords(ctx: CheckContext, model: PythonModule) -> None:
 
 
 def _secret(value: object) -> bool:
-    return isinstance(value, str) and value != ""
+    return isinstance(value, str) and value != "" and not is_placeholder(value)
 
 
 def _literal_value(model: PythonModule, value: ast.expr) -> ast.expr | None:
