@@ -52,9 +52,7 @@ _STRING = re.compile(
     rf"[rRbBuUfF]{{0,2}}(?:'(?:[^'\\\n]|\\.){{0,{_CODE_WINDOW}}}'"
     rf"|\"(?:[^\"\\\n]|\\.){{0,{_CODE_WINDOW}}}\")"
 )
-_ENV_KEY = re.compile(
-    r"(?:getenv|environ\.get|environ\.setdefault|environ\[)\s{0,8}\(?\s{0,8}$"
-)
+_ENV_KEY = re.compile(r"(?:getenv|environ\.get|environ\.setdefault|environ\[)\s{0,8}\(?\s{0,8}$")
 _KEPT_KEYWORD = re.compile(r"(?:safe|encoding|errors)\s{0,8}=\s{0,8}$")
 
 _NAME_ANCHOR = re.compile(r"(?i)pass(?:word|wd)|secret|token")
@@ -290,6 +288,19 @@ def _literal_body(text: str, start: int, end: int) -> Span:
     while text[quote_at] not in "'\"":
         quote_at += 1
     return quote_at + 1, end - 1
+
+
+def masked_constant(name: str, value: object) -> object:
+    """A module constant as the project index keeps it (in memory and in the cache): the
+    value of a secret-named constant is `****` (its presence is what other modules use), and
+    a string's URL passwords and `password=` parts are masked."""
+    if not isinstance(value, str) or not value:
+        return value
+    from timeoutlint.python.secrets import secret_name
+
+    if secret_name(name):
+        return MASK
+    return redact(value)
 
 
 # Whole Python files (`fix --diff`) -----------------------------------------------------
