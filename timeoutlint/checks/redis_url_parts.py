@@ -31,6 +31,8 @@ MASK = "****"
 _MARKER = re.compile("\x00(\\d+)\x00")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _URL_START = re.compile(r"rediss?://")
+URL_BREAKERS = "/?#[]"
+"""Characters that break a URL when written raw in its password (besides an unescaped `%`)."""
 _REMOVED = "\t\r\n"
 _WHOLE_VALUE_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*=")
 _QUOTES = "'\"`"
@@ -126,6 +128,15 @@ class RedisUrl:
         return _without_removed(self.text[self.host[0] : self.host[1]])
 
     @property
+    def hostname(self) -> str | None:
+        """urlsplit's `.hostname`: lower-cased up to a `%` zone, None when empty."""
+        host = self.host_text
+        if not host:
+            return None
+        name, percent, zone = host.partition("%")
+        return name.lower() + percent + zone
+
+    @property
     def password_text(self) -> str | None:
         return self._part(self.password)
 
@@ -148,12 +159,21 @@ class RedisUrl:
         return self.userinfo is not None or "password=" in self.text[self.authority_end :]
 
     @property
+    def readable(self) -> bool:
+        """redis-py reads the host and port without an error (urlsplit's `.port` does not raise
+        and brackets match); markers count as valid."""
+        authority = self.text[self.authority_start : self.authority_end]
+        if ("[" in authority) != ("]" in authority):
+            return False
+        return self.valid_port
+
+    @property
     def valid_port(self) -> bool:
         """urlsplit's `.port` does not raise (redis-py reads it for every URL)."""
         if self.port is None:
             return True
         port = _without_removed(self.port)
-        if not port:
+        if not port or only_variables(port):
             return True
         return port.isascii() and port.isdigit() and 0 <= int(port) <= 65535
 
@@ -208,10 +228,11 @@ def parse_redis_url(text: str) -> RedisUrl | None:
 
 
 def password_with_specials(text: str) -> tuple[int, int] | None:
-    """The literal password of `redis://user:pa/ss#w?d@host` whose `/ # ? %` break the URL.
+    """The literal password of `redis://user:pa/ss#w?d@host` whose `/ # ? % [ ]` break the URL.
 
     redis-py cuts the authority at the first `/`, `?` or `#`, so such a
-    password ends up in the path or the port. The password is taken, as a
+    password ends up in the path or the port; a lone `[` or `]` makes
+    urlsplit raise "Invalid IPv6 URL". The password is taken, as a
     person would read it, up to the *last* `@` of the URL.
     """
     if not text.startswith(SCHEMES):
@@ -229,7 +250,7 @@ def password_with_specials(text: str) -> tuple[int, int] | None:
     if has_marker(password):
         password = _MARKER.sub("", password)
     unescaped_percent = "%" in _PERCENT_ESCAPE.sub("", password)
-    if any(char in password for char in "/?#") or unescaped_percent:
+    if any(char in password for char in URL_BREAKERS) or unescaped_percent:
         return colon + 1, at
     return None
 

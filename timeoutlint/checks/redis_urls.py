@@ -142,7 +142,7 @@ def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
     ctx.report(
         MISSING_PASSWORD,
         site.whole,
-        policy.insert_password(site, source) if site.editable else None,
+        policy.insert_password(site, source) if site.editable and url.readable else None,
         url=site.masked(),
         source=source.describe(),
     )
@@ -164,7 +164,8 @@ def _report_user_only(ctx: CheckContext, site: UrlSite, url: RedisUrl, policy: U
         return
     fix = None
     variable_only = bool(only_variables(user))
-    if site.editable and (policy.literal_password_allowed or is_placeholder(user)):
+    fixable = site.editable and url.readable
+    if fixable and (policy.literal_password_allowed or is_placeholder(user)):
         start = url.username[0]
         message = "Insert `:` so that the secret is sent as the password"
         fix = policy.replace(site, start, start, ":", message)
@@ -217,8 +218,9 @@ def _report_specials(
         site.span(*special),
         fix,
         problem=(
-            f"the password in `{site.masked()}` contains `/`, `#`, `?` or `%` without"
-            " percent-encoding; redis-py then reads part of it as the port, path or host"
+            f"the password in `{site.masked()}` contains `/`, `#`, `?`, `%`, `[` or `]` without"
+            " percent-encoding; redis-py then reads part of it as the port, path or host, or"
+            " refuses the URL"
         ),
     )
     if not policy.literal_password_allowed:
