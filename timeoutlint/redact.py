@@ -57,7 +57,9 @@ _KEPT_KEYWORD = re.compile(r"(?:safe|encoding|errors)\s{0,8}=\s{0,8}$")
 
 _NAME_ANCHOR = re.compile(r"(?i)pass(?:word|wd)|secret|token")
 _NAME_REST = re.compile(r"\w*+")
-_ASSIGNMENT_TAIL = re.compile(r"""['"]?[ \t]{0,8}[=:][ \t]{0,8}(?:[rRbBuUfF]{0,2}(['"]))?""")
+_ASSIGNMENT_TAIL = re.compile(
+    r"""['"]?[ \t]{0,8}(?:=|:(?=[ \t'"]))[ \t]{0,8}(?:[rRbBuUfF]{0,2}(['"]))?"""
+)
 _FLAG_ANCHOR = re.compile(r"(?i)requirepass|masterauth")
 _FLAG_TAIL = re.compile(r"""['"]?,?[ \t]{1,8}(['"])?""")
 _PLAIN_VALUE = re.compile(r"""[^\s'",;&)\]]+""")
@@ -94,7 +96,7 @@ def _apply(text: str, spans: list[Span]) -> str:
     pieces: list[str] = []
     cursor = 0
     for start, end in sorted(spans):
-        if end <= cursor:
+        if end <= cursor or end <= start:
             continue
         start = max(start, cursor)
         pieces.append(text[cursor:start])
@@ -144,7 +146,7 @@ def _url_secrets(text: str, mask: Callable[[Span], None]) -> None:
 
 
 def _user_info(text: str, scheme: str, start: int, at: int, mask: Callable[[Span], None]) -> None:
-    colon = text.find(":", start, at)
+    colon = _colon_outside_references(text, start, at)
     if colon >= 0:
         secret = (colon + 1, at)
     elif scheme.lower() in _BARE_SECRET_SCHEMES:
@@ -162,6 +164,21 @@ def _user_info(text: str, scheme: str, start: int, at: int, mask: Callable[[Span
         _code_literals(text, secret[0], secret[1], mask)
         return
     mask(secret)
+
+
+def _colon_outside_references(text: str, start: int, end: int) -> int:
+    """The first `:` of `text[start:end]` that is not inside a `${...}` (its `:-default`)."""
+    position = start
+    while position < end:
+        colon = text.find(":", position, end)
+        opened = text.find("${", position, end)
+        if colon < 0 or opened < 0 or colon < opened:
+            return colon
+        closed = text.find("}", opened, end)
+        if closed < 0:
+            return -1
+        position = closed + 1
+    return -1
 
 
 def _followers(
