@@ -266,21 +266,22 @@ def scan_urls(text: str) -> list[tuple[int, int]]:
     whitespace.
     """
     found: list[tuple[int, int]] = []
+    before = _Before(text)
     for match in _URL_START.finditer(text):
         start = match.start()
         if start and (text[start - 1].isalnum() or text[start - 1] == "_"):
             continue
         if found and start < found[-1][1]:
             continue
-        opened = text.rfind("${", 0, start)
-        if opened >= 0 and text.rfind("}", opened, start) < 0:
+        before.advance(start)
+        if before.open_reference:
             close = text.find("}", match.end())
             found.append((start, len(text) if close < 0 else close))
             continue
         if start == 0 or _WHOLE_VALUE_PREFIX.fullmatch(text, 0, start):
             found.append((start, len(text)))
             continue
-        quote = _open_quote(text, start)
+        quote = text[start - 1] if text[start - 1] in _QUOTES else before.open_quote()
         if quote is not None:
             close = text.find(quote, match.end())
             found.append((start, len(text) if close < 0 else close))
@@ -296,15 +297,34 @@ def scan_urls(text: str) -> list[tuple[int, int]]:
     return found
 
 
-def _open_quote(text: str, start: int) -> str | None:
-    """The quote character left open before `start` (an odd number of them precede it)."""
-    if text[start - 1] in _QUOTES:
-        return text[start - 1]
-    before = text[:start]
-    opened = [quote for quote in _QUOTES if before.count(quote) % 2 == 1]
-    if not opened:
-        return None
-    return max(opened, key=before.rfind)
+class _Before:
+    """What the text before a position leaves open (quotes, a `${`), read once from the start
+    as the positions advance, so that scanning many URLs stays linear."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.position = 0
+        self.counts = dict.fromkeys(_QUOTES, 0)
+        self.last = dict.fromkeys(_QUOTES, -1)
+        self.open_reference = False
+
+    def advance(self, to: int) -> None:
+        text = self.text
+        for index in range(self.position, to):
+            char = text[index]
+            if char in self.counts:
+                self.counts[char] += 1
+                self.last[char] = index
+            elif char == "$" and text.startswith("${", index):
+                self.open_reference = True
+            elif char == "}":
+                self.open_reference = False
+        self.position = max(self.position, to)
+
+    def open_quote(self) -> str | None:
+        """The quote character left open (an odd number of them so far), the latest one."""
+        opened = [quote for quote in _QUOTES if self.counts[quote] % 2 == 1]
+        return max(opened, key=lambda quote: self.last[quote]) if opened else None
 
 
 def render(text: str, variables: Sequence[str]) -> str:
