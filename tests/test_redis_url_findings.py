@@ -277,3 +277,9 @@ def test_unsafe_fixes_leave_no_new_url_finding_in_a_fixture(tmp_path: Path, proj
     shutil.copytree(FIXTURES / project, root)
 
     assert _new_findings(root) == []
+
+
+def test_an_f_string_user_name_variable_is_not_tl402(tmp_path: Path) -> None:
+    code = 'def url(username, host):\n    return f"redis://{username}@{host}:6379/0"\n'
+
+    assert lint_files(tmp_path, {"settings.py": code}, select="TL402") == []

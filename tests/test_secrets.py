@@ -186,6 +186,8 @@ def test_no_output_of_a_run_contains_a_password(project: Path, tmp_path: Path) -
     work.mkdir()
 
     outputs = _outputs(project, work)
+    cached = sorted(Path(where).parent.name for where in outputs if where.startswith("cache "))
+    assert {"index", "v1"} <= set(cached)  # the result cache and the project index were written
 
     leaks = sorted(
         f"{where}: {label}"
