@@ -88,6 +88,8 @@ def test_urls_are_found_inside_longer_text() -> None:
         ("celery -b redis://:a`b@redis/0 worker", ["redis://:a`b@redis/0"]),
         ("sh -c 'celery -b redis://redis/0' && x", ["redis://redis/0"]),
         ("${URL:-redis://redis:6379/0}", ["redis://redis:6379/0"]),
+        ("redis://a:26379/0,redis://b:26379/0", ["redis://a:26379/0", "redis://b:26379/0"]),
+        ("redis://:a b@a/0; redis://b/0", ["redis://:a b@a/0", "redis://b/0"]),
     ],
 )
 def test_a_url_runs_to_the_end_of_a_value_the_closing_quote_or_whitespace(

@@ -36,6 +36,7 @@ URL_BREAKERS = "/?#[]"
 _REMOVED = "\t\r\n"
 _WHOLE_VALUE_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*=")
 _QUOTES = "'\"`"
+_NEXT_URL = re.compile(r"[,;\s]\s*(?=rediss?://)")
 _DEFAULT = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+]))(.+)\}$", re.DOTALL)
 
 PLACEHOLDER_WORDS = frozenset(
@@ -260,8 +261,10 @@ def scan_urls(text: str) -> list[tuple[int, int]]:
 
     A URL in the default of `${VAR:-...}` ends at its `}`. A URL that is the
     whole value (or follows `NAME=` at its start, as in a compose
-    `environment` list) runs to the end of the value: whatever it
-    holds (`'`, a backtick, a space) is what the program receives. A URL
+    `environment` list) runs to the end of the value, or to a `,`, `;` or
+    space followed by another URL (`redis://a:26379,redis://b:26379`):
+    whatever else it holds (`'`, a backtick, a space) is what the program
+    receives. A URL
     after an opening quote ends at the closing one; any other URL ends at
     whitespace.
     """
@@ -279,7 +282,8 @@ def scan_urls(text: str) -> list[tuple[int, int]]:
             found.append((start, len(text) if close < 0 else close))
             continue
         if start == 0 or _WHOLE_VALUE_PREFIX.fullmatch(text, 0, start):
-            found.append((start, len(text)))
+            following = _NEXT_URL.search(text, match.end())
+            found.append((start, len(text) if following is None else following.start()))
             continue
         quote = text[start - 1] if text[start - 1] in _QUOTES else before.open_quote()
         if quote is not None:
