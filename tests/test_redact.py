@@ -66,6 +66,7 @@ KEPT = [
     'url = "redis://:{}@redis:6379/0".format(password)',
     "redis.Redis(host, port, db, password, socket_timeout=5)",
     "https://github.com/org/repo/issues/12",
+    "The `password=` of `redis.Redis()` is a literal Redis password",
     'os.environ.get("REDIS_HOST", "localhost")',
 ]
 

@@ -44,6 +44,8 @@ SECRETS = {
     "compose backtick": "Back`tick-Pass-82",
     "compose default": "C0mpose-Def4ult-83",
     ".env quote": "D0tenv'Quote-84",
+    "Python callee auth": "Ch4in-Auth-Pass-85",
+    "Python callee URL": "Ch4in-Url-Pass-86",
 }
 
 FILES = {
@@ -97,6 +99,8 @@ requests.get(u, json="redis://:" + "{SECRETS["Python concatenated"]}" + "@redis:
 requests.get(u, json="redis://:{{}}@redis:6379/0".format("{SECRETS["Python .format"]}"))
 requests.get(u, json="redis://:%s@redis:6379/0" % "{SECRETS["Python %"]}")
 requests.get(u, auth=("bob", "{SECRETS["Python auth tuple"]}"))
+requests.Session(auth=("bob", "{SECRETS["Python callee auth"]}")).get(u)
+redis.from_url("redis://:{SECRETS["Python callee URL"]}@redis:6379/0").blpop("q")
 """,
 }
 

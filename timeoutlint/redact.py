@@ -62,7 +62,7 @@ _ASSIGNMENT_TAIL = re.compile(
 )
 _FLAG_ANCHOR = re.compile(r"(?i)requirepass|masterauth")
 _FLAG_TAIL = re.compile(r"""['"]?,?[ \t]{1,8}(['"])?""")
-_PLAIN_VALUE = re.compile(r"""[^\s'",;&)\]]+""")
+_PLAIN_VALUE = re.compile(r"""[^\s'"`,;&)\]]+""")
 _CALL_OR_ATTRIBUTE = re.compile(r"[\w.\[\]]*\(|[A-Za-z_]\w*\.[A-Za-z_]")
 
 _ARGUMENT = rf"""(?:{_STRING.pattern}|[^,()'"\n]{{0,{_CODE_WINDOW}}}+)"""
