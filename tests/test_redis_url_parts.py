@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from timeoutlint.checks.redis_url_parts import (
+    is_placeholder,
     marker,
     mask_url,
+    mask_variable,
     parse_redis_url,
     password_with_specials,
     scan_urls,
@@ -76,3 +78,85 @@ def test_urls_are_found_inside_longer_text() -> None:
     text = 'celery --broker redis://:${PW:-x y}@cache:6379/1 --result-backend "rediss://h"'
     spans = scan_urls(text)
     assert [text[a:b] for a, b in spans] == ["redis://:${PW:-x y}@cache:6379/1", "rediss://h"]
+
+
+@pytest.mark.parametrize(
+    ("text", "urls"),
+    [
+        ("redis://:Sup3r'Secret@redis:6379/0", ["redis://:Sup3r'Secret@redis:6379/0"]),
+        ("REDIS_URL=redis://:Sp ace@redis/0", ["redis://:Sp ace@redis/0"]),
+        ("celery -b redis://:a`b@redis/0 worker", ["redis://:a`b@redis/0"]),
+        ("sh -c 'celery -b redis://redis/0' && x", ["redis://redis/0"]),
+        ("${URL:-redis://redis:6379/0}", ["redis://redis:6379/0"]),
+        ("redis://a:26379/0,redis://b:26379/0", ["redis://a:26379/0", "redis://b:26379/0"]),
+        ("redis://:a b@a/0; redis://b/0", ["redis://:a b@a/0", "redis://b/0"]),
+    ],
+)
+def test_a_url_runs_to_the_end_of_a_value_the_closing_quote_or_whitespace(
+    text: str, urls: list[str]
+) -> None:
+    assert [text[a:b] for a, b in scan_urls(text)] == urls
+
+
+def test_scanning_many_urls_in_one_value_reads_it_once() -> None:
+    text = "x 'redis://h/0' " * 20_000
+
+    assert len(scan_urls(text)) == 20_000
+
+
+def test_the_port_follows_the_first_colon_of_the_host_part_as_in_urlsplit() -> None:
+    url = parse_redis_url("redis://h:1:2/0")
+    assert url is not None
+    assert (url.host_text, url.port, url.readable) == ("h", "1:2", False)
+
+
+def test_tabs_and_newlines_are_dropped_as_urlsplit_drops_them() -> None:
+    url = parse_redis_url("redis://:pa\tss@re\ndis:6379/0")
+    assert url is not None
+    assert (url.password_text, url.host_text, url.port) == ("pass", "redis", "6379")
+
+
+def test_an_empty_user_info_is_not_a_password_in_the_user_slot() -> None:
+    url = parse_redis_url("redis://@redis:6379/0")
+    assert url is not None
+    assert (url.user_only, url.has_credentials) == (False, True)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "<password>",
+        "changeme",
+        "ChangeMe",
+        "xxx",
+        "XXXXX",
+        "****",
+        "...",
+        "{}",
+        "{password}",
+        "%s",
+        "%(password)s",
+        "${REDIS_PASSWORD}",
+        "${REDIS_PASSWORD:-}",
+        "$PW",
+        marker(0),
+    ],
+)
+def test_placeholders(value: str) -> None:
+    assert is_placeholder(value)
+
+
+@pytest.mark.parametrize(
+    "value", ["s3cret", "changeme2", "xx", "${REDIS_PASSWORD:-s3cret}", "pass word", "<a"]
+)
+def test_not_placeholders(value: str) -> None:
+    assert not is_placeholder(value)
+
+
+def test_mask_variable_masks_a_default_only() -> None:
+    assert [mask_variable(v) for v in ("${PW:-s3cret}", "${PW-x}", "${PW}", "{pw}")] == [
+        "${PW:-****}",
+        "${PW-****}",
+        "${PW}",
+        "{pw}",
+    ]

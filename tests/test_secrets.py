@@ -30,6 +30,22 @@ SECRETS = {
     "Python URL": "Pyth0n-Url-Pass-5a6d",
     "Python keyword": "Pyth0n-Kwarg-Pass-0b9c",
     "Python unencoded": "Sl/ash#Pass-33",
+    "Python env default in a URL": "Env-Def4ult-In-Url-71",
+    "Python env default": "Env-Def4ult-Pass-72",
+    "Python positional": "P0sitional-Pass-73",
+    "Python concatenated": "C0ncat-Pass-74",
+    "Python .format": "F0rmat-Pass-75",
+    "Python %": "P3rcent-Pass-76",
+    "Python auth tuple": "Auth-Tupl3-Pass-77",
+    "Python constant": "C0nstant-Pass-78",
+    "Python constant URL": "C0nstant-Url-Pass-79",
+    "compose quote": "Sup3r'Secret-80",
+    "compose space": "Sp ace-Pass-81",
+    "compose backtick": "Back`tick-Pass-82",
+    "compose default": "C0mpose-Def4ult-83",
+    ".env quote": "D0tenv'Quote-84",
+    "Python callee auth": "Ch4in-Auth-Pass-85",
+    "Python callee URL": "Ch4in-Url-Pass-86",
 }
 
 FILES = {
@@ -43,6 +59,10 @@ services:
     env_file: .env
     environment:
       REDIS_URL: redis://:{SECRETS["compose URL"]}@redis:6379/0
+      QUOTE_URL: redis://:{SECRETS["compose quote"]}@redis:6379/0
+      SPACE_URL: redis://:{SECRETS["compose space"]}@redis:6379/0
+      BACKTICK_URL: redis://:{SECRETS["compose backtick"]}@redis:6379/0
+      DEFAULT_URL: redis://${{REDIS_PASSWORD:-{SECRETS["compose default"]}}}@redis:6379/0
   worker:
     image: example/worker
     environment:
@@ -53,6 +73,7 @@ REDIS_PASSWORD={SECRETS[".env password"]}
 CELERY_BROKER_URL=redis://default:{SECRETS[".env URL"]}@redis:6379/1
 CACHE_URL=redis://{SECRETS[".env user-name slot"]}@redis:6379/2
 RESULTS_URL=redis://redis:6379/3
+QUOTE_URL=redis://:{SECRETS[".env quote"]}@redis:6379/4
 """,
     "app/settings.py": f"""\
 import redis
@@ -61,6 +82,25 @@ client = redis.from_url("redis://:{SECRETS["Python URL"]}@redis:6379/0")
 other = redis.Redis(host="redis", port=6379, password="{SECRETS["Python keyword"]}")
 odd = redis.from_url("redis://:{SECRETS["Python unencoded"]}@redis:6379/0")
 plain = redis.from_url("redis://redis:6379/4")
+""",
+    "app/forms.py": f"""\
+import os
+
+import redis
+import requests
+
+REDIS_PASSWORD = "{SECRETS["Python constant"]}"
+CACHE_URL = "redis://:{SECRETS["Python constant URL"]}@redis:6379/5"
+u = "https://api.example.com"
+requests.get(f"redis://:{{os.getenv('REDIS_PASSWORD', '{SECRETS["Python env default in a URL"]}')}}@redis:6379/0")
+requests.get(u, json=os.getenv("REDIS_PASSWORD", "{SECRETS["Python env default"]}"))
+requests.get(u, json=redis.Redis("redis", 6379, 0, "{SECRETS["Python positional"]}"))
+requests.get(u, json="redis://:" + "{SECRETS["Python concatenated"]}" + "@redis:6379/0")
+requests.get(u, json="redis://:{{}}@redis:6379/0".format("{SECRETS["Python .format"]}"))
+requests.get(u, json="redis://:%s@redis:6379/0" % "{SECRETS["Python %"]}")
+requests.get(u, auth=("bob", "{SECRETS["Python auth tuple"]}"))
+requests.Session(auth=("bob", "{SECRETS["Python callee auth"]}")).get(u)
+redis.from_url("redis://:{SECRETS["Python callee URL"]}@redis:6379/0").blpop("q")
 """,
 }
 
@@ -150,6 +190,8 @@ def test_no_output_of_a_run_contains_a_password(project: Path, tmp_path: Path) -
     work.mkdir()
 
     outputs = _outputs(project, work)
+    cached = sorted(Path(where).parent.name for where in outputs if where.startswith("cache "))
+    assert {"index", "v1"} <= set(cached)  # the result cache and the project index were written
 
     leaks = sorted(
         f"{where}: {label}"
@@ -177,7 +219,9 @@ from timeoutlint.checks.base import Check
 
 
 def crash(ctx, model):
-    raise ValueError("cannot connect to redis://:Crash-Pass-99@redis:6379/0 (password=Crash-Kw-98)")
+    raise ValueError("cannot connect to redis://:Crash-Pass-99@redis:6379/0 (password=Crash-Kw-98)"
+        " while calling requests.get(url, auth=('bob', 'Crash-Auth-97')) with"
+        " os.getenv('REDIS_PASSWORD', 'Crash-Env-96') and redis://:Crash'Quote-95@redis")
 
 
 original_init = engine.Engine.__init__
@@ -200,10 +244,12 @@ def test_an_internal_error_does_not_print_a_password_it_quotes(
     tmp_path: Path, verbose: bool
 ) -> None:
     (tmp_path / "app.py").write_text("import requests\nrequests.get(URL, timeout=5)\n")
-    args = ["check", ".", *(["--verbose"] if verbose else [])]
+    args = ["check", ".", "--no-cache", *(["--verbose"] if verbose else [])]
+    script = tmp_path.parent / f"crash_{tmp_path.name}.py"
+    script.write_text(_CRASH_WITH_A_SECRET)
 
     result = subprocess.run(
-        [sys.executable, "-c", _CRASH_WITH_A_SECRET, *args],
+        [sys.executable, str(script), *args],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -211,9 +257,37 @@ def test_an_internal_error_does_not_print_a_password_it_quotes(
     )
 
     assert "redis://:****@redis:6379/0 (password=****)" in result.stderr
-    assert "Crash-Pass-99" not in result.stderr + result.stdout
-    assert "Crash-Kw-98" not in result.stderr + result.stdout
+    for secret in ("Crash-Pass-99", "Crash-Kw-98", "Crash-Auth-97", "Crash-Env-96", "Crash'Quote"):
+        assert secret not in result.stderr + result.stdout
+    assert "auth=('bob', '****')" in result.stderr
+    assert "os.getenv('REDIS_PASSWORD', '****')" in result.stderr
+    assert ("raise ValueError(" in result.stderr) is verbose
     assert result.returncode == 2
+
+
+DIFF_LINES = [
+    "os.getenv('REDIS_PASSWORD', '****')",
+    'os.getenv("REDIS_PASSWORD", "****")',
+    'redis.Redis("redis", 6379, 0, "****"',
+    '"redis://:" + "****" + "@redis:6379/0"',
+    '"redis://:{}@redis:6379/0".format("****")',
+    '"redis://:%s@redis:6379/0" % "****"',
+    'auth=("bob", "****")',
+]
+
+
+def test_the_diff_shows_the_planted_lines_masked(project: Path) -> None:
+    """Guard against a vacuous pass: each planted Python form is in the diff, masked."""
+    text = _run(project, "fix", ".", "--diff", "--unsafe-fixes", "--no-cache")
+
+    lines = text.splitlines()
+    shown = [
+        expected
+        for expected in DIFF_LINES
+        if any(line.startswith("-") and expected in line for line in lines)
+        and any(line.startswith("+") and expected in line for line in lines)
+    ]
+    assert shown == DIFF_LINES
 
 
 REDACTIONS = [

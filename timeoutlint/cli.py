@@ -24,7 +24,7 @@ from timeoutlint.config import Config, ConfigError, load_config, selected_rules
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
-from timeoutlint.redact import redact
+from timeoutlint.redact import masked_python_source, redact
 from timeoutlint.rule_packs import all_rules
 
 if TYPE_CHECKING:
@@ -743,8 +743,8 @@ def _internal_error(exc: BaseException, verbose: bool) -> None:
 def _unified_diff(display: str, before: bytes, after: bytes) -> str:
     import difflib
 
-    old = before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    old = masked_python_source(before.decode("utf-8", "replace")).splitlines(keepends=True)
+    new = masked_python_source(after.decode("utf-8", "replace")).splitlines(keepends=True)
     diff = difflib.unified_diff(old, new, fromfile=f"a/{display}", tofile=f"b/{display}")
     return redact("".join(diff))  # a diff is for reading (CI logs): credentials are masked
 

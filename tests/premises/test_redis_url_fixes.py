@@ -6,6 +6,10 @@
   fallback).
 - A password with `/ # ? % @ :` breaks an f-string URL; after the TL404 fix
   (`quote(..., safe="")`) it connects.
+- A `'`, a space and a backtick in a URL password are sent as part of it
+  (the tool reads such a URL as redis-py does, not cut at the quote).
+- `redis://alice@host` authenticates an ACL user declared `nopass`, which is
+  why TL402's fix is unsafe for a literal.
 - `redis-cli ping` against a server with `requirepass` prints NOAUTH but
   exits 0, so a compose healthcheck without `-a`/`REDISCLI_AUTH` still reports
   a running server as healthy and a stopped one as unhealthy: it does not
@@ -205,3 +209,52 @@ def test_redis_cli_ping_without_auth_exits_zero_against_a_password_protected_ser
         timeout=10,
     )
     assert grep_for_pong.returncode == 1
+
+
+QUOTED_PASSWORD = "Sup3r'Sp ace`tick"
+
+
+@pytest.mark.redis_server
+def test_a_quote_space_and_backtick_are_sent_as_part_of_the_password(
+    redis_server: RedisServer,
+) -> None:
+    """Why the tool reads `redis://:Sup3r'Sp ace`tick@host` as one password (not a cut URL)."""
+    port = redis_server.port
+    admin = redis.Redis(host="127.0.0.1", port=port, socket_timeout=2)
+    admin.execute_command("CONFIG", "SET", "requirepass", QUOTED_PASSWORD)
+    try:
+        assert _pings(f"redis://:{QUOTED_PASSWORD}@127.0.0.1:{port}/0")
+        with pytest.raises(redis.AuthenticationError):
+            _pings(f"redis://:Sup3r@127.0.0.1:{port}/0")
+    finally:
+        restore = redis.Redis(
+            host="127.0.0.1", port=port, password=QUOTED_PASSWORD, socket_timeout=2
+        )
+        restore.execute_command("CONFIG", "SET", "requirepass", "")
+        restore.close()
+        admin.close()
+
+
+@pytest.mark.redis_server
+def test_a_user_name_only_url_is_right_for_an_acl_user_without_password(
+    redis_server: RedisServer,
+) -> None:
+    """Why TL402's fix is unsafe for a literal: `redis://alice@host` authenticates an ACL user
+    declared `nopass` (redis-py sends `AUTH alice ""`), and the fixed `redis://:alice@host`
+    sends `alice` as the default user's password instead."""
+    admin = redis.Redis(host="127.0.0.1", port=redis_server.port, socket_timeout=2)
+    admin.execute_command("ACL", "SETUSER", "alice", "on", "nopass", "~*", "+@all")
+    admin.execute_command("CONFIG", "SET", "requirepass", "default-secret")
+    try:
+        url = f"redis://alice@127.0.0.1:{redis_server.port}/0"
+        assert _pings(url)
+        with pytest.raises(redis.AuthenticationError):
+            _pings(url.replace("redis://alice@", "redis://:alice@"))
+    finally:
+        restore = redis.Redis(
+            host="127.0.0.1", port=redis_server.port, password="default-secret", socket_timeout=2
+        )
+        restore.execute_command("CONFIG", "SET", "requirepass", "")
+        restore.execute_command("ACL", "DELUSER", "alice")
+        restore.close()
+        admin.close()

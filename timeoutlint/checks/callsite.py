@@ -321,7 +321,9 @@ def source_segment(model: PythonModule, node: ast.AST) -> str | None:
 
 
 def describe_callee(model: PythonModule, call: ast.Call) -> str:
-    return source_segment(model, call.func) or "call"
+    from timeoutlint.redact import redact
+
+    return redact(source_segment(model, call.func) or "call")  # `Session(auth=(u, "pw")).get`
 
 
 def _problem(state: TimeoutState, spec: ArgumentSpec) -> str:

@@ -113,7 +113,9 @@ def seconds_text(value: float) -> str:
 
 
 def source_of(module: PythonModule, node: ast.AST) -> str:
-    return ast.get_source_segment(module.source, node) or "call"
+    from timeoutlint.redact import redact
+
+    return redact(ast.get_source_segment(module.source, node) or "call")  # `from_url("...:pw@")`
 
 
 def call_text(module: PythonModule, call: ast.Call) -> str:

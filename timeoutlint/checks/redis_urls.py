@@ -28,8 +28,11 @@ from urllib.parse import quote
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.redis_url_parts import (
     RedisUrl,
+    has_marker,
+    is_placeholder,
     marker,
     mask_url,
+    only_variables,
     parse_redis_url,
     password_with_specials,
     scan_urls,
@@ -104,7 +107,7 @@ class UrlPolicy:
 
 
 def _port(text: str | None) -> int | None:
-    return int(text) if text is not None and text.isdigit() else None
+    return int(text) if text is not None and text.isascii() and text.isdigit() else None
 
 
 def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
@@ -117,24 +120,19 @@ def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
     if url is None:
         return
     if url.user_only:
-        assert url.userinfo is not None
-        fix = None
-        if site.editable:
-            start = url.userinfo[0]
-            message = "Insert `:` so that the secret is sent as the password"
-            fix = policy.replace(site, start, start, ":", message)
-        ctx.report(PASSWORD_IN_USERNAME, site.span(*url.userinfo), fix, url=site.masked())
+        _report_user_only(ctx, site, url, policy)
         return
     password = url.password_text
     _report_unsafe_variable(ctx, site, url, policy)
-    if password and "\x00" not in password and not policy.literal_password_allowed:
-        assert url.password is not None
-        ctx.report(
-            HARDCODED_PASSWORD,
-            site.span(*url.password),
-            None,
-            what=f"The password in `{site.masked()}`",
-        )
+    if password and not has_marker(password) and not policy.literal_password_allowed:
+        if not is_placeholder(password):
+            assert url.password is not None
+            ctx.report(
+                HARDCODED_PASSWORD,
+                site.span(*url.password),
+                None,
+                what=f"The password in `{site.masked()}`",
+            )
     if url.has_credentials or not policy.check_missing_password:
         return
     host = url.host_text
@@ -146,10 +144,45 @@ def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
     ctx.report(
         MISSING_PASSWORD,
         site.whole,
-        policy.insert_password(site, source) if site.editable else None,
+        policy.insert_password(site, source) if site.editable and url.readable else None,
         url=site.masked(),
         source=source.describe(),
     )
+
+
+def _report_user_only(ctx: CheckContext, site: UrlSite, url: RedisUrl, policy: UrlPolicy) -> None:
+    """TL402, unless the user part is a variable named for a user name (`${REDIS_USER}`).
+
+    The fix inserts the colon. It is safe for a variable (a secret someone
+    interpolates); for a literal it is unsafe, since `redis://alice@host`
+    is right for an ACL user `alice` with `nopass`. Where a literal password
+    is TL403's (compose, Python), no fix is offered: the colon would turn
+    this finding into a hard-coded-password finding, and moving the secret
+    out of the file (`redis://:${REDIS_PASSWORD}@host`) is the fix.
+    """
+    assert url.username is not None
+    user = site.template[url.username[0] : url.username[1]]
+    if _names_a_user(user, site.variables):
+        return
+    fix = None
+    variable_only = bool(only_variables(user))
+    fixable = site.editable and url.readable
+    if fixable and (policy.literal_password_allowed or is_placeholder(user)):
+        start = url.username[0]
+        message = "Insert `:` so that the secret is sent as the password"
+        fix = policy.replace(site, start, start, ":", message)
+        if fix is not None and not variable_only:
+            fix = Fix(Applicability.UNSAFE, fix.message, fix.operations)
+    ctx.report(PASSWORD_IN_USERNAME, site.span(*url.username), fix, url=site.masked())
+
+
+def _names_a_user(user: str, variables: tuple[str, ...]) -> bool:
+    """The user part is one variable whose name says it holds a user name."""
+    indices = only_variables(user)
+    if len(indices) != 1:
+        return False
+    written = variables[indices[0]].lower()
+    return "user" in written and "pass" not in written
 
 
 def _report_unsafe_variable(
@@ -187,8 +220,9 @@ def _report_specials(
         site.span(*special),
         fix,
         problem=(
-            f"the password in `{site.masked()}` contains `/`, `#`, `?` or `%` without"
-            " percent-encoding; redis-py then reads part of it as the port, path or host"
+            f"the password in `{site.masked()}` contains `/`, `#`, `?`, `%`, `[` or `]` without"
+            " percent-encoding; redis-py then reads part of it as the port, path or host, or"
+            " refuses the URL"
         ),
     )
     if not policy.literal_password_allowed:
@@ -306,7 +340,7 @@ def _literal_requirepass(ctx: CheckContext, compose: ComposeFile) -> None:
             if word.text != "--requirepass":
                 continue
             value = words[index + 1]
-            if "$" in value.text or not value.text:
+            if "$" in value.text or not value.text or is_placeholder(value.text):
                 continue
             ctx.report(
                 HARDCODED_PASSWORD,
@@ -317,6 +351,8 @@ def _literal_requirepass(ctx: CheckContext, compose: ComposeFile) -> None:
         for key in PASSWORD_VARIABLES:
             entry = service.env(key)
             if entry is None or not entry.value or "$" in entry.value:
+                continue
+            if is_placeholder(entry.value):
                 continue
             ctx.report(
                 HARDCODED_PASSWORD,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
-from timeoutlint.checks.redis_url_parts import SCHEMES, marker, parse_redis_url
+from timeoutlint.checks.redis_url_parts import SCHEMES, is_placeholder, marker, parse_redis_url
 from timeoutlint.checks.redis_urls import (
     HARDCODED_PASSWORD,
     UNENCODED_PASSWORD,
@@ -32,6 +32,7 @@ from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddImport, ReplaceString
 from timeoutlint.project.redis_auth import PASSWORD_VARIABLES, PasswordSource
 from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.secrets import masked_code
 from timeoutlint.python.values import Constant, QualifiedName
 
 _PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
@@ -98,8 +99,7 @@ def _fstring_site(
                     cursor += 2 if char in "{}" else 1
         elif isinstance(part, ast.FormattedValue):
             stand_in = marker(len(variables))
-            source = ast.get_source_segment(model.source, part.value) or "..."
-            variables.append("{" + source + "}")
+            variables.append("{" + masked_code(model.source, part.value) + "}")
             formatted.append(part)
             template.append(stand_in)
             if offsets is not None and literal is not None:
@@ -193,12 +193,12 @@ class _PythonFixes:
         expression = f"os.environ.get({inner}{variable}{inner}, {inner}{inner})"
         return expression, False, (AddImport("os"),)
 
-    def _rewrite(self, index: int, end: int, text: str) -> str:
-        raw = self.literal.raw
-        new = raw[:index] + text + raw[end:]
-        if "f" not in self.literal.prefix.lower():
-            new = "f" + new
-        return new
+    def _rewrite(self, *splices: tuple[int, int, str], to_fstring: bool = True) -> ReplaceString:
+        """Splices of the literal's code (made an f-string), which carry none of its text."""
+        edits = list(splices)
+        if to_fstring and "f" not in self.literal.prefix.lower():
+            edits.append((0, 0, "f"))
+        return ReplaceString.of(self.literal.start, self.literal.raw, tuple(edits))
 
     def insert_password(self, site: UrlSite, source: PasswordSource) -> Fix | None:
         variable = source.variable
@@ -220,19 +220,17 @@ class _PythonFixes:
         at = site.offsets[url.authority_start]
         inner = self.literal.other_quote
         inserted = f":{{{quote_name[0]}({expression}, safe={inner}{inner})}}@"
-        new = self._rewrite(at, at, inserted)
         return Fix(
             Applicability.SAFE if safe else Applicability.UNSAFE,
             f"Insert the password from `{variable}`, percent-encoded",
-            (ReplaceString(self.literal.start, self.literal.raw, new), *quote_name[1], *imports),
+            (self._rewrite((at, at, inserted)), *quote_name[1], *imports),
         )
 
     def replace(self, site: UrlSite, start: int, end: int, text: str, message: str) -> Fix | None:
         if site.offsets is None:
             return None
-        raw = self.literal.raw
-        new = raw[: site.offsets[start]] + text + raw[site.offsets[end] :]
-        return Fix(Applicability.SAFE, message, (ReplaceString(self.literal.start, raw, new),))
+        splice = (site.offsets[start], site.offsets[end], text)
+        return Fix(Applicability.SAFE, message, (self._rewrite(splice, to_fstring=False),))
 
     def wrap_in_quote(self, value: ast.FormattedValue, site: UrlSite) -> Fix | None:
         quote_name = self._quote_name()
@@ -243,26 +241,26 @@ class _PythonFixes:
         if source is None:
             return None
         inner = self.literal.other_quote
-        if isinstance(expression, ast.Call) and _is_quote(self.model, expression, self.scope):
-            if len(expression.args) != 1 or expression.keywords:
-                return None
-            function = ast.get_source_segment(self.model.source, expression.func)
-            argument = ast.get_source_segment(self.model.source, expression.args[0])
-            replacement = f"{function}({argument}, safe={inner}{inner})"
-            imports: tuple[AddImport, ...] = ()
-        else:
-            replacement = f"{quote_name[0]}({source}, safe={inner}{inner})"
-            imports = quote_name[1]
         span = self.model.span(expression)
         start = span.start.column - self.literal.start.column
         end = span.end.column - self.literal.start.column
         if self.literal.raw[start:end] != source:
             return None
-        new = self._rewrite(start, end, replacement)
+        safe_argument = f", safe={inner}{inner}"
+        if isinstance(expression, ast.Call) and _is_quote(self.model, expression, self.scope):
+            if len(expression.args) != 1 or expression.keywords:
+                return None
+            argument_end = self.model.span(expression.args[0]).end.column
+            at = argument_end - self.literal.start.column
+            splices: tuple[tuple[int, int, str], ...] = ((at, at, safe_argument),)
+            imports: tuple[AddImport, ...] = ()
+        else:
+            splices = ((start, start, f"{quote_name[0]}("), (end, end, f"{safe_argument})"))
+            imports = quote_name[1]
         return Fix(
             Applicability.SAFE,
             'Percent-encode the password with `quote(..., safe="")`',
-            (ReplaceString(self.literal.start, self.literal.raw, new), *imports),
+            (self._rewrite(*splices), *imports),
         )
 
 
@@ -270,6 +268,23 @@ def _built_on(model: PythonModule, node: ast.expr) -> bool:
     """`"redis://" + host`: a bare scheme is a URL only as the start of a concatenation."""
     parent = model.parent(node)
     return isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add) and parent.left is node
+
+
+def _at_sign_follows(model: PythonModule, node: ast.expr) -> bool:
+    """`"redis://" + user + ":" + pw + "@host"`: user info is written further on."""
+    current: ast.AST = node
+    parent = model.parent(current)
+    while isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+        right = parent.right
+        if isinstance(right, ast.Constant) and isinstance(right.value, str):
+            authority = re.split(r"[/?#]", right.value, maxsplit=1)[0]
+            if "@" in authority:
+                return True
+            if authority != right.value:
+                return False
+        current = parent
+        parent = model.parent(current)
+    return False
 
 
 def _is_quote(model: PythonModule, call: ast.Call, scope: Scope) -> bool:
@@ -309,6 +324,9 @@ def _check_url(ctx: CheckContext, model: PythonModule, node: ast.Constant | ast.
     url = parse_redis_url(site.template)
     if site.template in SCHEMES and not _built_on(model, node):
         return
+    if url is not None and url.authority_end == len(site.template) and _built_on(model, node):
+        if site.template.endswith(("://:", "@")) or _at_sign_follows(model, node):
+            return
     if url is not None and url.password is not None and formatted:
         password = site.template[url.password[0] : url.password[1]]
         for index, part in enumerate(formatted):
@@ -319,7 +337,7 @@ def _check_url(ctx: CheckContext, model: PythonModule, node: ast.Constant | ast.
                     model.span(part.value),
                     fix,
                     problem=(
-                        f"`{ast.get_source_segment(model.source, part.value)}` is put into a Redis"
+                        f"`{masked_code(model.source, part.value)}` is put into a Redis"
                         ' URL without `quote(..., safe="")`; a `/`, `#`, `?` or `%` in the'
                         " password then breaks the URL"
                     ),
@@ -397,7 +415,7 @@ def _literal_passwords(ctx: CheckContext, model: PythonModule) -> None:
 
 
 def _secret(value: object) -> bool:
-    return isinstance(value, str) and value != ""
+    return isinstance(value, str) and value != "" and not is_placeholder(value)
 
 
 def _literal_value(model: PythonModule, value: ast.expr) -> ast.expr | None:

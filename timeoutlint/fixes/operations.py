@@ -9,6 +9,7 @@ A call is identified by the position where its expression starts.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from timeoutlint.findings import Position
@@ -84,15 +85,40 @@ DictOperation = AddDictEntries | RenameDictKey | ReplaceDictValue
 
 @dataclass(frozen=True)
 class ReplaceString:
-    """Replace the string literal (plain or f-string) that starts at `target` and reads `old` with `new`.
+    """Edit the string literal (plain or f-string) that starts at `target` and whose code has
+    the sha256 `old_digest`: each splice `(start, end, text)` replaces `code[start:end]`.
 
-    Nothing happens when the literal there no longer reads `old`, which makes
-    the operation idempotent.
+    The literal's text itself is not kept: it may hold a password, and fixes
+    are cached and reported. Nothing happens when the literal there no longer
+    has that digest, which makes the operation idempotent.
     """
 
     target: Position
-    old: str
-    new: str
+    old_digest: str
+    splices: tuple[tuple[int, int, str], ...]
+
+    @staticmethod
+    def digest(code: str) -> str:
+        return hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @classmethod
+    def of(
+        cls, target: Position, old: str, splices: tuple[tuple[int, int, str], ...]
+    ) -> ReplaceString:
+        return cls(target, cls.digest(old), splices)
+
+    def applied_to(self, code: str) -> str | None:
+        """The literal's new code, or None when `code` is not the literal this was made for."""
+        if self.digest(code) != self.old_digest:
+            return None
+        pieces: list[str] = []
+        cursor = 0
+        for start, end, text in sorted(self.splices):
+            pieces.append(code[cursor:start])
+            pieces.append(text)
+            cursor = end
+        pieces.append(code[cursor:])
+        return "".join(pieces)
 
 
 @dataclass(frozen=True)

@@ -403,9 +403,10 @@ class _StringEditor(cst.CSTTransformer):
     ) -> cst.BaseExpression:
         start = self.get_metadata(PositionProvider, original).start
         operation = self.by_position.get((start.line, start.column))
-        if operation is None or self.module.code_for_node(original) != operation.old:
+        if operation is None:
             return updated
-        return cst.parse_expression(operation.new)
+        new = operation.applied_to(self.module.code_for_node(original))
+        return updated if new is None else cst.parse_expression(new)
 
     def leave_SimpleString(
         self, original_node: cst.SimpleString, updated_node: cst.SimpleString

@@ -115,7 +115,18 @@ def edits_between(old: str, new: str) -> list[TextEdit]:
         chunk_starts = line_starts(chunk)
         begin = old_start + offset_of(chunk_starts, edit.span.start)
         end = old_start + offset_of(chunk_starts, edit.span.end)
-        edits.append(
-            TextEdit(Span(position_at(starts, begin), position_at(starts, end)), edit.content)
-        )
+        for a, b, content in _around_kept_text(begin, end, old[begin:end], edit.content):
+            edits.append(TextEdit(Span(position_at(starts, a), position_at(starts, b)), content))
     return edits
+
+
+def _around_kept_text(
+    begin: int, end: int, replaced: str, content: str
+) -> list[tuple[int, int, str]]:
+    """`x` -> `quote(x, safe='')` as two insertions around `x`, not one edit repeating it: the
+    kept text (an expression that may quote a password) is never part of a reported edit."""
+    kept = content.find(replaced) if replaced else -1
+    if kept < 0:
+        return [(begin, end, content)]
+    before, after = content[:kept], content[kept + len(replaced) :]
+    return [(b, e, text) for b, e, text in ((begin, begin, before), (end, end, after)) if text]

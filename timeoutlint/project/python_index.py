@@ -50,6 +50,7 @@ from timeoutlint.python.redis_model import (
 )
 from timeoutlint.python.source import SourceDecodeError, decode_python
 from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
+from timeoutlint.redact import masked_constant
 
 if TYPE_CHECKING:
     from timeoutlint.scan import Scan
@@ -432,7 +433,7 @@ def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
         return ExportedAlias(value.name)
     constant = model.constant(binding.value, binding.scope) if binding.value is not None else None
     if isinstance(constant, Constant) and _plain(constant.value):
-        return ExportedConstant(constant.value, constant.from_env)
+        return ExportedConstant(masked_constant(binding.name, constant.value), constant.from_env)
     return None
 
 
