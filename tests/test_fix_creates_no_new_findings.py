@@ -91,14 +91,6 @@ def test_clients_of_a_worker_a_blocking_read_and_a_listener_get_no_socket_timeou
     """)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "TL402's fix turns redis://alice@host into redis://:alice@host, which TL403 then reports "
-        "as a literal password; the TL402/TL403 change of the secrets work fixes it: remove this "
-        "xfail when it is merged"
-    ),
-)
 def test_tl402_fix_of_user_info_without_a_colon_creates_no_tl403(run_cli, project) -> None:
     root = project(
         {
