@@ -7,6 +7,8 @@ internal error.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -256,9 +258,11 @@ def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> boo
         if result.internal_error is None:
             continue
         failed = True
-        first_line = redact(result.internal_error.splitlines()[0])
+        from timeoutlint.report.text import printable
+
+        first_line = printable(redact(result.internal_error.splitlines()[0]))
         click.echo(
-            f"timeoutlint: internal error while checking {result.path}: {first_line}. "
+            f"timeoutlint: internal error while checking {printable(result.path)}: {first_line}. "
             f"The other files were checked. Please report this at {ISSUES_URL}"
             + ("" if verbose else " (run with --verbose for the traceback)"),
             err=True,
@@ -661,9 +665,16 @@ def _apply_baseline(path: Path, findings: list[Finding], context: ReportContext)
     return known.new_findings(findings, context)
 
 
+_WRITE_ERRORS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)
+)
+
+
 def _internal_error(exc: BaseException, verbose: bool) -> None:
     if isinstance(exc, BrokenPipeError):
         raise exc  # the reader went away (`| head`): click exits quietly
+    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+        _output_error(exc)
     click.echo(
         f"timeoutlint: internal error: {type(exc).__name__}: {redact(str(exc))}. "
         f"Please report this at {ISSUES_URL}"
@@ -677,17 +688,32 @@ def _internal_error(exc: BaseException, verbose: bool) -> None:
     sys.exit(2)
 
 
-def _unified_diff(display: str, before: bytes, after: bytes) -> str:
-    import difflib
+def _output_error(exc: OSError) -> None:
+    """The output could not be written (a full disk, `> /dev/full`): a write error, exit 2."""
+    reason = exc.strerror or os.strerror(exc.errno or 0)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout = open(os.devnull, "w")  # nothing more can be flushed there
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"timeoutlint: error: cannot write the output: {reason}", err=True)
+    sys.exit(2)
 
-    old = before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
-    diff = difflib.unified_diff(old, new, fromfile=f"a/{display}", tofile=f"b/{display}")
-    return redact("".join(diff))  # a diff is for reading (CI logs): credentials are masked
+
+def _unified_diff(display: str, before: bytes, after: bytes) -> str:
+    from timeoutlint.fixes.patch import unified_diff
+
+    return unified_diff(display, before, after)
 
 
 def _diff_of_fix(outcome: FileFix) -> str:
     return _unified_diff(outcome.source.display, outcome.original, outcome.fixed)
+
+
+def _show_refusals(outcome: FileFix) -> None:
+    """The fixes of a file that were refused, one line each, on stderr."""
+    from timeoutlint.report.text import printable
+
+    for line in (outcome.error or "").splitlines():
+        click.echo(f"timeoutlint: {printable(line)}", err=True)
 
 
 @main.command()
@@ -711,7 +737,7 @@ def fix(
     unsafe_fixes: bool,
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
-    from timeoutlint.fixes.apply import allowed, fix_file
+    from timeoutlint.fixes.apply import allowed
     from timeoutlint.fixes.batch import fix_files
     from timeoutlint.fixes.writer import UnsafeWriteError, write_atomic
     from timeoutlint.limits import describe_os_error
@@ -731,17 +757,8 @@ def fix(
     )
     try:
         if session.stdin is not None:
-            outcome = fix_file(session.engine, session.files[0], session.stdin, unsafe_fixes)
-            if diff:
-                click.echo(
-                    _unified_diff(session.files[0].display, outcome.original, outcome.fixed),
-                    nl=False,
-                )
-            else:
-                sys.stdout.buffer.write(outcome.fixed)
-                sys.stdout.flush()
-            if outcome.error:
-                click.echo(f"timeoutlint: error: {outcome.error}", err=True)
+            outcome = _fix_stdin(session, unsafe_fixes, diff)
+            _show_refusals(outcome)
             remaining = list(outcome.remaining)
             changed = outcome.changed
             failed = False
@@ -760,6 +777,8 @@ def fix(
                 )
             )
             remaining = list(session.problems)
+            if diff and _unread_in_diff(session.problems):
+                failed = True
             changed = False
             fixed_count = 0
             for result in results:
@@ -769,7 +788,9 @@ def fix(
                 fixed = next(fixes)
                 source = fixed.source
                 if fixed.read_error is not None:
-                    remaining.extend(session.engine.read_error(source, fixed.read_error))
+                    unread = session.engine.read_error(source, fixed.read_error)
+                    remaining.extend(unread)
+                    failed = _unread_in_diff(unread) if diff else failed
                     continue
                 if fixed.fix is None:
                     crash = FileResult(source.display, (), fixed.crash)
@@ -778,16 +799,15 @@ def fix(
                     remaining.extend(result.findings)
                     continue
                 outcome = fixed.fix
-                if outcome.error:
-                    click.echo(f"timeoutlint: error: {outcome.error}", err=True)
-                    failed = True
+                _show_refusals(outcome)
                 if outcome.changed and not diff:
                     try:
                         write_atomic(source.path, outcome.fixed, session.config.root)
                     except OSError as exc:
                         reason = str(exc) if isinstance(exc, UnsafeWriteError) else None
                         reason = reason or f"not written: {describe_os_error(exc)}"
-                        click.echo(f"timeoutlint: error: {source.display}: {reason}", err=True)
+                        shown = text.printable(source.display)
+                        click.echo(f"timeoutlint: error: {shown}: {reason}", err=True)
                         failed = True
                         remaining.extend(result.findings)
                         continue
@@ -797,7 +817,7 @@ def fix(
                 changed = True
                 fixed_count += outcome.applied
                 if diff:
-                    click.echo(fixed.shown, nl=False)
+                    _write_diff(fixed.shown)
             remaining.sort(key=lambda f: f.sort_key)
             if not quiet and not diff:
                 if fixed_count:
@@ -821,6 +841,44 @@ def fix(
     if diff:
         sys.exit(1 if changed and not exit_zero else 0)
     sys.exit(1 if remaining and not exit_zero else 0)
+
+
+def _fix_stdin(session: Session, unsafe: bool, diff: bool) -> FileFix:
+    """Fix standard input and print the result; whatever happens, the input is printed back
+    when it cannot be fixed (an editor that filters its buffer through `fix -` keeps it)."""
+    from timeoutlint.fixes.apply import fix_file
+
+    source = session.files[0]
+    try:
+        outcome = fix_file(session.engine, source, session.stdin or b"", unsafe)
+    except Exception:
+        if not diff:
+            sys.stdout.buffer.write(session.stdin or b"")
+            sys.stdout.flush()
+        raise
+    if diff:
+        _write_diff(_unified_diff(source.display, outcome.original, outcome.fixed))
+    else:
+        sys.stdout.buffer.write(outcome.fixed)
+        sys.stdout.flush()
+    return outcome
+
+
+def _unread_in_diff(findings: Sequence[Finding]) -> bool:
+    """With `--diff` stdout is the patch: a path that could not be read is an error on stderr
+    (exit 2), not a finding nobody sees."""
+    from timeoutlint.report.text import printable
+
+    for finding in findings:
+        click.echo(f"timeoutlint: error: {printable(finding.path)}: {finding.message}", err=True)
+    return bool(findings)
+
+
+def _write_diff(text: str) -> None:
+    from timeoutlint.fixes.patch import write_raw
+
+    sys.stdout.flush()
+    write_raw(text, sys.stdout.buffer)
 
 
 def _rules_with_packs() -> dict[str, Rule]:
