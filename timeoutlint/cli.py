@@ -20,7 +20,13 @@ import click
 
 from timeoutlint import __version__
 from timeoutlint.catalog import CatalogError, Rule
-from timeoutlint.config import Config, ConfigError, load_config, selected_rules
+from timeoutlint.config import (
+    Config,
+    ConfigError,
+    check_default_timeout,
+    load_config,
+    selected_rules,
+)
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
@@ -193,8 +199,8 @@ def _session(
             "force_exclude": force_exclude,
             "default_timeout": default_timeout,
         }
-        if default_timeout is not None and default_timeout <= 0:
-            raise ConfigError("--default-timeout must be a positive number of seconds")
+        if default_timeout is not None:
+            check_default_timeout("--default-timeout", default_timeout)
         config = config.with_overrides(**overrides)
         config = config.with_overrides(
             extend_select=(*config.extend_select, *(_split(extend_select) or ())),
@@ -278,7 +284,14 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
     by_display = {source.display: source for source in session.files}
     files: dict[str, FileEdits | None] = {}
 
+    made: dict[Finding, tuple[TextEdit, ...]] = {}
+
     def load(finding: Finding) -> tuple[TextEdit, ...]:
+        if finding not in made:
+            made[finding] = compute(finding)
+        return made[finding]
+
+    def compute(finding: Finding) -> tuple[TextEdit, ...]:
         from timeoutlint.fixes.apply import FileEdits
 
         source = by_display.get(finding.path)
@@ -299,6 +312,45 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
             return ()
 
     return load
+
+
+_FORMATS_WITH_EDITS = frozenset({"json", "json-lines", "sarif"})
+
+
+def _only_makeable_fixes(
+    findings: list[Finding], session: Session, edits_for: Callable[[Finding], tuple[TextEdit, ...]]
+) -> list[Finding]:
+    """The findings, without the fixes that `fix` could not make: a fix that needs libcst in
+    a file libcst cannot parse, and (when `edits_for` shows the edits anyway) any fix whose
+    edits cannot be computed. So `check` never calls such a finding fixable."""
+    from dataclasses import replace
+
+    from timeoutlint.fixes.apply import FileEdits
+
+    by_display = {source.display: source for source in session.files}
+    files: dict[str, FileEdits | None] = {}
+    kept = []
+    for finding in findings:
+        source = by_display.get(finding.path)
+        if finding.fix is None or source is None:
+            kept.append(finding)
+            continue
+        if finding.path not in files:
+            try:
+                data = session.stdin if session.stdin is not None else source.path.read_bytes()
+                files[finding.path] = FileEdits(source.kind, data)
+            except OSError:
+                files[finding.path] = None
+        edits = files[finding.path]
+        makeable = edits is not None and edits.can_make(finding)
+        if makeable and edits_for is not _no_edits:
+            makeable = bool(edits_for(finding))
+        kept.append(finding if makeable else replace(finding, fix=None))
+    return kept
+
+
+def _no_edits(finding: Finding) -> tuple[TextEdit, ...]:
+    return ()
 
 
 def _report_context(session: Session) -> ReportContext:
@@ -599,6 +651,9 @@ def check(
     try:
         findings, failed = _run_check(session, jobs)
         context = _report_context(session)
+        formats = {output_format, *(name for name, _ in extra_outputs)}
+        shown = context.edits_for if formats & _FORMATS_WITH_EDITS else _no_edits
+        findings = _only_makeable_fixes(findings, session, shown)
         if add_noqa:
             findings = _add_noqa(findings, session, quiet)
         elif write_baseline is not None:

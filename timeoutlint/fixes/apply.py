@@ -23,7 +23,7 @@ from timeoutlint.engine import Engine
 from timeoutlint.findings import Applicability, Finding, TextEdit
 from timeoutlint.fixes.keyword_text import CallIndex
 from timeoutlint.fixes.operations import AddKeyword
-from timeoutlint.python.source import decode_python
+from timeoutlint.python.source import SourceDecodeError, decode_python
 
 MAX_ROUNDS = 5
 
@@ -172,6 +172,32 @@ class FileEdits:
         self._text: str | None = None
         self._calls: CallIndex | None = None
         self._indexed = False
+        self._libcst_parses: bool | None = None
+
+    def can_make(self, finding: Finding) -> bool:
+        """False when the fix certainly cannot be made: it needs libcst (it is not only
+        keywords added as text) and libcst cannot parse the file, or the file does not
+        decode. A cheap test: libcst parses the file only for such fixes, once."""
+        if finding.fix is None:
+            return False
+        if self.kind != "python":
+            return True
+        if all(isinstance(op, AddKeyword) for op in finding.fix.operations):
+            return True
+        if self._libcst_parses is None:
+            self._libcst_parses = self._parses_with_libcst()
+        return self._libcst_parses
+
+    def _parses_with_libcst(self) -> bool:
+        import libcst
+
+        try:
+            if self._text is None:
+                self._text, _, _ = _decode(self.kind, self.data)
+            libcst.parse_module(self._text)
+        except (libcst.ParserSyntaxError, SourceDecodeError, RecursionError):
+            return False
+        return True
 
     def of(self, finding: Finding) -> tuple[TextEdit, ...]:
         if finding.fix is None:
