@@ -6,8 +6,9 @@ line reads exactly as in the file, in the file's own encoding. A last line
 without a line break gets git's `\\ No newline at end of file` marker.
 
 A diff is for reading (CI logs), so credentials are masked (`redact`); a hunk
-that differs after masking no longer applies as shown, and a line before it
-says so. The diff travels as text: bytes that are not UTF-8 are carried as
+that differs after masking no longer applies as shown, and a line before the
+file's header says so (git and patch skip text there, so the patch stays
+well-formed). The diff travels as text: bytes that are not UTF-8 are carried as
 surrogates (`surrogateescape`) and written back as the original bytes by
 `write_raw`.
 """
@@ -22,10 +23,6 @@ from typing import BinaryIO
 from timeoutlint.redact import redact
 
 NO_NEWLINE = b"\\ No newline at end of file\n"
-MASKED_NOTICE = (
-    "# timeoutlint: the next hunk masks a credential (****), so it does not apply as shown;"
-    " run `timeoutlint fix` to make the change\n"
-)
 _LINE = re.compile(rb"[^\n]*\n|[^\n]+\Z")
 _NEEDS_QUOTING = re.compile(r'[\x00-\x1f\x7f"\\]')
 
@@ -78,14 +75,25 @@ def unified_diff(path: str, before: bytes, after: bytes) -> str:
     """The diff of one file (`a/path` to `b/path`), credentials masked; "" when equal."""
     if before == after:
         return ""
-    pieces = [f"--- {quote_path('a/' + path)}\n+++ {quote_path('b/' + path)}\n"]
+    notices: list[str] = []
+    hunks: list[str] = []
     for hunk in _hunks(split_lines(before), split_lines(after)):
         text = b"".join(hunk).decode("utf-8", "surrogateescape")
         masked = redact(text)
         if masked != text:
-            pieces.append(MASKED_NOTICE)
-        pieces.append(masked)
-    return "".join(pieces)
+            notices.append(masked_notice(path, text.split(" ", 2)[1][1:].split(",")[0]))
+        hunks.append(masked)
+    header = f"--- {quote_path('a/' + path)}\n+++ {quote_path('b/' + path)}\n"
+    return "".join([*notices, header, *hunks])
+
+
+def masked_notice(path: str, line: str) -> str:
+    """The line before a file's diff that says which of its hunks was masked (git and patch
+    skip text before a file's `---` header, so the patch stays well-formed)."""
+    return (
+        f"timeoutlint: the hunk at line {line} of {quote_path(path)} masks a credential (****),"
+        " so it does not apply as shown; `timeoutlint fix` makes the real change\n"
+    )
 
 
 def write_raw(text: str, stream: BinaryIO) -> None:
