@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
@@ -255,6 +255,7 @@ def fix_file(engine: Engine, source: SourceFile, data: bytes, unsafe: bool) -> F
             _check_readable(source.kind, current, text, encoding, has_bom)
         except FixRefused as exc:
             refused[f"{source.display}: not fixed: {exc.reason}"] = None
+            refused_findings.update((f.rule_id, f.message) for f in fixable)
             break
         new_text, refusals = _fix_round(source.kind, text, fixable)
         for finding, refusal in refusals:
@@ -267,7 +268,10 @@ def fix_file(engine: Engine, source: SourceFile, data: bytes, unsafe: bool) -> F
         current = new
         findings = engine.analyze(source, current)
     error = "\n".join(refused) if refused else None
-    return FileFix(source, data, current, applied, tuple(findings), error)
+    left = tuple(
+        replace(f, fix=None) if (f.rule_id, f.message) in refused_findings else f for f in findings
+    )
+    return FileFix(source, data, current, applied, left, error)
 
 
 def _refusal_line(display: str, finding: Finding, exc: FixRefused) -> str:
