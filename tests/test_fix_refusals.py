@@ -18,7 +18,7 @@ import pytest
 
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import parse_table, selected_rules
-from timeoutlint.discovery import Discovery, SourceFile
+from timeoutlint.discovery import Discovery
 from timeoutlint.engine import Engine
 from timeoutlint.fixes.apply import FileFix, fix_file
 from timeoutlint.project import build_project_context
