@@ -325,7 +325,7 @@ def _only_makeable_fixes(
     edits cannot be computed. So `check` never calls such a finding fixable."""
     from dataclasses import replace
 
-    from timeoutlint.fixes.apply import FileEdits
+    from timeoutlint.fixes.apply import FileEdits, needs_libcst
 
     by_display = {source.display: source for source in session.files}
     files: dict[str, FileEdits | None] = {}
@@ -334,6 +334,9 @@ def _only_makeable_fixes(
         source = by_display.get(finding.path)
         if finding.fix is None or source is None:
             kept.append(finding)
+            continue
+        if edits_for is _no_edits and not needs_libcst(source.kind, finding):
+            kept.append(finding)  # decided without reading the file
             continue
         if finding.path not in files:
             try:

@@ -158,6 +158,14 @@ def _check_readable(kind: str, data: bytes, text: str, encoding: str, has_bom: b
         )
 
 
+def needs_libcst(kind: str, finding: Finding) -> bool:
+    """Whether the finding's fix is made by libcst: a Python fix other than added keywords
+    (those are text insertions in the common layouts)."""
+    if kind != "python" or finding.fix is None:
+        return False
+    return not all(isinstance(op, AddKeyword) for op in finding.fix.operations)
+
+
 def edits_for(kind: str, data: bytes, finding: Finding) -> tuple[TextEdit, ...]:
     """The text edits of one finding's fix, for reports that show fixes as edits."""
     return FileEdits(kind, data).of(finding)
@@ -180,9 +188,7 @@ class FileEdits:
         decode. A cheap test: libcst parses the file only for such fixes, once."""
         if finding.fix is None:
             return False
-        if self.kind != "python":
-            return True
-        if all(isinstance(op, AddKeyword) for op in finding.fix.operations):
+        if not needs_libcst(self.kind, finding):
             return True
         if self._libcst_parses is None:
             self._libcst_parses = self._parses_with_libcst()
