@@ -48,6 +48,8 @@ CASES = {
     "latin-1": b"# coding: latin-1\nimport requests\n# caf\xe9\nrequests.get('caf\xe9')\n",
     "crlf": b"import requests\r\n\r\nrequests.get(URL)\r\n",
     "lone-cr-in-a-comment": b"import requests\n# old\rmac\nrequests.get(URL)\n",
+    "lone-cr": b"import requests\rrequests.get(URL, timeout=None)\r",
+    "form-feed-and-libcst": b"import requests\n\x0cx = 1\nrequests.get(URL, timeout=None)\n",
     "no-final-newline": b"import requests\nrequests.get(URL)",
     "bom": b"\xef\xbb\xbfimport requests\nrequests.get(URL)\n",
     "two-hunks": b"import requests\n"
@@ -63,30 +65,17 @@ def test_the_diff_applies_to_the_original_bytes_with_git_apply(tmp_path: Path, d
     _git(tmp_path, "init", "-q")
     (tmp_path / "app.py").write_bytes(data)
 
-    diff = _run(tmp_path, "fix", "--diff", "app.py")
+    diff = _run(tmp_path, "fix", "--diff", "--unsafe-fixes", "app.py")
     checked = _git(tmp_path, "apply", "--check", "-", stdin=diff.stdout)
     _git(tmp_path, "apply", "-", stdin=diff.stdout)
     patched = (tmp_path / "app.py").read_bytes()
     (tmp_path / "app.py").write_bytes(data)
-    _run(tmp_path, "fix", "app.py")
+    _run(tmp_path, "fix", "--unsafe-fixes", "app.py")
 
     assert diff.returncode == 1
     assert diff.stderr == b""
     assert checked.returncode == 0, checked.stderr.decode()
     assert patched == (tmp_path / "app.py").read_bytes() != data
-
-
-def test_a_lone_cr_file_that_libcst_would_rewrite_gets_no_diff(tmp_path: Path) -> None:
-    (tmp_path / "app.py").write_bytes(b"import requests\rrequests.get(URL)\r")
-
-    diff = _run(tmp_path, "fix", "--diff", "app.py")
-
-    assert diff.stdout == b""
-    assert diff.stderr.decode() == (
-        "timeoutlint: app.py:2:1: TL101 not fixed: the fixer would also rewrite line 2,"
-        " outside the code this fix is for\n"
-    )
-    assert diff.returncode == 0
 
 
 def test_a_latin1_line_is_shown_in_the_files_own_bytes() -> None:

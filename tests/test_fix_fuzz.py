@@ -86,6 +86,10 @@ PLAIN = st.sampled_from(
         "timeout=None",
         "socket_timeout=None",
         "host='cache'",
+        "socket_keepalive=True",
+        "socket_keepalive_options={1: 60, 3: 5}",
+        "socket_timeout=5",
+        "'redis://cache:6379/0'",
         "**kwargs",
     ]
 )
@@ -122,6 +126,8 @@ PLACES = st.sampled_from(
         "wrap(first={call}, second=2)\n",
         "x = 1; {call}\n",
         "with \\\n    {call} as c:\n    pass\n",
+        "first = {call}\nsecond = {call}\n",
+        "pubsub = {call}.pubsub()\nfor message in pubsub.listen():\n    pass\n",
     ]
 )
 

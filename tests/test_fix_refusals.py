@@ -1,8 +1,9 @@
 """A fix that cannot be made safely is refused with a message, and the other fixes still apply.
 
-libcst, which makes most Python fixes, cannot parse some valid code and re-renders
-some code it parses (a line-leading form feed, `except OSError :`); an encoding such
-as `unicode_escape` does not write text back as it was read. Each case here runs the
+libcst, which makes most Python fixes, cannot parse some valid code, and re-renders
+some code it parses (a line-leading form feed, `except OSError :`, lone-CR line
+endings): only the changes in the fix's own code are kept. An encoding such as
+`unicode_escape` does not write text back as it was read. Each case here runs the
 real fixer (or command line) and asserts the exact bytes and messages.
 """
 
@@ -103,24 +104,61 @@ def test_fix_stdin_echoes_the_input_when_it_cannot_fix_it(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(
-    ("name", "unrelated", "line"),
+    "unrelated",
     [
-        ("form-feed", b"\x0cdef handler():\n    pass\n", 2),
-        ("space-before-colon", b"try:\n    pass\nexcept OSError :\n    pass\n", 4),
+        b"\x0cdef handler():\n    pass\n",
+        b"try:\n    pass\nexcept OSError :\n    pass\n",
+        b"\x0cx = 1\n",
     ],
+    ids=["form-feed-before-a-def", "space-before-colon", "form-feed-before-a-statement"],
 )
-def test_a_fix_that_would_rewrite_other_lines_is_refused(
-    tmp_path: Path, name: str, unrelated: bytes, line: int
-) -> None:
+def test_libcst_fixes_keep_the_lines_libcst_would_rewrite(tmp_path: Path, unrelated: bytes) -> None:
     data = b"import requests\n" + unrelated + b"requests.get(URL, timeout=None)\n"
 
     outcome = _fix(tmp_path, "app.py", data)
 
-    assert outcome.fixed == data
-    call_line = data.count(b"\n")
-    assert outcome.error == (
-        f"{outcome.source.display}:{call_line}:19: TL101 not fixed: the fixer would also rewrite line {line},"
-        " outside the code this fix is for"
+    assert outcome.fixed == data.replace(b"timeout=None", b"timeout=10")
+    assert outcome.error is None
+
+
+def test_an_added_import_next_to_a_form_feed_keeps_it(tmp_path: Path) -> None:
+    data = b"import redis\n\x0cx = 1\nr = redis.Redis(socket_keepalive_options={1: 60})\n"
+
+    outcome = _fix(tmp_path, "app.py", data)
+
+    assert outcome.fixed == (
+        b"import redis\nimport socket\n\x0cx = 1\n"
+        b"r = redis.Redis(socket_keepalive_options={socket.TCP_KEEPIDLE: 60},"
+        b" socket_connect_timeout=10, socket_timeout=10)\n"
+    )
+    assert outcome.error is None
+
+
+def test_a_file_with_lone_cr_line_endings_keeps_them(tmp_path: Path) -> None:
+    data = b"import requests\rrequests.get(URL, timeout=None)\r"
+
+    outcome = _fix(tmp_path, "app.py", data)
+
+    assert outcome.fixed == b"import requests\rrequests.get(URL, timeout=10)\r"
+
+
+def test_a_change_outside_the_fixs_own_code_is_refused() -> None:
+    from timeoutlint.findings import Position
+    from timeoutlint.fixes.apply import FixRefused
+    from timeoutlint.fixes.operations import AddKeyword
+    from timeoutlint.fixes.own_edits import check_own_edits, keep_own_edits
+
+    text = "import requests\n\x0cx = 1\nrequests.get(URL)\n"
+    rewritten = "import requests\nx = 1\nrequests.get(URL, timeout=10)\n"
+    operation = AddKeyword(Position(3, 1), "timeout", "10", Position(3, 18))
+
+    with pytest.raises(FixRefused) as refusal:
+        check_own_edits(text, rewritten, [operation])
+    assert refusal.value.reason == (
+        "the fixer would also rewrite line 2, outside the code this fix is for"
+    )
+    assert keep_own_edits(text, rewritten, [operation]) == (
+        "import requests\n\x0cx = 1\nrequests.get(URL, timeout=10)\n"
     )
 
 
@@ -166,15 +204,12 @@ def test_a_generator_argument_gets_its_parentheses_and_the_other_fixes_apply(
 
 
 def test_a_refused_fix_leaves_the_others_in_the_file(tmp_path: Path) -> None:
-    data = b"import requests\n\x0cx = 1\nrequests.get(URL, timeout=None)\nrequests.put(URL)\n"
+    data = b"import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\nrequests.put(URL)\n"
 
     outcome = _fix(tmp_path, "app.py", data)
 
     assert outcome.fixed == data.replace(b"put(URL)", b"put(URL, timeout=10)")
-    assert outcome.error == (
-        f"{outcome.source.display}:3:19: TL101 not fixed: the fixer would also rewrite line 2,"
-        " outside the code this fix is for"
-    )
+    assert [f.fix for f in outcome.remaining] == [None]
 
 
 ENV_URL = b"CELERY_BROKER_URL=redis://cache:6379/1\n"

@@ -259,13 +259,13 @@ def _read_stdin() -> bytes:
 
 
 def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> bool:
+    from timeoutlint.report.text import printable
+
     failed = False
     for result in results:
         if result.internal_error is None:
             continue
         failed = True
-        from timeoutlint.report.text import printable
-
         first_line = printable(redact(result.internal_error.splitlines()[0]))
         click.echo(
             f"timeoutlint: internal error while checking {printable(result.path)}: {first_line}. "

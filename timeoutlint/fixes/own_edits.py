@@ -2,11 +2,14 @@
 plus whole import lines.
 
 libcst re-renders some code it parses differently from how it was written
-(a line-leading form feed, the space in `except OSError :`), so its output
-can differ from the input far away from the edit. Every changed region of a
-fix must lie inside the code of one of its operations (the expression that
-starts at the operation's position, with its parentheses), or be an
-insertion of whole `import` lines at the start of a line.
+(a line-leading form feed, the space in `except OSError :`, lone-CR line
+endings), so its output can differ from the input far away from the edit.
+Every changed region of a fix must lie inside the code of one of its
+operations (the expression that starts at the operation's position, with
+its parentheses), or be an insertion of whole `import` lines at the start
+of a line. `keep_own_edits` keeps only those changes of libcst's output (the
+fixer then verifies that result again); `check_own_edits` refuses a result
+with any other change.
 """
 
 from __future__ import annotations
@@ -126,24 +129,56 @@ def own_regions(text: str, operations: Sequence[object]) -> list[tuple[int, int]
     return regions
 
 
+def _foreign_and_own(
+    text: str, new_text: str, operations: Sequence[object]
+) -> tuple[list[Region], list[Region]]:
+    """The changed regions of `new_text` outside the operations' code, and inside it."""
+    regions = own_regions(text, operations)
+    imports = any(isinstance(op, AddImport) for op in operations)
+    foreign: list[Region] = []
+    own: list[Region] = []
+    for change in _changes(text, new_text, imports):
+        for fragment in _fragments(text, new_text, change, regions):
+            old_start, old_end, new_start, new_end = fragment
+            inside = any(start <= old_start and old_end <= end for start, end in regions)
+            content = new_text[new_start:new_end]
+            if inside or (
+                imports and old_start == old_end and _import_lines(text, old_start, content)
+            ):
+                own.append(fragment)
+            else:
+                foreign.append(fragment)
+    return foreign, own
+
+
 def check_own_edits(text: str, new_text: str, operations: Sequence[object]) -> None:
     """Raise `FixRefused` when `new_text` differs from `text` outside the operations' code."""
     from timeoutlint.fixes.apply import FixRefused
 
-    regions = own_regions(text, operations)
-    imports = any(isinstance(op, AddImport) for op in operations)
-    starts = line_starts(text)
-    for change in _changes(text, new_text, imports):
-        for old_start, old_end, new_start, new_end in _fragments(text, new_text, change, regions):
-            if any(start <= old_start and old_end <= end for start, end in regions):
-                continue
-            content = new_text[new_start:new_end]
-            if imports and old_start == old_end and _import_lines(text, old_start, content):
-                continue
-            line = _line_of(starts, old_start)
-            raise FixRefused(
-                f"the fixer would also rewrite line {line}, outside the code this fix is for"
-            )
+    foreign, _ = _foreign_and_own(text, new_text, operations)
+    if foreign:
+        line = _line_of(line_starts(text), foreign[0][0])
+        raise FixRefused(
+            f"the fixer would also rewrite line {line}, outside the code this fix is for"
+        )
+
+
+def keep_own_edits(text: str, new_text: str, operations: Sequence[object]) -> str | None:
+    """`text` with only the changes of `new_text` that lie in the operations' own code (libcst
+    re-renders some code it did not edit: those changes are left out), or None when there are
+    none. The caller verifies the result like any fix."""
+    _, own = _foreign_and_own(text, new_text, operations)
+    if not own:
+        return None
+    pieces: list[str] = []
+    cursor = 0
+    for old_start, old_end, new_start, new_end in sorted(own):
+        if old_start < cursor:
+            return None
+        pieces += [text[cursor:old_start], new_text[new_start:new_end]]
+        cursor = old_end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
 
 
 _MAX_FRAGMENTED = 20_000
