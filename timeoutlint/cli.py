@@ -865,7 +865,9 @@ def fix(
                         reason = str(exc) if isinstance(exc, UnsafeWriteError) else None
                         reason = reason or f"not written: {describe_os_error(exc)}"
                         shown = text.printable(source.display)
-                        click.echo(f"timeoutlint: error: {shown}: {reason}", err=True)
+                        click.echo(
+                            f"timeoutlint: error: {shown}: {text.printable(reason)}", err=True
+                        )
                         failed = True
                         remaining.extend(result.findings)
                         continue
@@ -928,7 +930,10 @@ def _unread_in_diff(findings: Sequence[Finding]) -> bool:
     from timeoutlint.report.text import printable
 
     for finding in findings:
-        click.echo(f"timeoutlint: error: {printable(finding.path)}: {finding.message}", err=True)
+        click.echo(
+            f"timeoutlint: error: {printable(finding.path)}: {printable(finding.message)}",
+            err=True,
+        )
     return bool(findings)
 
 
