@@ -248,3 +248,19 @@ def test_a_latin1_byte_in_a_compose_file_is_kept_by_its_fix(tmp_path: Path) -> N
 
     assert outcome.fixed == data.replace(b"redis://redis", b"redis://:${REDIS_PASSWORD}@redis")
     assert outcome.error is None
+
+
+def test_the_json_edits_are_the_edits_fix_makes_without_libcsts_rewrites(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_bytes(
+        b"import requests\n\x0cx = 1\nrequests.get(URL, timeout=None)\n"
+    )
+
+    report = json.loads(_run(tmp_path, "check", ".", "--output-format", "json").stdout)
+
+    assert report[0]["fix"]["edits"] == [
+        {
+            "content": "10",
+            "location": {"row": 3, "column": 27},
+            "end_location": {"row": 3, "column": 31},
+        }
+    ]

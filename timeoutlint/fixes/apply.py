@@ -215,10 +215,22 @@ class FileEdits:
         if self._text is None:
             self._text, _, _ = _decode(self.kind, self.data)
         text = self._text
-        if not self._indexed and all(isinstance(op, AddKeyword) for op in finding.fix.operations):
-            self._calls = index_calls(text)
-            self._indexed = True
-        return tuple(edits_between(text, apply_to_text(self.kind, text, [finding], self._calls)))
+        fixed = None
+        operations = finding.fix.operations
+        if all(isinstance(op, AddKeyword) for op in operations):
+            if not self._indexed:
+                self._calls = index_calls(text)
+                self._indexed = True
+            if self._calls is not None:
+                fixed = self._calls.add_keywords(
+                    [op for op in operations if isinstance(op, AddKeyword)]
+                )
+        if fixed is None:  # libcst: the edits `fix` would make, verified as there
+            try:
+                fixed = _fixed_text(self.kind, text, [finding])
+            except FixRefused:
+                return ()
+        return tuple(edits_between(text, fixed))
 
 
 @dataclass(frozen=True)
