@@ -246,6 +246,28 @@ services:
       REDIS_URL: redis://redis:6379/0
 """
 
+_PACK_TEMPLATE = """
+rules:
+  - id: X-ACME001
+    name: acme-call-without-deadline
+    message: "MESSAGE"
+    severity: error
+    reads: [python]
+    summary: Calls through acme.http must pass a deadline.
+    what: Finds `acme.http.call()` without `deadline=`.
+    why: Without a deadline the wrapper waits forever.
+    fix:
+      applicability: none
+      description: Add a deadline.
+    callsite:
+      triggers: [acme]
+      defaults:
+        keyword: deadline
+      callees:
+        - functions: [acme.http.call]
+"""
+
+
 CASES = [
     Case(
         "syntax-error",
@@ -540,6 +562,101 @@ CASES = [
         closed_stdin=True,
         stdout="",
         exit_code=0,
+    ),
+    Case(
+        "null-byte-after-an-import",
+        files={"nul.py": b"import requests\x00\n"},
+        stdout=_with_good(
+            "nul.py:1:16: TL001 the file cannot be parsed: the file contains a null byte"
+            " (is it a binary file?)"
+        ),
+    ),
+    Case(
+        "fix-diff-of-a-path-that-does-not-exist",
+        args=("fix", "--diff", "nothere.py", "good.py"),
+        stdout=_lines(
+            "--- a/good.py",
+            "+++ b/good.py",
+            "@@ -1,2 +1,2 @@",
+            " import requests",
+            "-requests.get(URL)",
+            "+requests.get(URL, timeout=10)",
+        ),
+        exit_code=2,
+        stderr="timeoutlint: error: nothere.py: cannot check this path: no such file or directory\n",
+    ),
+    *(
+        Case(
+            f"default-timeout-option-{value}",
+            args=("check", ".", "--default-timeout", value),
+            exit_code=2,
+            stderr=(
+                "timeoutlint: error: --default-timeout must be a number of seconds above 0 and"
+                f" at most 2147483, not {shown}\n"
+            ),
+        )
+        for value, shown in (("inf", "inf"), ("nan", "nan"), ("1e400", "inf"), ("1e20", "1e+20"))
+    ),
+    *(
+        Case(
+            f"default-timeout-setting-{value}",
+            files={"pyproject.toml": f"[tool.timeoutlint]\ndefault-timeout = {value}\n".encode()},
+            exit_code=2,
+            stderr=(
+                "timeoutlint: error: {root}/pyproject.toml: 'default-timeout' must be a number"
+                " of seconds above 0 and at most 2147483, or [connect, read] of such numbers,"
+                f" not {shown}\n"
+            ),
+        )
+        for value, shown in (
+            ("inf", "inf"),
+            ("nan", "nan"),
+            ("1e400", "inf"),
+            ("1e20", "1e+20"),
+            ("[3, inf]", "[3, inf]"),
+        )
+    ),
+    Case(
+        "config-file-with-only-another-tool",
+        files={"other.toml": b"[tool.other]\nline-length = 99\n"},
+        args=("check", ".", "--config", "other.toml"),
+        exit_code=2,
+        stderr=(
+            "timeoutlint: error: other.toml: has no [tool.timeoutlint] table (a configuration"
+            " file holds the settings at its top level, or in [tool.timeoutlint] as"
+            " pyproject.toml does)\n"
+        ),
+    ),
+    Case(
+        "fix-stdin-that-libcst-cannot-parse-echoes-the-input",
+        args=("fix", "-", "--stdin-filename", "app.py", "--unsafe-fixes"),
+        stdin=b"import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\n",
+        stdout="import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\n",
+        stderr=(
+            "timeoutlint: app.py: not fixed: libcst, the parser the fixer edits code with,"
+            " cannot read this file (it does not support every construct Python accepts)\n"
+        ),
+    ),
+    *(
+        Case(
+            f"rule-pack-message-{name}",
+            files={
+                "pyproject.toml": b'[tool.timeoutlint]\nrule-packs = ["pack.yaml"]\n',
+                "pack.yaml": _PACK_TEMPLATE.replace("MESSAGE", message).encode(),
+            },
+            exit_code=2,
+            stderr=(
+                "timeoutlint: error: {root}/pack.yaml rules[0] (X-ACME001): field 'message' uses"
+                f" {shown.replace('{', '{{').replace('}', '}}')}; only plain {{{{name}}}} placeholders are allowed (no format specs,"
+                " conversions, attributes or indexes)\n"
+            ),
+        )
+        for name, message, shown in (
+            ("format-spec", "`{callee:d}()` {problem}", "{callee:d}"),
+            ("huge-width", "`{callee:>300000000}()` {problem}", "{callee:>300000000}"),
+            ("conversion", "`{callee!r}()` {problem}", "{callee!r}"),
+            ("attribute", "`{callee.__class__}()` {problem}", "{callee.__class__}"),
+        )
     ),
 ]
 

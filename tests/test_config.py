@@ -41,10 +41,51 @@ def test_wrong_type_names_the_key_and_the_expected_type() -> None:
 def test_default_timeout_must_be_positive_or_a_pair() -> None:
     assert _config(**{"default-timeout": [3.05, 27]}).timeout_code == "(3.05, 27)"
     assert _config(**{"default-timeout": 10}).timeout_code == "10"
-    with pytest.raises(ConfigError, match="'default-timeout' must be a positive number"):
+    with pytest.raises(ConfigError, match="'default-timeout' must be a number of seconds above 0"):
         _config(**{"default-timeout": 0})
     with pytest.raises(ConfigError):
         _config(**{"default-timeout": True})
+
+
+@pytest.mark.parametrize(
+    "value", [float("inf"), float("nan"), 1e20, 2_147_484, [3, float("inf")], [float("nan"), 5]]
+)
+def test_default_timeout_must_be_finite_and_fit_the_libraries_poll_timeout(value: object) -> None:
+    with pytest.raises(ConfigError) as error:
+        _config(**{"default-timeout": value})
+    assert str(error.value) == (
+        "'default-timeout' must be a number of seconds above 0 and at most 2147483, or"
+        f" [connect, read] of such numbers, not {value!r}"
+    )
+
+
+def test_the_largest_default_timeout_is_inserted_as_written() -> None:
+    assert _config(**{"default-timeout": 2_147_483}).timeout_code == "2147483"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_analysis_time_limit_must_be_finite(value: float) -> None:
+    with pytest.raises(ConfigError, match="'analysis-time-limit' must be a positive number"):
+        _config(**{"analysis-time-limit": value})
+
+
+def test_a_config_file_with_only_another_tools_table_says_it_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "ruff.toml"
+    path.write_text("[tool.other]\nline-length = 99\n")
+    with pytest.raises(ConfigError) as error:
+        load_config(path, tmp_path)
+    assert str(error.value) == (
+        f"{path}: has no [tool.timeoutlint] table (a configuration file holds the settings"
+        " at its top level, or in [tool.timeoutlint] as pyproject.toml does)"
+    )
+
+
+def test_a_config_file_under_another_name_may_hold_a_tool_timeoutlint_table(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "lint.toml"
+    path.write_text("[tool.other]\nx = 1\n[tool.timeoutlint]\ndefault-timeout = 7\n")
+    assert load_config(path, tmp_path).timeout_code == "7"
 
 
 def test_unknown_rule_in_select_lists_the_valid_choices() -> None:

@@ -90,3 +90,15 @@ def test_add_import_is_skipped_when_the_name_is_already_imported() -> None:
 def test_an_unknown_operation_is_an_error() -> None:
     with pytest.raises(TypeError):
         apply_operations("x = 1\n", [object()])
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("requests.get(x for x in y)\n", "requests.get((x for x in y), timeout=10)\n"),
+        ("requests.get(u, (a for a in b))\n", "requests.get(u, (a for a in b), timeout=10)\n"),
+        ("requests.get((x for x in y))\n", "requests.get((x for x in y), timeout=10)\n"),
+    ],
+)
+def test_a_generator_argument_keeps_or_gets_its_own_parentheses(before: str, after: str) -> None:
+    assert _add_timeout(before) == after

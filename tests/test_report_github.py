@@ -147,3 +147,54 @@ def test_a_huge_summary_stays_under_githubs_one_mebibyte_limit(tmp_path: Path) -
     assert text.rstrip().endswith("more findings do not fit in the job summary; see the log.")
     shown = text.count("| TL101 |")
     assert text.rstrip().splitlines()[-1].startswith(f"{20_000 - shown} more findings")
+
+
+INJECTED = "x\n::stop-commands::pwned\n.py"
+
+
+def test_a_file_name_cannot_inject_a_workflow_command_into_the_log(tmp_path: Path) -> None:
+    report = github.render([_finding(path=INJECTED)], _context(tmp_path), has_step_summary=True)
+
+    lines = report.log.splitlines()
+    assert lines[1] == "x\\n::stop-commands::pwned\\n.py:1:1: TL101 m"
+    assert [line for line in lines if line.startswith("::")] == [lines[0]]
+    assert lines[0].startswith("::error file=x%0A%3A%3Astop-commands%3A%3Apwned%0A.py,")
+
+
+def test_a_file_name_that_starts_like_a_workflow_command_is_shown_as_a_relative_path(
+    tmp_path: Path,
+) -> None:
+    report = github.render(
+        [_finding(path="::warning::x.py"), _finding(path="##[error]y.py")],
+        _context(tmp_path),
+        has_step_summary=True,
+    )
+
+    assert report.log.splitlines()[2:4] == [
+        "./::warning::x.py:1:1: TL101 m",
+        "./##[error]y.py:1:1: TL101 m",
+    ]
+
+
+def test_the_command_line_escapes_a_file_name_with_line_breaks_in_every_format(
+    tmp_path: Path,
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / INJECTED).write_text("import requests\nrequests.get(URL)\n")
+    env = {**os.environ, "NO_COLOR": "1", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    for output_format in ("text", "github"):
+        result = subprocess.run(
+            [sys.executable, "-m", "timeoutlint", "check", ".", "--output-format", output_format],
+            cwd=tmp_path,
+            capture_output=True,
+            env=env,
+            timeout=120,
+        )
+        lines = result.stdout.decode().splitlines()
+
+        assert not any(line.startswith("::stop-commands") for line in lines), lines
+        assert "x\\n::stop-commands::pwned\\n.py:2:1: TL101" in result.stdout.decode()
+        assert result.returncode == 1

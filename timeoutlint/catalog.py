@@ -9,6 +9,7 @@ load and every error names the file and the field.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -97,6 +98,34 @@ class Rule:
             raise CatalogError(
                 f"{self.source}: message of {self.id} needs the argument {exc}"
             ) from None
+
+
+def check_placeholders(message: str, where: str) -> None:
+    """A message may use only plain `{name}` placeholders (and `{{`/`}}` for braces).
+
+    A format spec or conversion (`{callee:d}`, `{callee:>300000000}`, `{callee!r}`) or an
+    attribute or index (`{callee.__class__}`) is a template language: it fails or takes
+    unbounded memory for every finding, long after the rule was accepted.
+    """
+    try:
+        parts = list(string.Formatter().parse(message))
+    except ValueError as exc:
+        raise CatalogError(f"{where}: field 'message' is not a valid template: {exc}") from None
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            shown = (
+                "{"
+                + name
+                + (f"!{conversion}" if conversion else "")
+                + (f":{spec}" if spec else "")
+                + "}"
+            )
+            raise CatalogError(
+                f"{where}: field 'message' uses {shown[:60]}; only plain {{name}} placeholders"
+                " are allowed (no format specs, conversions, attributes or indexes)"
+            )
 
 
 def _load_yaml(path: Path) -> Any:
@@ -265,10 +294,12 @@ def parse_rule(data: Any, source: str) -> Rule:
     references = data.get("references") or []
     if not isinstance(references, list):
         raise CatalogError(f"{where}: field 'references' must be a list")
+    message = _require(data, "message", str, where).strip()
+    check_placeholders(message, where)
     return Rule(
         id=rule_id,
         name=name,
-        message=_require(data, "message", str, where).strip(),
+        message=message,
         severity=severity,
         reads=reads,
         summary=_require(data, "summary", str, where).strip(),

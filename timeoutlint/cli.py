@@ -9,6 +9,8 @@ not what was asked for).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -20,11 +22,17 @@ import click
 
 from timeoutlint import __version__
 from timeoutlint.catalog import CatalogError, Rule
-from timeoutlint.config import Config, ConfigError, load_config, selected_rules
+from timeoutlint.config import (
+    Config,
+    ConfigError,
+    check_default_timeout,
+    load_config,
+    selected_rules,
+)
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
-from timeoutlint.redact import masked_python_source, redact
+from timeoutlint.redact import redact
 from timeoutlint.rule_packs import all_rules
 
 if TYPE_CHECKING:
@@ -194,8 +202,8 @@ def _session(
             "force_exclude": force_exclude,
             "default_timeout": default_timeout,
         }
-        if default_timeout is not None and default_timeout <= 0:
-            raise ConfigError("--default-timeout must be a positive number of seconds")
+        if default_timeout is not None:
+            check_default_timeout("--default-timeout", default_timeout)
         config = config.with_overrides(**overrides)
         config = config.with_overrides(
             extend_select=(*config.extend_select, *(_split(extend_select) or ())),
@@ -260,14 +268,16 @@ def _read_stdin() -> bytes:
 
 
 def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> bool:
+    from timeoutlint.report.text import printable
+
     failed = False
     for result in results:
         if result.internal_error is None:
             continue
         failed = True
-        first_line = redact(result.internal_error.splitlines()[0])
+        first_line = printable(redact(result.internal_error.splitlines()[0]))
         click.echo(
-            f"timeoutlint: internal error while checking {result.path}: {first_line}. "
+            f"timeoutlint: internal error while checking {printable(result.path)}: {first_line}. "
             f"The other files were checked. Please report this at {ISSUES_URL}"
             + ("" if verbose else " (run with --verbose for the traceback)"),
             err=True,
@@ -283,7 +293,14 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
     by_display = {source.display: source for source in session.files}
     files: dict[str, FileEdits | None] = {}
 
+    made: dict[Finding, tuple[TextEdit, ...]] = {}
+
     def load(finding: Finding) -> tuple[TextEdit, ...]:
+        if finding not in made:
+            made[finding] = compute(finding)
+        return made[finding]
+
+    def compute(finding: Finding) -> tuple[TextEdit, ...]:
         from timeoutlint.fixes.apply import FileEdits
 
         source = by_display.get(finding.path)
@@ -304,6 +321,48 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
             return ()
 
     return load
+
+
+_FORMATS_WITH_EDITS = frozenset({"json", "json-lines", "sarif"})
+
+
+def _only_makeable_fixes(
+    findings: list[Finding], session: Session, edits_for: Callable[[Finding], tuple[TextEdit, ...]]
+) -> list[Finding]:
+    """The findings, without the fixes that `fix` could not make: a fix that needs libcst in
+    a file libcst cannot parse, and (when `edits_for` shows the edits anyway) any fix whose
+    edits cannot be computed. So `check` never calls such a finding fixable."""
+    from dataclasses import replace
+
+    from timeoutlint.fixes.apply import FileEdits, needs_libcst
+
+    by_display = {source.display: source for source in session.files}
+    files: dict[str, FileEdits | None] = {}
+    kept = []
+    for finding in findings:
+        source = by_display.get(finding.path)
+        if finding.fix is None or source is None:
+            kept.append(finding)
+            continue
+        if edits_for is _no_edits and not needs_libcst(source.kind, finding):
+            kept.append(finding)  # decided without reading the file
+            continue
+        if finding.path not in files:
+            try:
+                data = session.stdin if session.stdin is not None else source.path.read_bytes()
+                files[finding.path] = FileEdits(source.kind, data)
+            except OSError:
+                files[finding.path] = None
+        edits = files[finding.path]
+        makeable = edits is not None and edits.can_make(finding)
+        if makeable and edits_for is not _no_edits:
+            makeable = bool(edits_for(finding))
+        kept.append(finding if makeable else replace(finding, fix=None))
+    return kept
+
+
+def _no_edits(finding: Finding) -> tuple[TextEdit, ...]:
+    return ()
 
 
 def _report_context(session: Session) -> ReportContext:
@@ -645,6 +704,9 @@ def check(
     try:
         findings, failed = _run_check(session, jobs)
         context = _report_context(session)
+        formats = {output_format, *(name for name, _ in extra_outputs)}
+        shown = context.edits_for if formats & _FORMATS_WITH_EDITS else _no_edits
+        findings = _only_makeable_fixes(findings, session, shown)
         if add_noqa:
             findings, not_written = _add_noqa(findings, session, quiet)
             failed = failed or not_written
@@ -724,9 +786,16 @@ def _apply_baseline(path: Path, findings: list[Finding], context: ReportContext)
     return known.new_findings(findings, context)
 
 
+_WRITE_ERRORS = frozenset(
+    getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG", "EIO") if hasattr(errno, name)
+)
+
+
 def _internal_error(exc: BaseException, verbose: bool) -> None:
     if isinstance(exc, BrokenPipeError):
         raise exc  # the reader went away (`| head`): click exits quietly
+    if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
+        _output_error(exc)
     click.echo(
         f"timeoutlint: internal error: {type(exc).__name__}: {redact(str(exc))}. "
         f"Please report this at {ISSUES_URL}"
@@ -740,17 +809,32 @@ def _internal_error(exc: BaseException, verbose: bool) -> None:
     sys.exit(2)
 
 
-def _unified_diff(display: str, before: bytes, after: bytes) -> str:
-    import difflib
+def _output_error(exc: OSError) -> None:
+    """The output could not be written (a full disk, `> /dev/full`): a write error, exit 2."""
+    reason = exc.strerror or os.strerror(exc.errno or 0)
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout = open(os.devnull, "w")  # nothing more can be flushed there
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(f"timeoutlint: error: cannot write the output: {reason}", err=True)
+    sys.exit(2)
 
-    old = masked_python_source(before.decode("utf-8", "replace")).splitlines(keepends=True)
-    new = masked_python_source(after.decode("utf-8", "replace")).splitlines(keepends=True)
-    diff = difflib.unified_diff(old, new, fromfile=f"a/{display}", tofile=f"b/{display}")
-    return redact("".join(diff))  # a diff is for reading (CI logs): credentials are masked
+
+def _unified_diff(display: str, before: bytes, after: bytes) -> str:
+    from timeoutlint.fixes.patch import unified_diff
+
+    return unified_diff(display, before, after)
 
 
 def _diff_of_fix(outcome: FileFix) -> str:
     return _unified_diff(outcome.source.display, outcome.original, outcome.fixed)
+
+
+def _show_refusals(outcome: FileFix) -> None:
+    """The fixes of a file that were refused, one line each, on stderr."""
+    from timeoutlint.report.text import printable
+
+    for line in (outcome.error or "").splitlines():
+        click.echo(f"timeoutlint: {printable(line)}", err=True)
 
 
 @main.command()
@@ -774,7 +858,7 @@ def fix(
     unsafe_fixes: bool,
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
-    from timeoutlint.fixes.apply import allowed, fix_file
+    from timeoutlint.fixes.apply import allowed
     from timeoutlint.fixes.batch import fix_files
     from timeoutlint.report import text
     from timeoutlint.safe_write import describe_write_error, write_file
@@ -793,17 +877,8 @@ def fix(
     )
     try:
         if session.stdin is not None:
-            outcome = fix_file(session.engine, session.files[0], session.stdin, unsafe_fixes)
-            if diff:
-                click.echo(
-                    _unified_diff(session.files[0].display, outcome.original, outcome.fixed),
-                    nl=False,
-                )
-            else:
-                sys.stdout.buffer.write(outcome.fixed)
-                sys.stdout.flush()
-            if outcome.error:
-                click.echo(f"timeoutlint: error: {outcome.error}", err=True)
+            outcome = _fix_stdin(session, unsafe_fixes, diff)
+            _show_refusals(outcome)
             remaining = list(outcome.remaining)
             changed = outcome.changed
             failed = False
@@ -822,6 +897,8 @@ def fix(
                 )
             )
             remaining = list(session.problems)
+            if diff and _unread_in_diff(session.problems):
+                failed = True
             changed = False
             fixed_count = 0
             for result in results:
@@ -831,7 +908,9 @@ def fix(
                 fixed = next(fixes)
                 source = fixed.source
                 if fixed.read_error is not None:
-                    remaining.extend(session.engine.read_error(source, fixed.read_error))
+                    unread = session.engine.read_error(source, fixed.read_error)
+                    remaining.extend(unread)
+                    failed = _unread_in_diff(unread) if diff else failed
                     continue
                 if fixed.fix is None:
                     crash = FileResult(source.display, (), fixed.crash)
@@ -840,16 +919,15 @@ def fix(
                     remaining.extend(result.findings)
                     continue
                 outcome = fixed.fix
-                if outcome.error:
-                    click.echo(f"timeoutlint: error: {outcome.error}", err=True)
-                    failed = True
+                _show_refusals(outcome)
                 if outcome.changed and not diff:
                     try:
                         write_file(source.path, outcome.fixed, session.config.root, fixed.state)
                     except OSError as exc:
                         reason = describe_write_error(exc)
+                        shown = text.printable(source.display)
                         click.echo(
-                            f"timeoutlint: error: {source.display}: not written: {reason}",
+                            f"timeoutlint: error: {shown}: not written: {text.printable(reason)}",
                             err=True,
                         )
                         failed = True
@@ -861,7 +939,7 @@ def fix(
                 changed = True
                 fixed_count += outcome.applied
                 if diff:
-                    click.echo(fixed.shown, nl=False)
+                    _write_diff(fixed.shown)
             remaining.sort(key=lambda f: f.sort_key)
             if not quiet and not diff:
                 if fixed_count:
@@ -885,6 +963,47 @@ def fix(
     if diff:
         sys.exit(1 if changed and not exit_zero else 0)
     sys.exit(1 if remaining and not exit_zero else 0)
+
+
+def _fix_stdin(session: Session, unsafe: bool, diff: bool) -> FileFix:
+    """Fix standard input and print the result; whatever happens, the input is printed back
+    when it cannot be fixed (an editor that filters its buffer through `fix -` keeps it)."""
+    from timeoutlint.fixes.apply import fix_file
+
+    source = session.files[0]
+    try:
+        outcome = fix_file(session.engine, source, session.stdin or b"", unsafe)
+    except Exception:
+        if not diff:
+            sys.stdout.buffer.write(session.stdin or b"")
+            sys.stdout.flush()
+        raise
+    if diff:
+        _write_diff(_unified_diff(source.display, outcome.original, outcome.fixed))
+    else:
+        sys.stdout.buffer.write(outcome.fixed)
+        sys.stdout.flush()
+    return outcome
+
+
+def _unread_in_diff(findings: Sequence[Finding]) -> bool:
+    """With `--diff` stdout is the patch: a path that could not be read is an error on stderr
+    (exit 2), not a finding nobody sees."""
+    from timeoutlint.report.text import printable
+
+    for finding in findings:
+        click.echo(
+            f"timeoutlint: error: {printable(finding.path)}: {printable(finding.message)}",
+            err=True,
+        )
+    return bool(findings)
+
+
+def _write_diff(text: str) -> None:
+    from timeoutlint.fixes.patch import write_raw
+
+    sys.stdout.flush()
+    write_raw(text, sys.stdout.buffer)
 
 
 def _rules_with_packs() -> dict[str, Rule]:

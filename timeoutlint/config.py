@@ -8,6 +8,7 @@ turns it into exit code 2. Nothing is silently ignored.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -101,17 +102,39 @@ def _boolean(key: str, value: Any) -> bool:
     return value
 
 
-def _timeout(key: str, value: Any) -> float | tuple[float, float]:
-    def positive(v: Any) -> bool:
-        return isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0
+MAX_TIMEOUT = 2_147_483
+"""The largest timeout a fix inserts, in seconds (about 24.8 days): its milliseconds must fit
+the signed 32-bit int that `poll()` takes (urllib3 waits with it); a larger value raises
+OverflowError when the call runs, and 1e10 already overflows `socket.settimeout`."""
 
-    if positive(value):
+
+def _seconds(v: Any) -> bool:
+    return (
+        isinstance(v, (int, float))
+        and not isinstance(v, bool)
+        and math.isfinite(v)
+        and 0 < v <= MAX_TIMEOUT
+    )
+
+
+def _timeout(key: str, value: Any) -> float | tuple[float, float]:
+    if _seconds(value):
         return value  # type: ignore[no-any-return]
-    if isinstance(value, list) and len(value) == 2 and all(positive(v) for v in value):
+    if isinstance(value, list) and len(value) == 2 and all(_seconds(v) for v in value):
         return (value[0], value[1])
     raise ConfigError(
-        f"'{key}' must be a positive number of seconds or [connect, read], not {value!r}"
+        f"'{key}' must be a number of seconds above 0 and at most {MAX_TIMEOUT}, or"
+        f" [connect, read] of such numbers, not {value!r}"
     )
+
+
+def check_default_timeout(option: str, value: float) -> float:
+    """A timeout given on the command line, validated as the configuration's is."""
+    if not _seconds(value):
+        raise ConfigError(
+            f"{option} must be a number of seconds above 0 and at most {MAX_TIMEOUT}, not {value!r}"
+        )
+    return value
 
 
 def _per_file_ignores(key: str, value: Any) -> dict[str, tuple[str, ...]]:
@@ -127,7 +150,12 @@ def _positive_int(key: str, value: Any) -> int:
 
 
 def _positive_seconds(key: str, value: Any) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+    if (
+        not isinstance(value, (int, float))
+        or isinstance(value, bool)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise ConfigError(f"'{key}' must be a positive number of seconds, not {value!r}")
     return float(value)
 
@@ -199,6 +227,14 @@ def read_config_file(path: Path) -> Config:
         raise ConfigError(f"{path}: not valid UTF-8") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("timeoutlint", {})
+    elif isinstance(data.get("tool"), dict):
+        # A pyproject-style file under another name: only its [tool.timeoutlint] is ours.
+        if "timeoutlint" not in data["tool"]:
+            raise ConfigError(
+                f"{path}: has no [tool.timeoutlint] table (a configuration file holds the"
+                " settings at its top level, or in [tool.timeoutlint] as pyproject.toml does)"
+            )
+        table = data["tool"]["timeoutlint"]
     else:
         table = data
     if not isinstance(table, dict):

@@ -55,11 +55,24 @@ def _separator(call: cst.Call) -> cst.BaseParenthesizableWhitespace:
     return cst.SimpleWhitespace(" ")
 
 
+def _parenthesize_generators(args: list[cst.Arg]) -> list[cst.Arg]:
+    """`f(x for x in y)`: a generator that is the only argument may go without its own
+    parentheses; once the call has a second argument it needs them."""
+    return [
+        arg.with_changes(
+            value=arg.value.with_changes(lpar=[cst.LeftParen()], rpar=[cst.RightParen()])
+        )
+        if isinstance(arg.value, cst.GeneratorExp) and not arg.value.lpar
+        else arg
+        for arg in args
+    ]
+
+
 def add_keyword(call: cst.Call, name: str, value: str) -> cst.Call:
     if any(arg.keyword is not None and arg.keyword.value == name for arg in call.args):
         return call
     new_arg = _keyword_arg(name, value)
-    args = list(call.args)
+    args = _parenthesize_generators(list(call.args))
     if not args:
         return call.with_changes(args=[new_arg])
     last = args[-1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from timeoutlint.findings import Position, Span, TextEdit
@@ -68,17 +69,31 @@ def minimal_edit(old: str, new: str) -> TextEdit | None:
     return TextEdit(span, new[prefix : len(new) - suffix])
 
 
-def edits_between(old: str, new: str) -> list[TextEdit]:
-    """The edits that turn `old` into `new`, one per changed region.
+def lines_with_ends(text: str) -> list[str]:
+    """The lines of `text` with their line breaks, split only at \\n, \\r\\n and \\r.
 
-    Regions come from a line diff; two neighbouring regions are merged when one edit is
-    shorter than two (a changed line that the diff saw as delete + insert). Unchanged text
-    between distant changes is never part of an edit, so it is never repeated in a report.
+    `str.splitlines` also splits at form feeds, U+2028 and other characters that
+    are no line break to Python, `git` or `patch`.
+    """
+    return [line for line in _LINE_WITH_END.findall(text) if line]
+
+
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+Region = tuple[int, int, int, int]
+
+
+def changed_regions(old: str, new: str, merge: bool = True) -> list[Region]:
+    """The changed regions between `old` and `new` as character offsets
+    `(old_start, old_end, new_start, new_end)`, each cut down to its changed middle.
+
+    Regions come from a line diff; with `merge`, two neighbouring regions are merged
+    when one edit is shorter than two (a changed line that the diff saw as delete + insert).
     """
     import difflib
 
-    old_lines = old.splitlines(keepends=True)
-    new_lines = new.splitlines(keepends=True)
+    old_lines = lines_with_ends(old)
+    new_lines = lines_with_ends(new)
     old_at = [0]
     for line in old_lines:
         old_at.append(old_at[-1] + len(line))
@@ -92,30 +107,50 @@ def edits_between(old: str, new: str) -> list[TextEdit]:
         if tag != "equal"
     ]
 
-    def cost(region: tuple[int, int, int, int]) -> int:
-        edit = minimal_edit(old[region[0] : region[1]], new[region[2] : region[3]])
-        return len(edit.content) if edit else 0
+    def cost(region: Region) -> int:
+        piece = changed_middle(old, new, region)
+        return piece[3] - piece[2] if piece else 0
 
-    merged: list[tuple[int, int, int, int]] = []
+    merged: list[Region] = []
     for region in regions:
-        if merged:
+        if merge and merged:
             last = merged[-1]
             joined = (last[0], region[1], last[2], region[3])
             if cost(joined) <= cost(last) + cost(region):
                 merged[-1] = joined
                 continue
         merged.append(region)
+    return [piece for region in merged if (piece := changed_middle(old, new, region)) is not None]
+
+
+def changed_middle(old: str, new: str, region: Region) -> Region | None:
+    """The region without the text its two sides share at its start and end."""
+    old_start, old_end, new_start, new_end = region
+    if old[old_start:old_end] == new[new_start:new_end]:
+        return None
+    limit = min(old_end - old_start, new_end - new_start)
+    prefix = 0
+    while prefix < limit and old[old_start + prefix] == new[new_start + prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[old_end - 1 - suffix] == new[new_end - 1 - suffix]:
+        suffix += 1
+    return (old_start + prefix, old_end - suffix, new_start + prefix, new_end - suffix)
+
+
+def edits_between(old: str, new: str) -> list[TextEdit]:
+    """The edits that turn `old` into `new`, one per changed region (`changed_regions`).
+
+    Unchanged text between distant changes is never part of an edit, so it is never
+    repeated in a report.
+    """
     starts = line_starts(old)
     edits: list[TextEdit] = []
-    for old_start, old_end, new_start, new_end in merged:
-        chunk = old[old_start:old_end]
-        edit = minimal_edit(chunk, new[new_start:new_end])
-        if edit is None:
-            continue
-        chunk_starts = line_starts(chunk)
-        begin = old_start + offset_of(chunk_starts, edit.span.start)
-        end = old_start + offset_of(chunk_starts, edit.span.end)
-        for a, b, content in _around_kept_text(begin, end, old[begin:end], edit.content):
+    for old_start, old_end, new_start, new_end in changed_regions(old, new):
+        replaced = old[old_start:old_end]
+        for a, b, content in _around_kept_text(
+            old_start, old_end, replaced, new[new_start:new_end]
+        ):
             edits.append(TextEdit(Span(position_at(starts, a), position_at(starts, b)), content))
     return edits
 

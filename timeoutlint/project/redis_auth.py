@@ -300,7 +300,7 @@ def image_repository(image: str) -> str:
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig", errors="replace")
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -24,6 +24,7 @@ The scan over-approximates and never misses an import statement:
   unknown (None: any name).
 - A name with a non-ASCII byte makes the result `opaque`: Python folds identifiers with NFKC
   (fullwidth letters spelling `redis` are `redis`), so such a file may import anything.
+  So does a null byte anywhere (`import requests\\0` must reach the parser and its TL001).
 
 Keywords are ASCII in every source encoding this tool reads as ASCII-compatible (the same
 premise as the trigger bytes), and a file with a syntax error gets no finding from a check.
@@ -127,7 +128,7 @@ def scan_imports(data: bytes) -> ImportedNames:
             assert partial is not None
             dots, module, names = partial.group(1), partial.group(2) or b"", None
         found.append((dots.count(b"."), _NOT_IN_NAME.sub(b"", module), names))
-    opaque = any(
+    opaque = b"\0" in data or any(
         not module.isascii() or (names is not None and not all(n.isascii() for n in names))
         for _, module, names in found
     )

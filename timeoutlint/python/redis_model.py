@@ -616,7 +616,10 @@ def long_read_clients(model: RedisModel) -> set[Location]:
     module = model.module
     for site in module.calls:
         callee = module.resolve(site.node.func, site.scope)
-        if isinstance(callee, QualifiedName) and model.canonical(callee.name) in RQ_CONNECTION_HANDOFFS:
+        if (
+            isinstance(callee, QualifiedName)
+            and model.canonical(callee.name) in RQ_CONNECTION_HANDOFFS
+        ):
             given = site.node.args[0] if site.node.args else _keyword(site.node, "connection")
             handed = model.object_at(given, site.scope) if given is not None else None
             if isinstance(handed, RedisClient):

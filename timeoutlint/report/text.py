@@ -10,14 +10,44 @@ import click
 from timeoutlint.catalog import Rule
 from timeoutlint.findings import Applicability, Finding
 
+_WORKFLOW_COMMAND_STARTS = ("::", "##[")
+
+
+def printable(text: str) -> str:
+    """`text` with every control character and line or paragraph separator as an escape
+    (`\\n`, `\\x1b`, `\\u2028`), so that a file name cannot start a new line in a log
+    (where a CI runner could read it as a command) or drive the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(
+        character if character.isprintable() or character == " " else _escape(character)
+        for character in text
+    )
+
+
+def _escape(character: str) -> str:
+    escaped = repr(character)[1:-1]
+    if escaped != character and escaped.startswith("\\"):
+        return escaped
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable_path(path: str) -> str:
+    """A path as `printable` shows it, and never at the start of a line as a workflow
+    command (`::error::`, `##[error]`): such a relative path is shown as `./path`."""
+    shown = printable(path)
+    return f"./{shown}" if shown.startswith(_WORKFLOW_COMMAND_STARTS) else shown
+
 
 def format_finding(finding: Finding, color: bool) -> str:
-    location = f"{finding.path}:{finding.span.start.line}:{finding.span.start.column}:"
+    path = printable_path(finding.path)
+    location = f"{path}:{finding.span.start.line}:{finding.span.start.column}:"
     code = finding.rule_id
     if color:
         location = click.style(location, bold=True)
         code = click.style(code, fg="red", bold=True)
-    return f"{location} {code} {finding.message}"
+    return f"{location} {code} {printable(finding.message)}"
 
 
 def fix_counts(findings: Sequence[Finding]) -> tuple[int, int]:
