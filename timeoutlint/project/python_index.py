@@ -19,22 +19,25 @@ suggests a finite `socket_timeout` for them. Summaries are built lazily so one
 module's summary can use another's (a client in `connection.py` whose timeout
 is a constant of `settings.py`); cycles end as "unknown".
 
-Module names come from paths (`backend/app/queue.py` -> `backend.app.queue`);
-since the import root is often a subdirectory, a lookup of `app.queue`
-also matches a unique indexed module whose name ends with `.app.queue`.
+Modules are keyed by their path names (`backend/app/queue.py` -> `backend.app.queue`);
+a lookup matches a module only by a name Python could import it by
+(`source_roots.import_names`: `app.queue` when `backend/` is outside every
+package, never `queue` inside the package `app`), so a project module
+`app/state/redis.py` never stands for the `redis` library.
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.parallel import fork_map
+from timeoutlint.project.source_roots import PackageDirectories, import_names, name_table
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.redis_model import (
     Exported,
@@ -76,11 +79,12 @@ def mentions_redis(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class PythonIndex:
-    """module name -> {exported name -> summary}."""
+    """module name -> {exported name -> summary}; `names`: import name -> the modules it can
+    mean (`source_roots.import_names`)."""
 
     modules: Mapping[str, Mapping[str, Exported]] = field(default_factory=dict)
     long_read_clients: frozenset[Location] = frozenset()
-    suffixes: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
+    names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -90,11 +94,13 @@ class PythonIndex:
                 digest.update(f"{name}={exported!r}\0".encode())
         for location in sorted(self.long_read_clients, key=repr):
             digest.update(f"{location!r}\0".encode())
+        for name in sorted(self.names):
+            digest.update(f"{name}={self.names[name]!r}\0".encode())
         return digest.hexdigest()
 
     def lookup(self, qualified_name: str) -> Exported | None:
         """What `package.module.NAME` is, if the module is indexed and binds NAME."""
-        return _lookup(self.modules, self.suffixes, qualified_name)
+        return _lookup(self.modules, self.names, qualified_name)
 
     @classmethod
     def build(
@@ -117,8 +123,11 @@ class PythonIndex:
             python_files = [source for source in files if source.kind == "python"]
             scan = scan_files(python_files, jobs=jobs, hashed=cache_directory is not None)
         candidates: dict[str, _Candidate] = {}
+        packages = PackageDirectories()
         for source in files:
-            if source.kind == "python" and (candidate := _candidate(source, scan)) is not None:
+            if source.kind != "python":
+                continue
+            if (candidate := _candidate(source, scan, packages)) is not None:
                 candidates[candidate.module_name] = candidate
         if cache_directory is None:
             return cls._summarise(candidates, jobs)
@@ -159,7 +168,8 @@ class PythonIndex:
             modules.update(outcome.modules)
             users |= outcome.long_read_clients
         ordered = {name: modules[name] for name in names if name in modules}
-        return cls(ordered, frozenset(users), suffix_table(ordered))
+        table = name_table({name: candidates[name].names for name in ordered})
+        return cls(ordered, frozenset(users), table)
 
 
 MODULES_PER_CHUNK = 160
@@ -187,6 +197,8 @@ class _Candidate:
     display: str
     reads_long: bool
     digest: bytes
+    names: tuple[str, ...]
+    """Every name the module can be imported by (`source_roots.import_names`)."""
 
 
 def _cache_key(candidates: Mapping[str, _Candidate]) -> str:
@@ -194,12 +206,15 @@ def _cache_key(candidates: Mapping[str, _Candidate]) -> str:
 
     digest = hashlib.sha256(f"python-index\0{code_key()}\0".encode("utf-8", "surrogateescape"))
     for c in candidates.values():
-        line = f"{c.module_name}\0{c.is_package}\0{c.display}\0{c.path}\0{c.digest.hex()}\0"
+        line = (
+            f"{c.module_name}\0{c.is_package}\0{c.display}\0{c.path}\0{c.digest.hex()}\0"
+            f"{','.join(c.names)}\0"
+        )
         digest.update(line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
-def _candidate(source: SourceFile, scan: Scan) -> _Candidate | None:
+def _candidate(source: SourceFile, scan: Scan, packages: PackageDirectories) -> _Candidate | None:
     from timeoutlint.project import module_name_for
 
     facts = scan.get(source)
@@ -208,8 +223,15 @@ def _candidate(source: SourceFile, scan: Scan) -> _Candidate | None:
     module_name, is_package = module_name_for(source.relative)
     if module_name is None:
         return None
+    names = import_names(source.relative, packages.test_for(source.path, source.relative))
     return _Candidate(
-        module_name, is_package, source.path, source.display, facts.reads_long, facts.digest
+        module_name,
+        is_package,
+        source.path,
+        source.display,
+        facts.reads_long,
+        facts.digest,
+        names,
     )
 
 
@@ -230,19 +252,10 @@ def _split(qualified_name: str) -> tuple[str, str] | None:
     return module, name
 
 
-def suffix_table(names: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Every dotted suffix of every module name -> the modules that end with it."""
-    table: dict[str, list[str]] = {}
-    for name in names:
-        parts = name.split(".")
-        for start in range(len(parts)):
-            table.setdefault(".".join(parts[start:]), []).append(name)
-    return {suffix: tuple(found) for suffix, found in table.items()}
-
-
-def _find_module(suffixes: Mapping[str, tuple[str, ...]], module: str) -> str | None:
-    """The indexed module `module` names: itself, or the one module ending with it."""
-    found = suffixes.get(module, ())
+def _find_module(names: Mapping[str, tuple[str, ...]], module: str) -> str | None:
+    """The indexed module that the import name `module` means: the one whose path name it is,
+    else the only one it can mean (two modules importable by one name: unknown)."""
+    found = names.get(module, ())
     if module in found:
         return module
     return found[0] if len(found) == 1 else None
@@ -254,7 +267,7 @@ def _settings_modules(names: Mapping[str, object]) -> list[str]:
 
 def _lookup(
     modules: Mapping[str, Mapping[str, Exported]],
-    suffixes: Mapping[str, tuple[str, ...]],
+    names: Mapping[str, tuple[str, ...]],
     qualified_name: str,
 ) -> Exported | None:
     if qualified_name.startswith(_SETTINGS_PREFIX):
@@ -266,7 +279,7 @@ def _lookup(
     split = _split(qualified_name)
     if split is None:
         return None
-    module = _find_module(suffixes, split[0])
+    module = _find_module(names, split[0])
     if module is None:
         return None
     return modules[module].get(split[1])
@@ -279,7 +292,7 @@ class _Builder:
     and both are dropped as soon as its summary is done (a module with long reads gives its
     clients from the same model first): only the plain-data summaries outlive the build. A
     module that cannot be parsed counts as absent, as if it had never been a candidate (also
-    when a suffix decides which module a name means).
+    when an import name could mean it or another module).
     """
 
     def __init__(self, candidates: Mapping[str, _Candidate]) -> None:
@@ -291,7 +304,7 @@ class _Builder:
         self.partial: dict[str, dict[str, Exported]] = {}
         self.active: set[tuple[str, str]] = set()
         self.finished: RedisModel | None = None
-        self.suffixes = suffix_table(candidates)
+        self.names = name_table({name: c.names for name, c in candidates.items()})
 
     def summarise_chunk(self, chunk: tuple[str, ...]) -> _ChunkSummary:
         """The chunk's summaries and long-read clients. After each module, nothing is in
@@ -362,7 +375,7 @@ class _Builder:
         split = _split(qualified_name)
         if split is None:
             return None
-        matches = tuple(m for m in self.suffixes.get(split[0], ()) if self._parses(m))
+        matches = tuple(m for m in self.names.get(split[0], ()) if self._parses(m))
         module = _find_module({split[0]: matches}, split[0])
         if module is None:
             return None

@@ -11,6 +11,11 @@ Resolution is flow-insensitive with one refinement: inside the scope where
 a name is used, the latest binding *before* the use wins, so a name rebound
 to something else is no longer what it was. From a nested function, an outer
 scope's last binding counts, because the function runs later.
+
+A second refinement is for optional imports (`try: from redis import X` /
+`except ImportError: X = None`): where the name is called, or has an attribute
+taken that the fallback constant does not have, only the import can be what
+runs there (see `PythonModule.optional_imports`).
 """
 
 from __future__ import annotations
@@ -136,6 +141,8 @@ class PythonModule:
         self.module_scope = Scope("module", tree, None)
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._node_scopes: dict[ast.AST, Scope] = {}
+        self._guarded_imports: list[tuple[ast.Try, Scope]] = []
+        """`try` statements (also `try ... except*`) with an import in the body and handlers."""
         _ScopeBuilder(self).build()
 
     @classmethod
@@ -233,6 +240,61 @@ class PythonModule:
             own_scope = False
         return None
 
+    @cached_property
+    def optional_imports(self) -> dict[Binding, Binding]:
+        """Fallback binding -> the import it stands in for, for every name bound by an import
+        in a `try:` body and rebound to a constant in a handler that catches a failed import
+        (`ImportError`, `ModuleNotFoundError`, `Exception`, `BaseException` or bare), both
+        statements directly in the `try:` and the handler, in the same scope.
+
+        Why a use may skip the fallback (`resolve`): after such a `try`, the name is either the
+        imported value or the constant. A constant (None, a string, a number) is never
+        callable, and has no attribute its type lacks: `X(...)` or `X.from_url` on the constant
+        raises, so where that code runs without raising, the name is the import. That holds at
+        the use site only; comparisons (`X is None`) and everything else still see the fallback.
+        A fallback that is not a constant (a dummy class or function) may be callable and is
+        left alone.
+        """
+        found: dict[Binding, Binding] = {}
+        for node, scope in self._guarded_imports:
+            imports: dict[str, Binding] = {}
+            for statement in node.body:
+                if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                    for binding in _bindings_of(scope, statement, "import"):
+                        imports[binding.name] = binding
+            if not imports:
+                continue
+            for handler in node.handlers:
+                if not _catches_failed_import(handler.type):
+                    continue
+                for statement in handler.body:
+                    for target, value in _constant_assignments(statement):
+                        imported = imports.get(target.id)
+                        if imported is None:
+                            continue
+                        for binding in _bindings_of(scope, target, "assign"):
+                            if binding.value is value:
+                                found[binding] = imported
+        return found
+
+    def _behind_fallback(self, binding: Binding, use: ast.Name) -> Binding:
+        """The import behind an optional import's fallback where `use` cannot be the constant
+        (`optional_imports`), else the fallback itself."""
+        imported = self.optional_imports.get(binding)
+        if imported is None or not isinstance(binding.value, ast.Constant):
+            return binding
+        fallback = binding.value.value
+        parent = self.parent(use)
+        if isinstance(parent, ast.Call) and parent.func is use and not callable(fallback):
+            return imported
+        if (
+            isinstance(parent, ast.Attribute)
+            and parent.value is use
+            and not hasattr(fallback, parent.attr)
+        ):
+            return imported
+        return binding
+
     def qualified_name(self, expr: ast.expr, scope: Scope) -> str | None:
         value = self.resolve(expr, scope)
         return value.name if isinstance(value, QualifiedName) else None
@@ -260,6 +322,8 @@ class PythonModule:
                 if expr.id in _BUILTIN_NAMES:
                     return QualifiedName(f"builtins.{expr.id}")
                 return UNKNOWN
+            if binding.kind == "assign" and self._guarded_imports:
+                binding = self._behind_fallback(binding, expr)
             return self.resolve_binding(binding, depth)
         if isinstance(expr, ast.Attribute):
             return self._resolve_attribute(expr, scope, depth)
@@ -351,6 +415,52 @@ class PythonModule:
                     call, tuple(zip(keys, [k.value for k in call.keywords], strict=True))
                 )
         return CallResult(callee, call, scope)
+
+
+_FAILED_IMPORT_CATCHERS = frozenset(
+    {"ImportError", "ModuleNotFoundError", "Exception", "BaseException"}
+)
+
+
+def _catches_failed_import(caught: ast.expr | None) -> bool:
+    """Whether an `except` clause catching `caught` (None: bare) catches a failed import."""
+    if caught is None:
+        return True
+    if isinstance(caught, ast.Tuple):
+        return any(_catches_failed_import(element) for element in caught.elts)
+    if isinstance(caught, ast.Name):
+        return caught.id in _FAILED_IMPORT_CATCHERS
+    if isinstance(caught, ast.Attribute):
+        return (
+            isinstance(caught.value, ast.Name)
+            and caught.value.id == "builtins"
+            and (caught.attr in _FAILED_IMPORT_CATCHERS)
+        )
+    return False
+
+
+def _constant_assignments(statement: ast.stmt) -> Iterator[tuple[ast.Name, ast.Constant]]:
+    """`name = constant` (also chained: `A = B = None`, and annotated) as (target, value)."""
+    if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Constant):
+        for target in statement.targets:
+            if isinstance(target, ast.Name):
+                yield target, statement.value
+    elif (
+        isinstance(statement, ast.AnnAssign)
+        and isinstance(statement.target, ast.Name)
+        and isinstance(statement.value, ast.Constant)
+    ):
+        yield statement.target, statement.value
+
+
+def _bindings_of(scope: Scope, node: ast.AST, kind: BindingKind) -> Iterator[Binding]:
+    """The bindings of `kind` that the statement or target `node` made in `scope` (or, under
+    `global`, in its module)."""
+    for owner in (scope, scope.module) if scope.global_names else (scope,):
+        for bindings in owner.bindings.values():
+            for binding in bindings:
+                if binding.node is node and binding.kind == kind and binding.scope is scope:
+                    yield binding
 
 
 def _parent_map(tree: ast.AST) -> dict[ast.AST, ast.AST]:
@@ -637,6 +747,14 @@ class _ScopeBuilder:
 
     visit_With = _visit_with
     visit_AsyncWith = _visit_with
+
+    def _visit_try(self, node: ast.Try) -> None:
+        if node.handlers and any(isinstance(s, (ast.Import, ast.ImportFrom)) for s in node.body):
+            self.module._guarded_imports.append((node, self.scope))
+        self.visit_children(node)
+
+    visit_Try = _visit_try
+    visit_TryStar = _visit_try
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> None:
         if node.type is not None:
