@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from timeoutlint.checks import ALWAYS_ON
 from timeoutlint.discovery import SourceFile
 from timeoutlint.findings import Finding
+from timeoutlint.limits import read_regular_file
 from timeoutlint.python.source import SourceDecodeError, decode_python
 
 _CODE = r"[A-Z][A-Z0-9-]*[0-9]+"
@@ -238,7 +239,7 @@ def add_noqa_to_files(findings: Sequence[Finding], files: Sequence[SourceFile]) 
             left.extend(file_findings)
             continue
         try:
-            data = source.path.read_bytes()
+            data = read_regular_file(source.path)
         except OSError:
             left.extend(file_findings)
             continue

@@ -36,6 +36,7 @@ from timeoutlint import __version__
 from timeoutlint.catalog import Rule
 from timeoutlint.config import Config
 from timeoutlint.findings import Finding
+from timeoutlint.limits import CACHE_FILE_LIMIT, read_regular_file
 
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -114,7 +115,7 @@ class _OwnClassesUnpickler(pickle.Unpickler):
 
 def _load_entries(path: Path) -> dict[EntryKey, CacheEntry]:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, CACHE_FILE_LIMIT)
     except OSError:
         return {}
     try:
@@ -189,7 +190,7 @@ class ResultCache:
 def read_trusted(path: Path) -> object | None:
     """A pickle written by `write_atomically`, built with the safe unpickler; None if unusable."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, CACHE_FILE_LIMIT)
     except OSError:
         return None
     try:

@@ -22,6 +22,7 @@ from timeoutlint.config import Config, ConfigError, load_config, selected_rules
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
+from timeoutlint.limits import read_regular_file
 from timeoutlint.redact import redact
 from timeoutlint.rule_packs import all_rules
 
@@ -282,7 +283,9 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
             return ()
         if finding.path not in files:
             try:
-                data = session.stdin if session.stdin is not None else source.path.read_bytes()
+                data = (
+                    session.stdin if session.stdin is not None else read_regular_file(source.path)
+                )
                 files[finding.path] = FileEdits(source.kind, data)
             except OSError:
                 files[finding.path] = None

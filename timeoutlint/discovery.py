@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, cast
 
 from timeoutlint.config import Config
 from timeoutlint.ignore_patterns import PatternSet, gitignore_spec
-from timeoutlint.limits import describe_os_error
+from timeoutlint.limits import describe_os_error, read_text_file
 
 if TYPE_CHECKING:
     import pathspec
@@ -151,9 +151,10 @@ class _Gitignore:
 
 
 def _read_gitignore(directory: str) -> _Gitignore | None:
+    """The directory's .gitignore; None when it cannot be read, or is not a regular file of at
+    most `AUXILIARY_FILE_LIMIT` bytes (a committed link to `/dev/zero` or a FIFO)."""
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+        lines = read_text_file(os.path.join(directory, ".gitignore"), errors="replace").splitlines()
     except OSError:
         return None
     return _Gitignore(directory.rstrip("/") + "/", PatternSet(lines))

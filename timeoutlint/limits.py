@@ -20,8 +20,19 @@ from types import FrameType
 
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 DEFAULT_ANALYSIS_TIME_LIMIT = 10.0
+AUXILIARY_FILE_LIMIT = 16 * 1024 * 1024
+"""The most any file the tool reads besides the checked sources may hold: configuration,
+ignore files, requirements and their includes, lock files, `.env` files read for the
+project context, rule packs, the baseline."""
+CACHE_FILE_LIMIT = 1024 * 1024 * 1024
+"""The most a file of the tool's own cache may hold."""
 
-_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+_READ_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_BINARY", 0)
+)
 
 
 class AnalysisTimeout(Exception):
@@ -30,6 +41,14 @@ class AnalysisTimeout(Exception):
 
 class NotARegularFile(OSError):
     """The path is a FIFO, a socket, a device or a directory, not a file to read."""
+
+
+class FileTooLarge(OSError):
+    """The file holds more than the reader was allowed to read (`limit`)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(errno.EFBIG, f"larger than {format_size(limit)}")
+        self.limit = limit
 
 
 def _budget_available() -> bool:
@@ -75,22 +94,58 @@ def time_budget(seconds: float | None) -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
 
 
-def read_regular_file(path: Path) -> bytes:
+def read_regular_file(path: Path | str, limit: int | None = None) -> bytes:
     """The bytes of `path`, refusing anything that is not a regular file.
 
     The file is opened without blocking, so a path that became a FIFO after
-    discovery fails at once instead of waiting for a writer forever.
+    discovery fails at once instead of waiting for a writer forever. With a
+    `limit` (every file but the checked sources, which discovery has already
+    seen as regular files and `max-file-size` bounds), the path is checked
+    before it is opened, so that a link to a device or to `/dev/stdin` is
+    never opened at all, and at most `limit` bytes are read: a file that
+    grows while it is read (or a `/proc` file that claims to be empty) is
+    `FileTooLarge` too.
     """
+    if limit is not None and not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotARegularFile(errno.EINVAL, "not a regular file")
     descriptor = os.open(path, _READ_FLAGS)
     try:
-        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
             raise NotARegularFile(errno.EINVAL, "not a regular file")
-        chunks: list[bytes] = []
-        while chunk := os.read(descriptor, 1 << 20):
-            chunks.append(chunk)
-        return b"".join(chunks)
+        if limit is None:
+            chunks: list[bytes] = []
+            while chunk := os.read(descriptor, 1 << 20):
+                chunks.append(chunk)
+            return b"".join(chunks)
+        if info.st_size > limit:
+            raise FileTooLarge(limit)
+        data = _read_at_most(descriptor, limit + 1)
+        if len(data) > limit:
+            raise FileTooLarge(limit)
+        return data
     finally:
         os.close(descriptor)
+
+
+def _read_at_most(descriptor: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    left = size
+    while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_text_file(
+    path: Path | str,
+    limit: int = AUXILIARY_FILE_LIMIT,
+    encoding: str = "utf-8",
+    errors: str = "strict",
+) -> str:
+    """`read_regular_file(path, limit)` decoded, with universal newlines as `open()` reads text."""
+    text = read_regular_file(path, limit).decode(encoding, errors)
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 _REASONS = {
@@ -107,6 +162,8 @@ def describe_os_error(exc: OSError) -> str:
     """A short lower-case reason for a read failure, without the path (it is shown anyway)."""
     if isinstance(exc, NotARegularFile):
         return "not a regular file"
+    if isinstance(exc, FileTooLarge):
+        return f"the file is larger than {format_size(exc.limit)}"
     reason = _REASONS.get(exc.errno or -1)
     if reason is not None:
         return reason

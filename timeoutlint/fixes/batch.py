@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.fixes import apply
+from timeoutlint.limits import read_regular_file
 from timeoutlint.parallel import fork_map
 
 
@@ -43,7 +44,7 @@ def fix_files(
 
     def fix_one(source: SourceFile) -> FixOutcome:
         try:
-            data = source.path.read_bytes()
+            data = read_regular_file(source.path)
         except OSError as exc:
             return FixOutcome(source, read_error=exc.strerror or str(exc))
         try:

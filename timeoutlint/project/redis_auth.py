@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile, is_documentation_env
+from timeoutlint.limits import read_regular_file, read_text_file
 
 if TYPE_CHECKING:
     from timeoutlint.compose.dotenv import DotenvFile
@@ -226,7 +227,7 @@ def image_repository(image: str) -> str:
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return read_text_file(path, encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -429,7 +430,7 @@ class _Builder:
         if self.may_name_password is not None and not self.may_name_password(source):
             return
         try:
-            data = source.path.read_bytes()
+            data = read_regular_file(source.path)
         except OSError:
             return
         for where in python_passwords(data, source.relative):
