@@ -49,7 +49,7 @@ def _raw_reads(path: Path) -> list[str]:
             continue
         call = ast.unparse(node.func)
         name = call.rpartition(".")[2]
-        if name in RAW_READS and not call[0].isupper() or call in ("os.read", "sys.stdin.read"):
+        if (name in RAW_READS and not call[0].isupper()) or call in ("os.read", "sys.stdin.read"):
             found.append(call)
         elif call.endswith("stdin.buffer.read"):
             found.append(call)

@@ -15,14 +15,11 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from timeoutlint.config import Config
-from timeoutlint.ignore_patterns import PatternSet, gitignore_spec
+from timeoutlint.ignore_patterns import GitIgnore, PatternSet, gitignore_spec
 from timeoutlint.limits import describe_os_error, read_text_file
-
-if TYPE_CHECKING:
-    import pathspec
 
 COMPOSE_PATTERNS = (
     "docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml", "docker-compose.*.yaml",
@@ -47,7 +44,7 @@ class DiscoveryProblem:
     message: str
 
 
-def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+def compile_patterns(patterns: Iterable[str]) -> GitIgnore:
     return gitignore_spec(tuple(patterns))
 
 
