@@ -476,13 +476,24 @@ def _run_check(session: Session, jobs: int | None) -> tuple[list[Finding], bool]
 
 
 class _GuardedGroup(click.Group):
-    """Any unexpected exception in any command: a short message, where to report it, exit 2."""
+    """Any unexpected exception in any command: a short message, where to report it, exit 2.
+    Ctrl-C exits 130 and SIGTERM 143, silently (`interrupts.py`)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from timeoutlint.interrupts import handle_termination
+
+        handle_termination()
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from timeoutlint.interrupts import Terminated, exit_code
+
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except (KeyboardInterrupt, Terminated) as interruption:
+            raise click.exceptions.Exit(exit_code(interruption) or 1) from None
         except Exception as exc:
             _internal_error(exc, bool(ctx.meta.get(_VERBOSE_KEY)))
 
