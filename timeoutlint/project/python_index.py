@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeoutlint.discovery import SourceFile
-from timeoutlint.limits import read_regular_file
+from timeoutlint.limits import parses_within_bounds, read_regular_file
 from timeoutlint.parallel import fork_map
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.redis_model import (
@@ -213,6 +213,8 @@ def _parse(candidate: _Candidate) -> PythonModule | None:
     """The candidate's model, or None when it cannot be read, decoded or parsed."""
     try:
         text = decode_python(read_regular_file(candidate.path)).text
+        if not parses_within_bounds(text):
+            return None
         tree = ast.parse(text)
         return PythonModule(text, tree, candidate.module_name, candidate.is_package)
     except (OSError, SourceDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):

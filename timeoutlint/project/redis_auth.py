@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile, is_documentation_env
-from timeoutlint.limits import read_regular_file, read_text_file
+from timeoutlint.limits import parses_within_bounds, read_regular_file, read_text_file
 
 if TYPE_CHECKING:
     from timeoutlint.compose.dotenv import DotenvFile
@@ -439,7 +439,7 @@ class _Builder:
 
 def python_passwords(data: bytes, relative: str) -> list[PasswordSource]:
     """The Redis passwords a Python file's bytes configure; a pure function of its arguments."""
-    if not mentions_password(data):
+    if not mentions_password(data) or not parses_within_bounds(data):
         return []
     try:
         tree = ast.parse(data)

@@ -24,6 +24,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from timeoutlint.findings import Position, Span
+from timeoutlint.limits import deeper_recursion
 from timeoutlint.python.source import character_column, split_lines
 from timeoutlint.python.values import (
     UNKNOWN,
@@ -136,7 +137,8 @@ class PythonModule:
         self.module_scope = Scope("module", tree, None)
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._node_scopes: dict[ast.AST, Scope] = {}
-        _ScopeBuilder(self).build()
+        with deeper_recursion():
+            _ScopeBuilder(self).build()
 
     @classmethod
     def from_source(
