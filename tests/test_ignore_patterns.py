@@ -119,6 +119,7 @@ def test_gitignore_answers_as_pathspec_does(lines: list[str], candidates: list[s
         expected = spec.check_file(path).include
         assert ours.include(path) == expected, (lines, path)
         assert linear.include(path) == expected, (lines, path)
+        assert ours.match_file(path) == spec.match_file(path), (lines, path)
 
 
 def test_many_double_stars_on_a_deep_path_are_matched_in_linear_time() -> None:

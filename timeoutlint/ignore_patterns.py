@@ -319,6 +319,15 @@ class GitIgnore:
 
     def __init__(self, lines: Iterable[str]) -> None:
         self.rules = tuple(rule for rule in map(parse_rule, lines) if rule is not None)
+        self._any: Callable[[str], object] | None = None
+        """Without negations, where any match means "matched": one search of every pattern
+        that has a regular expression (the others are `_other`)."""
+        self._other: tuple[_Rule, ...] = ()
+        if all(rule.include for rule in self.rules):
+            regexes = [r.regex.pattern for r in self.rules if r.regex is not None]
+            combined = "|".join(f"(?:{x.replace('(?P<ps_d>', '(?:')})" for x in regexes)
+            self._any = re.compile(combined, re.DOTALL).search if regexes else lambda path: None
+            self._other = tuple(r for r in self.rules if r.regex is None)
 
     def include(self, path: str) -> bool | None:
         path = path[1:] if path.startswith("/") else path[2:] if path.startswith("./") else path
@@ -334,7 +343,12 @@ class GitIgnore:
         return weak
 
     def match_file(self, path: str) -> bool:
-        return bool(self.include(path))
+        if self._any is None:
+            return bool(self.include(path))
+        path = path[1:] if path.startswith("/") else path[2:] if path.startswith("./") else path
+        return self._any(path) is not None or any(
+            rule.match(path) is not None for rule in self._other
+        )
 
 
 @functools.lru_cache(maxsize=256)
