@@ -9,6 +9,7 @@ that the engine reports as a finding.
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import signal
 import stat
@@ -116,6 +117,7 @@ def time_budget(seconds: float | None) -> Iterator[None]:
             signal.signal(signal.SIGALRM, previous)
 
 
+@functools.cache
 def _recursion_ceiling(wanted: int) -> int:
     """`wanted`, lowered so that the frames fit in the main thread's stack limit."""
     try:
@@ -201,14 +203,15 @@ def _limit_memory(budget: int) -> None:
         pass
 
 
-def _child(function: Callable[[], object], writer: int, seconds: float | None, budget: int) -> None:
+def _child(
+    function: Callable[[], object], writer: int, parent: int, seconds: float | None, budget: int
+) -> None:
     """In the forked child: compute, send the pickled outcome, and leave without cleanup."""
     import pickle
     import traceback
 
     from timeoutlint.parallel import become_child
 
-    parent = os.getppid()
     become_child(parent)
     if seconds:
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
@@ -244,11 +247,12 @@ def run_isolated(function: Callable[[], T], seconds: float | None, memory: int) 
     import time
 
     reader, writer = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         try:
             os.close(reader)
-            _child(function, writer, seconds, memory)
+            _child(function, writer, parent, seconds, memory)
         finally:
             os._exit(0)
     os.close(writer)
