@@ -267,6 +267,16 @@ def _requirements_include_of_a_fifo(root: Path) -> None:
     os.mkfifo(root / "constraints.txt")
 
 
+_DEEP = "/".join(["a"] * 40)
+
+
+def _gitignore_with_many_double_stars(root: Path) -> None:
+    (root / ".gitignore").write_text("**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/b\n")
+    (root / _DEEP / "b").mkdir(parents=True)
+    (root / _DEEP / "app.py").write_bytes(_py("import requests\nrequests.post(URL)\n"))
+    (root / _DEEP / "b" / "ignored.py").write_bytes(_py("import requests\nrequests.post(URL)\n"))
+
+
 def _can_dev_zero() -> str | None:
     return None if os.path.exists("/dev/zero") else "no /dev/zero on this platform"
 
@@ -275,7 +285,7 @@ def _can_dev_stdin() -> str | None:
     return None if os.path.exists("/dev/stdin") else "no /dev/stdin on this platform"
 
 
-_BOUNDED_READS = [
+_INPUTS_THAT_HUNG = [
     Case(
         "requirements-include-of-dev-zero",
         files={"requirements.txt": b"-r /dev/zero\nredis>=4\n"},
@@ -308,6 +318,18 @@ _BOUNDED_READS = [
         needs=_can_fifo,
     ),
     Case(
+        "gitignore-with-many-double-stars-on-a-deep-path",
+        setup=_gitignore_with_many_double_stars,
+        stdout=_lines(
+            f"{_DEEP}/app.py:2:1: TL101 `requests.post()` {MISSING}", GOOD, _summary(2, 2)
+        ),
+    ),
+    Case(
+        "valid-code-nested-2500-deep",
+        files={"chain.py": _py("import requests\nx = requests.get(URL)" + ".b" * 2500 + "\n")},
+        stdout=_lines(f"chain.py:2:5: TL101 `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
+    ),
+    Case(
         "gitignore-linked-to-dev-stdin-left-open",
         setup=_link(".gitignore", "/dev/stdin"),
         stdin_left_open=True,
@@ -317,7 +339,7 @@ _BOUNDED_READS = [
 ]
 
 CASES = [
-    *_BOUNDED_READS,
+    *_INPUTS_THAT_HUNG,
     Case(
         "syntax-error",
         files={"broken.py": _py("import requests\nrequests.get(URL\n")},
