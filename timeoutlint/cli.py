@@ -480,9 +480,9 @@ class _GuardedGroup(click.Group):
     Ctrl-C exits 130 and SIGTERM 143, silently (`interrupts.py`)."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
-        from timeoutlint.interrupts import handle_termination
+        from timeoutlint.interrupts import handle_interruptions
 
-        handle_termination()
+        handle_interruptions()
         return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:

@@ -130,6 +130,8 @@ def _needs_pipe() -> bool:
 
 def kill_workers(pool: ProcessPoolExecutor) -> None:
     """SIGKILL every worker of `pool` and wait for them, so none outlives an interrupted run.
+    They are reaped through their `Process` objects: a worker reaped behind multiprocessing's
+    back looks alive to it forever, and the pool's shutdown then waits for it forever.
 
     The pool's manager thread then finds its workers dead and fails the futures that the
     interrupted `map` has already cancelled, which raises in that thread (Python 3.11);
@@ -143,22 +145,37 @@ def kill_workers(pool: ProcessPoolExecutor) -> None:
             shown(arguments)
 
     threading.excepthook = quiet
-    processes = list(getattr(pool, "_processes", None) or {})
-    for pid in processes:
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
         try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
+            process.kill()
+        except (OSError, ValueError):
             pass
-    for pid in processes:
+    for process in processes:  # reaped by multiprocessing, which must see them exit
         try:
-            os.waitpid(pid, 0)
-        except OSError:
+            process.join(5)
+        except (OSError, ValueError, AssertionError):
             pass
     pool.shutdown(wait=False, cancel_futures=True)
     if isinstance(manager, threading.Thread):
         manager.join(timeout=10)
         if not manager.is_alive():
             threading.excepthook = shown
+
+
+_RUNNING: list[ProcessPoolExecutor] = []
+"""The pools whose `map` is under way (one at a time; a list for the signal handler)."""
+
+
+def kill_running_workers() -> None:
+    """SIGKILL the workers of the running pools, without waiting: safe in a signal handler,
+    which may interrupt the pool's own code at any point."""
+    for pool in list(_RUNNING):
+        for pid in list(getattr(pool, "_processes", None) or {}):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
 
 
 def _run_range(bounds: tuple[int, int]) -> list[tuple[int, Any]]:
@@ -195,6 +212,7 @@ def _map_forked(
             initializer=become_child,
             initargs=(os.getpid(), pipe),
         )
+        _RUNNING.append(pool)
         try:
             for outcomes in pool.map(_run_range, bounds):
                 for index, result in outcomes:
@@ -205,6 +223,7 @@ def _map_forked(
         pool.shutdown(wait=True)
     finally:
         _TASK = None
+        _RUNNING.clear()
         for descriptor in pipe or ():
             os.close(descriptor)
     return results
