@@ -273,10 +273,14 @@ def run_isolated(function: Callable[[], T], seconds: float | None, memory: int) 
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
-        os.waitpid(pid, 0)
-    if not chunks:
-        raise AnalysisCrashed
-    outcome = pickle.loads(b"".join(chunks))
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:  # SIGCHLD ignored: the kernel reaped it
+            pass
+    try:
+        outcome = pickle.loads(b"".join(chunks))
+    except Exception:  # nothing, or half an answer: the child died while sending it
+        raise AnalysisCrashed from None
     if outcome[0] == "value":
         return outcome[1]  # type: ignore[no-any-return]
     error: BaseException = outcome[1]
