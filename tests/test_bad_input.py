@@ -325,6 +325,11 @@ _INPUTS_THAT_HUNG = [
         ),
     ),
     Case(
+        "gitignore-with-patterns-git-ignores",
+        files={".gitignore": b"!\n[z-a]\ntrailing\\\n"},
+        stdout=_with_good(None),
+    ),
+    Case(
         "valid-code-nested-2500-deep",
         files={"chain.py": _py("import requests\nx = requests.get(URL)" + ".b" * 2500 + "\n")},
         stdout=_lines(f"chain.py:2:5: TL101 `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
