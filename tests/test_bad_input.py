@@ -48,6 +48,7 @@ class Case:
     script: str | None = None
     closed_stdin: bool = False
     stdin: bytes | None = None
+    stdin_left_open: bool = False
     as_unprivileged_user: bool = False
     needs: Callable[[], str | None] | None = None
 
@@ -268,7 +269,103 @@ rules:
 """
 
 
+def _link(name: str, target: str) -> Setup:
+    def setup(root: Path) -> None:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).symlink_to(target)
+
+    return setup
+
+
+def _nested_gitignore_linked_to_dev_zero(root: Path) -> None:
+    (root / "sub").mkdir()
+    (root / "sub" / ".gitignore").symlink_to("/dev/zero")
+    (root / "sub" / "app.py").write_bytes(_py("import requests\nrequests.post(URL)\n"))
+
+
+def _requirements_include_of_a_fifo(root: Path) -> None:
+    (root / "requirements.txt").write_text("-c constraints.txt\nredis>=4\n")
+    os.mkfifo(root / "constraints.txt")
+
+
+_DEEP = "/".join(["a"] * 40)
+
+
+def _gitignore_with_many_double_stars(root: Path) -> None:
+    (root / ".gitignore").write_text("**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/b\n")
+    (root / _DEEP / "b").mkdir(parents=True)
+    (root / _DEEP / "app.py").write_bytes(_py("import requests\nrequests.post(URL)\n"))
+    (root / _DEEP / "b" / "ignored.py").write_bytes(_py("import requests\nrequests.post(URL)\n"))
+
+
+def _can_dev_zero() -> str | None:
+    return None if os.path.exists("/dev/zero") else "no /dev/zero on this platform"
+
+
+def _can_dev_stdin() -> str | None:
+    return None if os.path.exists("/dev/stdin") else "no /dev/stdin on this platform"
+
+
+_INPUTS_THAT_HUNG = [
+    Case(
+        "requirements-include-of-dev-zero",
+        files={"requirements.txt": b"-r /dev/zero\nredis>=4\n"},
+        stdout=_with_good(None),
+        needs=_can_dev_zero,
+    ),
+    Case(
+        "requirements-constraint-of-dev-stdin-left-open",
+        files={"requirements.txt": b"-c /dev/stdin\nredis>=4\n"},
+        stdin_left_open=True,
+        stdout=_with_good(None),
+        needs=_can_dev_stdin,
+    ),
+    Case(
+        "requirements-include-of-a-fifo",
+        setup=_requirements_include_of_a_fifo,
+        stdout=_with_good(None),
+        needs=_can_fifo,
+    ),
+    Case(
+        "nested-gitignore-linked-to-dev-zero",
+        setup=_nested_gitignore_linked_to_dev_zero,
+        stdout=_lines(GOOD, f"sub/app.py:2:1: TL101 `requests.post()` {MISSING}", _summary(2, 2)),
+        needs=_can_dev_zero,
+    ),
+    Case(
+        "gitignore-that-is-a-fifo",
+        setup=_mkfifo(".gitignore"),
+        stdout=_with_good(None),
+        needs=_can_fifo,
+    ),
+    Case(
+        "gitignore-with-many-double-stars-on-a-deep-path",
+        setup=_gitignore_with_many_double_stars,
+        stdout=_lines(
+            f"{_DEEP}/app.py:2:1: TL101 `requests.post()` {MISSING}", GOOD, _summary(2, 2)
+        ),
+    ),
+    Case(
+        "gitignore-with-patterns-git-ignores",
+        files={".gitignore": b"!\n[z-a]\ntrailing\\\n"},
+        stdout=_with_good(None),
+    ),
+    Case(
+        "valid-code-nested-2500-deep",
+        files={"chain.py": _py("import requests\nx = requests.get(URL)" + ".b" * 2500 + "\n")},
+        stdout=_lines(f"chain.py:2:5: TL101 `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
+    ),
+    Case(
+        "gitignore-linked-to-dev-stdin-left-open",
+        setup=_link(".gitignore", "/dev/stdin"),
+        stdin_left_open=True,
+        stdout=_with_good(None),
+        needs=_can_dev_stdin,
+    ),
+]
+
 CASES = [
+    *_INPUTS_THAT_HUNG,
     Case(
         "syntax-error",
         files={"broken.py": _py("import requests\nrequests.get(URL\n")},
@@ -754,6 +851,15 @@ def _run(case: Case, root: Path) -> subprocess.CompletedProcess[bytes]:
     env = {**os.environ, "NO_COLOR": "1"}
     for name in ("FORCE_COLOR", "TIMEOUTLINT_OUTPUT_FORMAT"):
         env.pop(name, None)
+    if case.stdin_left_open:
+        reader, writer = os.pipe()  # nobody ever writes, nobody closes: a read blocks forever
+        try:
+            return subprocess.run(
+                _command(case), cwd=root, stdin=reader, capture_output=True, env=env, timeout=120
+            )
+        finally:
+            os.close(reader)
+            os.close(writer)
     return subprocess.run(
         _command(case),
         cwd=root,

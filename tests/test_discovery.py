@@ -144,3 +144,25 @@ def test_paths_are_displayed_relative_to_the_working_directory_when_inside_it(
     discovery = Discovery(parse_table({}, tmp_path.resolve(), None))
     displays = [s.display for s in discovery.files([tmp_path])]
     assert displays == [(tmp_path.resolve() / "top.py").as_posix(), "inner.py"]
+
+
+def test_a_gitignore_with_many_double_stars_does_not_stall_a_deep_walk(tmp_path: Path) -> None:
+    """pathspec's regular expression for this pattern backtracks for minutes on a 40-level path."""
+    import time
+
+    (tmp_path / ".gitignore").write_text("**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/a/**/b\n")
+    deep = "/".join(["a"] * 40)
+    _touch(tmp_path, f"{deep}/app.py", f"{deep}/b/ignored.py")
+
+    started = time.perf_counter()
+    found = _files(tmp_path)
+
+    assert found == [f"{deep}/app.py"]
+    assert time.perf_counter() - started < 5
+
+
+def test_a_nested_gitignore_that_links_to_a_device_is_not_read(tmp_path: Path) -> None:
+    _touch(tmp_path, "sub/app.py")
+    (tmp_path / "sub" / ".gitignore").symlink_to("/dev/zero")
+
+    assert _files(tmp_path) == ["sub/app.py"]

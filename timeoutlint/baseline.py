@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from timeoutlint.findings import Finding
+from timeoutlint.limits import read_text_file
 from timeoutlint.report.context import ReportContext
 from timeoutlint.report.fingerprints import identities
 
@@ -76,7 +77,7 @@ def _fail(path: Path, reason: str) -> BaselineError:
 
 def read(path: Path) -> Baseline:
     try:
-        document: Any = json.loads(path.read_text(encoding="utf-8"))
+        document: Any = json.loads(read_text_file(path))
     except FileNotFoundError:
         raise _fail(path, "baseline file not found (create it with --write-baseline)") from None
     except OSError as exc:

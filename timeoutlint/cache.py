@@ -47,6 +47,7 @@ from timeoutlint import __version__
 from timeoutlint.catalog import Rule
 from timeoutlint.config import DEFAULT_CACHE_DIR, Config
 from timeoutlint.findings import Finding
+from timeoutlint.limits import CACHE_FILE_LIMIT, read_regular_file, read_text_file
 
 CACHE_HEADER = b"timeoutlint cache\n"
 """The first bytes of every cache file timeoutlint writes: pruning deletes nothing without it."""
@@ -185,7 +186,7 @@ def read_trusted(path: Path) -> object | None:
     """A cache file written by `write_atomically`, built with the safe unpickler; None if
     unusable (missing, damaged, without our header, or foreign)."""
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, CACHE_FILE_LIMIT)
     except OSError:
         return None
     if not data.startswith(CACHE_HEADER):
@@ -258,7 +259,7 @@ def is_marked(directory: Path) -> bool:
     try:
         if not stat.S_ISREG(os.lstat(tag).st_mode):
             return False
-        return tag.read_text(encoding="utf-8") == CACHEDIR_TAG
+        return read_text_file(tag, limit=4096) == CACHEDIR_TAG
     except (OSError, UnicodeDecodeError):
         return False
 

@@ -22,6 +22,7 @@ from timeoutlint.catalog_callsite import (
     check_message,
     parse_callsite,
 )
+from timeoutlint.limits import AUXILIARY_FILE_LIMIT, read_regular_file, read_text_file
 
 FILE_KINDS = ("python", "compose", "dotenv")
 SEVERITIES = ("error", "warning", "info")
@@ -133,7 +134,7 @@ def _load_yaml(path: Path) -> Any:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+        return yaml.load(read_text_file(path), Loader=loader)
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {exc}") from None
     except OSError as exc:
@@ -360,7 +361,7 @@ def _builtin_documents(files: list[Path]) -> list[Any]:
     contents = []
     for path in files:
         try:
-            contents.append((path.name, path.read_bytes()))
+            contents.append((path.name, read_regular_file(path, AUXILIARY_FILE_LIMIT)))
         except OSError as exc:
             raise CatalogError(f"{path}: cannot be read: {exc.strerror}") from None
     key = catalog_cache.content_key(contents)

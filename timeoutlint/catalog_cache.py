@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from timeoutlint.limits import CACHE_FILE_LIMIT, read_regular_file
+
 FORMAT = b"timeoutlint-catalog-1"
 
 
@@ -50,7 +52,7 @@ def read(key: bytes) -> list[Any] | None:
     if path is None:
         return None
     try:
-        stored = marshal.loads(path.read_bytes())
+        stored = marshal.loads(read_regular_file(path, CACHE_FILE_LIMIT))
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if (

@@ -32,6 +32,7 @@ from timeoutlint.config import (
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
+from timeoutlint.limits import read_regular_file
 from timeoutlint.redact import redact
 from timeoutlint.rule_packs import all_rules
 
@@ -308,7 +309,9 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
             return ()
         if finding.path not in files:
             try:
-                data = session.stdin if session.stdin is not None else source.path.read_bytes()
+                data = (
+                    session.stdin if session.stdin is not None else read_regular_file(source.path)
+                )
                 files[finding.path] = FileEdits(source.kind, data)
             except OSError:
                 files[finding.path] = None
@@ -349,7 +352,9 @@ def _only_makeable_fixes(
             continue
         if finding.path not in files:
             try:
-                data = session.stdin if session.stdin is not None else source.path.read_bytes()
+                data = (
+                    session.stdin if session.stdin is not None else read_regular_file(source.path)
+                )
                 files[finding.path] = FileEdits(source.kind, data)
             except OSError:
                 files[finding.path] = None
@@ -574,13 +579,24 @@ def _run_check(session: Session, jobs: int | None) -> tuple[list[Finding], bool]
 
 
 class _GuardedGroup(click.Group):
-    """Any unexpected exception in any command: a short message, where to report it, exit 2."""
+    """Any unexpected exception in any command: a short message, where to report it, exit 2.
+    Ctrl-C exits 130 and SIGTERM 143, silently (`interrupts.py`)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from timeoutlint.interrupts import handle_interruptions
+
+        handle_interruptions()
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context) -> Any:
+        from timeoutlint.interrupts import Terminated, exit_code
+
         try:
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
+        except (KeyboardInterrupt, Terminated) as interruption:
+            raise click.exceptions.Exit(exit_code(interruption) or 1) from None
         except Exception as exc:
             _internal_error(exc, bool(ctx.meta.get(_VERBOSE_KEY)))
 

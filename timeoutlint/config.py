@@ -23,7 +23,11 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 from timeoutlint.catalog import Rule
 from timeoutlint.ignore_patterns import PatternSet
-from timeoutlint.limits import DEFAULT_ANALYSIS_TIME_LIMIT, DEFAULT_MAX_FILE_SIZE
+from timeoutlint.limits import (
+    DEFAULT_ANALYSIS_TIME_LIMIT,
+    DEFAULT_MAX_FILE_SIZE,
+    read_text_file,
+)
 
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
@@ -218,7 +222,7 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Co
 
 def read_config_file(path: Path) -> Config:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_text_file(path))
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
@@ -267,7 +271,7 @@ def _configuration_in(directory: Path) -> Path | None:
     pyproject = directory / "pyproject.toml"
     if pyproject.is_file():
         try:
-            text = pyproject.read_text(encoding="utf-8")
+            text = read_text_file(pyproject)
         except (OSError, UnicodeDecodeError):
             return None
         if "[tool.timeoutlint" in text:

@@ -15,14 +15,11 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from timeoutlint.config import Config
-from timeoutlint.ignore_patterns import PatternSet, gitignore_spec
-from timeoutlint.limits import describe_os_error
-
-if TYPE_CHECKING:
-    import pathspec
+from timeoutlint.ignore_patterns import GitIgnore, PatternSet, gitignore_spec
+from timeoutlint.limits import describe_os_error, read_text_file
 
 COMPOSE_PATTERNS = (
     "docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml", "docker-compose.*.yaml",
@@ -47,7 +44,7 @@ class DiscoveryProblem:
     message: str
 
 
-def compile_patterns(patterns: Iterable[str]) -> pathspec.GitIgnoreSpec:
+def compile_patterns(patterns: Iterable[str]) -> GitIgnore:
     return gitignore_spec(tuple(patterns))
 
 
@@ -151,9 +148,10 @@ class _Gitignore:
 
 
 def _read_gitignore(directory: str) -> _Gitignore | None:
+    """The directory's .gitignore; None when it cannot be read, or is not a regular file of at
+    most `AUXILIARY_FILE_LIMIT` bytes (a committed link to `/dev/zero` or a FIFO)."""
     try:
-        with open(os.path.join(directory, ".gitignore"), encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
+        lines = read_text_file(os.path.join(directory, ".gitignore"), errors="replace").splitlines()
     except OSError:
         return None
     return _Gitignore(directory.rstrip("/") + "/", PatternSet(lines))

@@ -31,10 +31,17 @@ from timeoutlint.config import Config, ignored_for_path
 from timeoutlint.discovery import SourceFile
 from timeoutlint.findings import Finding, Span
 from timeoutlint.limits import (
+    ISOLATION_THRESHOLD,
+    AnalysisCrashed,
     AnalysisTimeout,
+    can_isolate,
+    deeper_recursion,
     describe_os_error,
     format_size,
+    memory_budget,
+    memory_was_exhausted,
     read_regular_file,
+    run_isolated,
     time_budget,
 )
 from timeoutlint.parallel import fork_map
@@ -220,7 +227,14 @@ class Engine:
         seconds = self.config.analysis_time_limit
         try:
             with time_budget(seconds):
-                findings = self._analyze_checked(source, data, checks, enabled)
+                if len(data) >= ISOLATION_THRESHOLD and can_isolate():
+                    findings = run_isolated(
+                        lambda: self._analyze_checked(source, data, checks, enabled),
+                        seconds,
+                        memory_budget(len(data)),
+                    )
+                else:
+                    findings = self._analyze_checked(source, data, checks, enabled)
         except AnalysisTimeout:
             reason = f"took too long (more than analysis-time-limit, {seconds:g} s)"
             return self._skipped(source, enabled, reason), True
@@ -229,6 +243,9 @@ class Engine:
         except MemoryError:
             skipped = self._skipped(source, enabled, "ran out of memory while analyzing the file")
             return skipped, True
+        except AnalysisCrashed:
+            reason = "the analysis was ended by the system (out of memory?)"
+            return self._skipped(source, enabled, reason), True
         return sorted(findings, key=lambda f: f.sort_key), True
 
     def _analyze_checked(
@@ -276,7 +293,9 @@ class Engine:
             return self._problem(
                 SYNTAX_ERROR, source, _point(line, column), enabled, detail=exc.msg
             )
-        except (RecursionError, MemoryError):
+        except (RecursionError, MemoryError) as exc:
+            if isinstance(exc, MemoryError) and memory_was_exhausted():
+                raise
             return self._problem(
                 SYNTAX_ERROR,
                 source,
@@ -285,8 +304,9 @@ class Engine:
                 detail="the code is nested too deeply to analyze",
             )
         ctx = self._context(source, enabled)
-        for check in checks:
-            check.run(ctx, model)
+        with deeper_recursion():
+            for check in checks:
+                check.run(ctx, model)
         findings = ctx.findings
         if findings:
             findings = without_suppressed(findings, python_suppressions(text))

@@ -19,6 +19,7 @@ from timeoutlint.config import Config, parse_table, selected_rules
 from timeoutlint.discovery import Discovery
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Finding
+from timeoutlint.limits import read_regular_file
 
 
 def _write(root: Path, files: Mapping[str, str]) -> None:
@@ -84,7 +85,7 @@ def run_example(rule: Rule, example: Example, rules: Mapping[str, Rule], bad: bo
                     f"'fixed' names {name}, which is not one of the example's checked files"
                 )
                 continue
-            data = found.path.read_bytes()
+            data = read_regular_file(found.path)
             first = fix_file(engine, found, data, unsafe=example.unsafe)
             if first.error:
                 problems.append(first.error)

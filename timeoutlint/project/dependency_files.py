@@ -64,8 +64,12 @@ def _is_dir(path: Path) -> bool:
 
 
 def _read_text(path: Path) -> str | None:
+    """The file's text, or None when it is not a regular file of at most
+    `AUXILIARY_FILE_LIMIT` bytes: an include can name `/dev/zero`, `/dev/stdin` or a FIFO."""
+    from timeoutlint.limits import read_text_file
+
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        return read_text_file(path, errors="replace")
     except OSError:
         return None
 
@@ -141,7 +145,10 @@ def _requirements_file(
     seen: set[Path],
     depth: int = 0,
 ) -> Iterator[Declaration]:
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return
     if resolved in seen or depth > _MAX_INCLUDE_DEPTH:
         return
     seen.add(resolved)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeoutlint.discovery import SourceFile
+from timeoutlint.limits import parses_within_bounds, read_regular_file
 from timeoutlint.parallel import fork_map
 from timeoutlint.project.source_roots import PackageDirectories, import_names, name_table
 from timeoutlint.python.model import Binding, PythonModule
@@ -238,7 +239,9 @@ def _candidate(source: SourceFile, scan: Scan, packages: PackageDirectories) -> 
 def _parse(candidate: _Candidate) -> PythonModule | None:
     """The candidate's model, or None when it cannot be read, decoded or parsed."""
     try:
-        text = decode_python(candidate.path.read_bytes()).text
+        text = decode_python(read_regular_file(candidate.path)).text
+        if not parses_within_bounds(text):
+            return None
         tree = ast.parse(text)
         return PythonModule(text, tree, candidate.module_name, candidate.is_package)
     except (OSError, SourceDecodeError, SyntaxError, ValueError, RecursionError, MemoryError):

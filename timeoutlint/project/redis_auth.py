@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile, is_documentation_env
+from timeoutlint.limits import parses_within_bounds, read_regular_file, read_text_file
 
 if TYPE_CHECKING:
     from timeoutlint.compose.dotenv import DotenvFile
@@ -300,7 +301,7 @@ def image_repository(image: str) -> str:
 
 def _read_text(path: Path) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig", errors="replace")
+        return read_text_file(path, encoding="utf-8-sig", errors="replace")
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -697,7 +698,7 @@ class _Builder:
         if self.may_name_password is not None and not self.may_name_password(source):
             return
         try:
-            data = source.path.read_bytes()
+            data = read_regular_file(source.path)
         except OSError:
             return
         self.passwords.extend(python_passwords(data, source.relative))
@@ -737,7 +738,7 @@ def _acl_default_user(
 def python_passwords(data: bytes, relative: str) -> list[ProjectPassword]:
     """The passwords a Python file's clients connect with to a literal `host=`; a pure function
     of its arguments."""
-    if not mentions_password(data):
+    if not mentions_password(data) or not parses_within_bounds(data):
         return []
     try:
         tree = ast.parse(data)

@@ -29,6 +29,7 @@ from functools import cached_property
 from typing import Any, Literal
 
 from timeoutlint.findings import Position, Span
+from timeoutlint.limits import deeper_recursion
 from timeoutlint.python.source import character_column, split_lines
 from timeoutlint.python.values import (
     UNKNOWN,
@@ -143,7 +144,8 @@ class PythonModule:
         self._node_scopes: dict[ast.AST, Scope] = {}
         self._guarded_imports: list[tuple[ast.Try, Scope]] = []
         """`try` statements (also `try ... except*`) with an import in the body and handlers."""
-        _ScopeBuilder(self).build()
+        with deeper_recursion():
+            _ScopeBuilder(self).build()
 
     @classmethod
     def from_source(

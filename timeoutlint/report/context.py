@@ -15,6 +15,7 @@ from pathlib import Path
 
 from timeoutlint.catalog import Rule
 from timeoutlint.findings import Finding, TextEdit
+from timeoutlint.limits import read_regular_file
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 """Line breaks as Python counts them; `str.splitlines` also breaks at form feeds and U+2028."""
@@ -38,7 +39,7 @@ def repository_root(start: Path) -> Path:
 
 def read_source_text(path: Path) -> str | None:
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except OSError:
         return None
     if data.startswith(b"\xef\xbb\xbf"):
