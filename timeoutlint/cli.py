@@ -302,20 +302,11 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
         return made[finding]
 
     def compute(finding: Finding) -> tuple[TextEdit, ...]:
-        from timeoutlint.fixes.apply import FileEdits
 
         source = by_display.get(finding.path)
         if source is None or finding.fix is None:
             return ()
-        if finding.path not in files:
-            try:
-                data = (
-                    session.stdin if session.stdin is not None else read_regular_file(source.path)
-                )
-                files[finding.path] = FileEdits(source.kind, data)
-            except OSError:
-                files[finding.path] = None
-        edits = files[finding.path]
+        edits = _file_edits(session, source, files)
         if edits is None:
             return ()
         try:
@@ -324,6 +315,21 @@ def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]
             return ()
 
     return load
+
+
+def _file_edits(
+    session: Session, source: SourceFile, files: dict[str, FileEdits | None]
+) -> FileEdits | None:
+    """A file's fix edits, read once per run (stdin in `-` mode); None if it cannot be read."""
+    from timeoutlint.fixes.apply import FileEdits
+
+    if source.display not in files:
+        try:
+            data = session.stdin if session.stdin is not None else read_regular_file(source.path)
+            files[source.display] = FileEdits(source.kind, data)
+        except OSError:
+            files[source.display] = None
+    return files[source.display]
 
 
 _FORMATS_WITH_EDITS = frozenset({"json", "json-lines", "sarif"})
@@ -337,7 +343,7 @@ def _only_makeable_fixes(
     edits cannot be computed. So `check` never calls such a finding fixable."""
     from dataclasses import replace
 
-    from timeoutlint.fixes.apply import FileEdits, needs_libcst
+    from timeoutlint.fixes.apply import needs_libcst
 
     by_display = {source.display: source for source in session.files}
     files: dict[str, FileEdits | None] = {}
@@ -350,15 +356,7 @@ def _only_makeable_fixes(
         if edits_for is _no_edits and not needs_libcst(source.kind, finding):
             kept.append(finding)  # decided without reading the file
             continue
-        if finding.path not in files:
-            try:
-                data = (
-                    session.stdin if session.stdin is not None else read_regular_file(source.path)
-                )
-                files[finding.path] = FileEdits(source.kind, data)
-            except OSError:
-                files[finding.path] = None
-        edits = files[finding.path]
+        edits = _file_edits(session, source, files)
         makeable = edits is not None and edits.can_make(finding)
         if makeable and edits_for is not _no_edits:
             makeable = bool(edits_for(finding))
