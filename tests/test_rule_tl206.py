@@ -569,3 +569,110 @@ def test_a_none_timeout_is_shown_as_none(tmp_path: Path) -> None:
     """
     (finding,) = check(tmp_path, code)
     assert "has SOCKET_TIMEOUT=None, which django-redis ignores" in finding.message
+
+
+# Entries added to a CACHES that another file defines (`from .base import *`) ----------------
+
+
+def test_an_entry_assigned_to_a_star_imported_caches_is_checked(tmp_path: Path) -> None:
+    code = """
+    from .base import *
+    CACHES["scratch"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/3",
+    }
+    CACHES["redis"] = dict(BACKEND="django_redis.cache.RedisCache", LOCATION="redis://r/0")
+    """
+    findings = check(tmp_path, code)
+    assert [(f.span.start.line, f.span.start.column) for f in findings] == [(4, 5), (7, 24)]
+    assert [f.message.split(" sets no ")[0] for f in findings] == [
+        "`CACHES['scratch']` (Django's RedisCache)",
+        "`CACHES['redis']` (django-redis)",
+    ]
+
+
+def test_an_entry_merged_into_a_star_imported_caches_is_checked(tmp_path: Path) -> None:
+    code = """
+    from .base import *
+    CACHES.update({"sessions": {"BACKEND": "django_redis.cache.RedisCache"}})
+    CACHES |= {"locks": {"BACKEND": "django_redis.cache.RedisCache"}}
+    """
+    findings = check(tmp_path, code)
+    assert [(f.span.start.line, f.message.split(" (")[0]) for f in findings] == [
+        (3, "`CACHES['sessions']`"),
+        (4, "`CACHES['locks']`"),
+    ]
+
+
+def test_the_base_files_own_entries_are_reported_only_in_the_base_file(tmp_path: Path) -> None:
+    base = 'CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}\n'
+    prod = (
+        "from .base import *\n"
+        'CACHES["default"]["LOCATION"] = "redis://redis:6379/0"\n'
+        'CACHES["default"].update({"KEY_PREFIX": "prod"})\n'
+    )
+    findings = lint_files(
+        tmp_path,
+        {"config/__init__.py": "", "config/base.py": base, "config/prod.py": prod},
+        select="TL206",
+    )
+    found = [(Path(f.path).relative_to(tmp_path.resolve()), f.span.start.line) for f in findings]
+    assert found == [(Path("config/base.py"), 1)]
+
+
+def test_a_later_change_to_an_entry_added_to_star_imported_caches_is_folded(
+    tmp_path: Path,
+) -> None:
+    code = """
+    from .base import *
+    CACHES["sessions"] = {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}
+    CACHES["sessions"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] = 2
+    """
+    (finding,) = check(tmp_path, code)
+    assert "sets no SOCKET_TIMEOUT:" in finding.message
+
+
+def test_an_unseen_update_after_the_added_entry_may_replace_it(tmp_path: Path) -> None:
+    always = """
+    from .base import *
+    CACHES["sessions"] = {"BACKEND": "django_redis.cache.RedisCache"}
+    CACHES.update(EXTRA_CACHES)
+    """
+    conditional = """
+    from .base import *
+    CACHES["sessions"] = {"BACKEND": "django_redis.cache.RedisCache"}
+    if EXTRA_CACHES:
+        CACHES.update(EXTRA_CACHES)
+    """
+    assert check(tmp_path, always) == []
+    (finding,) = check(tmp_path, conditional)
+    assert "unless the conditional change on line 5 adds them:" in finding.message
+
+
+def test_setdefault_on_a_star_imported_caches_may_keep_the_base_entry(tmp_path: Path) -> None:
+    code = """
+    from .base import *
+    CACHES.setdefault("sessions", {"BACKEND": "django_redis.cache.RedisCache"})
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_an_entry_added_inside_a_function_may_not_have_been_added(tmp_path: Path) -> None:
+    code = """
+    from .base import *
+    def add_sessions_cache():
+        CACHES["sessions"] = {"BACKEND": "django_redis.cache.RedisCache"}
+    """
+    assert check(tmp_path, code) == []
+
+
+def test_the_fix_writes_the_timeouts_into_the_added_entry(tmp_path: Path) -> None:
+    code = """
+    from .base import *
+    CACHES.update({"sessions": {"BACKEND": "django_redis.cache.RedisCache"}})
+    """
+    assert fixed(tmp_path, code) == (
+        "\nfrom .base import *\n"
+        'CACHES.update({"sessions": {"BACKEND": "django_redis.cache.RedisCache", '
+        '"OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 10, "SOCKET_TIMEOUT": 10}}})\n'
+    )

@@ -297,7 +297,7 @@ def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: Sett
 
 
 def check(ctx: CheckContext, model: PythonModule) -> None:
-    for alias, entry in settings_entries(model, "CACHES"):
+    for alias, entry in settings_entries(model, "CACHES", added_to_unseen=True):
         _check_entry(ctx, model, alias, entry)
 
 

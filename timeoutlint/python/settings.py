@@ -19,6 +19,15 @@ A change makes unknown only what it may add or replace:
 - a value such a change may replace is no longer known (`SettingsItem.value`
   is None); a change inside a function, or through a key we cannot read, is
   taken as one that may or may not have happened.
+
+A settings file split across modules (`prod.py` with `from .base import *`) changes a dict it
+does not bind. Its entries are the base file's, checked there, plus those this file adds:
+`CACHES["x"] = {...}` (or `dict(...)`), a key of a display given to `.update` or `|=`
+(`settings_entries(..., added_to_unseen=True)`). Such an entry is written here, so it is read as
+any entry, and a later change in this file is folded into it as above. The base dict is open
+(it holds keys we do not read here), so a `.setdefault` on it may keep the base's entry and adds
+nothing we read. What a file that imports this one (`local.py` with `from .prod import *`) does
+to the entry afterwards is out of reach: one file is read at a time.
 """
 
 from __future__ import annotations
@@ -126,6 +135,8 @@ class _Folder:
     def __init__(self, model: PythonModule) -> None:
         self.model = model
         self.dicts: dict[int, _Dict] = {}
+        self.unseen: tuple[str, _Dict] | None = None
+        """A setting this file changes but does not bind, and the dict standing for it."""
 
     def build(self, value: Value, scope: Scope) -> _Dict | None:
         if not isinstance(value, DictValue):
@@ -208,9 +219,16 @@ class _Folder:
             return _step(bases, name), maybe or name is None
         if not isinstance(expr, ast.Name):
             return [], False
+        reaching = self._reaching(expr, scope)
+        if (
+            self.unseen is not None
+            and expr.id == self.unseen[0]
+            and all(_merged_in_place(binding, self.model) for binding in reaching)
+        ):
+            return [self.unseen[1]], False
         found: list[_Dict] = []
         maybe = False
-        for binding in self._reaching(expr, scope):
+        for binding in reaching:
             dicts, through = self._reach_binding(binding, depth)
             found.extend(d for d in dicts if all(d is not f for f in found))
             maybe = maybe or through
@@ -367,7 +385,8 @@ class _Folder:
                     self._open(target, change)
                 elif name not in target.items:
                     default = call.args[1] if len(call.args) > 1 else ast.Constant(None)
-                    self._set(target, name, call.args[0], default, scope, change)
+                    kept = replace(change, maybe=change.maybe or target.open)
+                    self._set(target, name, call.args[0], default, scope, kept)
             elif method == "pop" and call.args and self._key(call.args[0], scope) is not None:
                 name = self._key(call.args[0], scope)
                 assert name is not None
@@ -392,6 +411,23 @@ class _Folder:
                 self._set(
                     target, keyword.arg, ast.Constant(keyword.arg), keyword.value, scope, change
                 )
+
+
+def _merged_in_place(binding: Binding, model: PythonModule) -> bool:
+    """`NAME |= {...}`: binds NAME to the same dict, changed."""
+    statement = model.parent(binding.node)
+    return (
+        isinstance(statement, ast.AugAssign)
+        and statement.target is binding.node
+        and isinstance(statement.op, ast.BitOr)
+    )
+
+
+def _unbound(model: PythonModule, name: str) -> bool:
+    """No module-level statement binds `name` (a star import may), other than `|=` on it."""
+    return all(
+        _merged_in_place(binding, model) for binding in model.module_scope.bindings.get(name, [])
+    )
 
 
 def _step(dicts: list[_Dict], name: str | None) -> list[_Dict]:
@@ -452,14 +488,21 @@ def quote_style(model: PythonModule, entry: SettingsDict) -> str:
     return '"'
 
 
-def settings_entries(model: PythonModule, name: str) -> Iterator[tuple[str, SettingsDict]]:
+def settings_entries(
+    model: PythonModule, name: str, *, added_to_unseen: bool = False
+) -> Iterator[tuple[str, SettingsDict]]:
     """Each readable entry of a setting like `CACHES` or `DATABASES` as Django gets it, changes
-    folded in: (alias, entry dict)."""
+    folded in: (alias, entry dict). With `added_to_unseen`, when the file does not bind `name`
+    (it comes from a star import), the entries this file adds to it."""
     folder = _Folder(model)
     roots = [
         folder.build(model.resolve(value_node, scope), scope)
         for value_node, scope in settings_assignments(model, name)
     ]
+    if not roots and added_to_unseen and _unbound(model, name):
+        unseen = _Dict(ast.Name(id=name, ctx=ast.Load()), open=True)
+        folder.unseen = (name, unseen)
+        roots = [unseen]
     if not any(roots):
         return
     for node in _changes(model):
