@@ -155,13 +155,27 @@ def edits_between(old: str, new: str) -> list[TextEdit]:
     return edits
 
 
+KEPT_RUN = 4
+"""Unchanged text this long inside a changed region stays out of the reported edits."""
+
+
 def _around_kept_text(
     begin: int, end: int, replaced: str, content: str
 ) -> list[tuple[int, int, str]]:
-    """`x` -> `quote(x, safe='')` as two insertions around `x`, not one edit repeating it: the
-    kept text (an expression that may quote a password) is never part of a reported edit."""
-    kept = content.find(replaced) if replaced else -1
-    if kept < 0:
+    """The region's edit split around the text it keeps: `x` -> `quote(x, safe='')` is two
+    insertions around `x`, not one edit repeating it. Kept text (an expression that may quote a
+    password) is never part of a reported edit; runs shorter than `KEPT_RUN` characters are left
+    inside the edits so that a region does not crumble into one edit per character."""
+    import difflib
+
+    if not replaced:
         return [(begin, end, content)]
-    before, after = content[:kept], content[kept + len(replaced) :]
-    return [(b, e, text) for b, e, text in ((begin, begin, before), (end, end, after)) if text]
+    matcher = difflib.SequenceMatcher(None, replaced, content, autojunk=False)
+    kept = [block for block in matcher.get_matching_blocks() if block.size >= KEPT_RUN]
+    pieces: list[tuple[int, int, str]] = []
+    old_at = new_at = 0
+    for old_kept, new_kept, size in [*kept, (len(replaced), len(content), 0)]:
+        if old_at < old_kept or new_at < new_kept:
+            pieces.append((begin + old_at, begin + old_kept, content[new_at:new_kept]))
+        old_at, new_at = old_kept + size, new_kept + size
+    return pieces
