@@ -245,3 +245,18 @@ def test_a_pool_of_connections_that_are_not_redis_pys_is_not_reported(tmp_path: 
     tls = ConnectionPool(host="h", connection_class=redis.SSLConnection)
     """
     assert lines(lint(tmp_path, code, select="TL205", redis_version="==5.0.8")) == [6]
+
+
+def test_a_pool_of_a_local_subclass_of_a_redis_py_connection_is_reported(tmp_path: Path) -> None:
+    code = """
+    import redis
+
+    class TracedConnection(redis.Connection):
+        pass
+
+    class Traced(TracedConnection):
+        pass
+
+    pool = redis.ConnectionPool(connection_class=Traced, db=4)
+    """
+    assert lines(lint(tmp_path, code, select="TL205", redis_version="==5.0.8")) == [10]

@@ -36,7 +36,7 @@ from timeoutlint.python.redis_model import (
     RedisPool,
     long_read_clients,
 )
-from timeoutlint.python.values import QualifiedName
+from timeoutlint.python.values import LocalClass, QualifiedName
 
 RULE = "TL205"
 HANGS_BEFORE = "<8"
@@ -55,9 +55,17 @@ def _redis_py_connections(module: PythonModule, site: CallSite) -> bool:
     (`fakeredis.FakeConnection` in a test) may open no socket at all."""
     for keyword in site.node.keywords:
         if keyword.arg == "connection_class":
-            value = module.resolve(keyword.value, site.scope)
-            return isinstance(value, QualifiedName) and value.name.startswith("redis.")
+            return _redis_py_class(module.resolve(keyword.value, site.scope))
     return True
+
+
+def _redis_py_class(value: object, depth: int = 0) -> bool:
+    """redis-py's own class, or a class of this file that extends one (it opens the same socket)."""
+    if isinstance(value, QualifiedName):
+        return value.name.startswith("redis.")
+    if isinstance(value, LocalClass) and depth < 8:
+        return any(_redis_py_class(base, depth + 1) for base in value.bases)
+    return False
 
 
 def _constructed_here(
