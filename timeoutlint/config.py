@@ -71,6 +71,7 @@ class Config:
     compose_files: tuple[str, ...] = ()
     test_paths: tuple[str, ...] = DEFAULT_TEST_PATHS
     test_paths_ignore: tuple[str, ...] = DEFAULT_TEST_PATHS_IGNORE
+    external_suppressions: bool = True
 
     def in_test_paths(self, relative_path: str) -> bool:
         """Whether a file (relative to the root) is test, fixture, example or documentation code."""
@@ -201,6 +202,7 @@ _KEYS: dict[str, tuple[str, Callable[[str, Any], Any]]] = {
     "compose-files": ("compose_files", _string_list),
     "test-paths": ("test_paths", _string_list),
     "test-paths-ignore": ("test_paths_ignore", _string_list),
+    "external-suppressions": ("external_suppressions", _boolean),
 }
 
 

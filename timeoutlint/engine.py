@@ -309,7 +309,9 @@ class Engine:
                 check.run(ctx, model)
         findings = ctx.findings
         if findings:
-            findings = without_suppressed(findings, python_suppressions(text))
+            findings = without_suppressed(
+                findings, python_suppressions(text, self.config.external_suppressions)
+            )
         return findings
 
     def check_file(

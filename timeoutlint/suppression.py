@@ -5,6 +5,14 @@ the first line of the statement that contains it (so a comment after the
 opening line of a multi-line call covers the whole call). Python comments
 are found with `tokenize`, so a `#` inside a string is never a comment.
 Suppressions are only looked up for files that have findings.
+
+Other linters' comments for the same defect count too (`EXTERNAL_EQUIVALENTS`; off with
+`external-suppressions = false`): a project that already silenced ruff's S113 or bandit's
+B113 on a call has decided about that call, and hearing it again from timeoutlint teaches its
+users to ignore timeoutlint. Only comments naming the defect count, with one exception:
+bandit's bare `# nosec` silences every bandit test on the line, B113 included, so it
+suppresses TL101 (and nothing else). `# pylint: disable=...` is read on the finding's line like
+a `# noqa`; pylint's block scope for a comment on a line of its own is not followed.
 """
 
 from __future__ import annotations
@@ -24,6 +32,30 @@ _SKIP_FILE = re.compile(rb"^[ \t]*#[ \t]*timeoutlint:[ \t]*skip-file\b", re.MULT
 _SPLIT = re.compile(r"[\s,]+")
 _ANY_DIRECTIVE = re.compile(r"noqa|timeoutlint:", re.IGNORECASE)
 """Tokenizing is the slow part; a file without any directive needs none."""
+_ANY_EXTERNAL = re.compile(r"noqa|timeoutlint:|nosec|pylint:", re.IGNORECASE)
+_NOSEC = re.compile(r"#\s*nosec\b:?(?P<rest>[^#]*)", re.IGNORECASE)
+_BANDIT_TEST = re.compile(r"\bB\d{3}\b|\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_PYLINT_DISABLE = re.compile(
+    r"#\s*pylint:\s*disable\s*=\s*(?P<codes>[\w-]+(?:\s*,\s*[\w-]+)*)", re.IGNORECASE
+)
+
+EXTERNAL_EQUIVALENTS: dict[str, frozenset[str]] = {
+    "S113": frozenset({"TL101"}),
+    "B113": frozenset({"TL101"}),
+    "REQUEST_WITHOUT_TIMEOUT": frozenset({"TL101"}),
+    "MISSING-TIMEOUT": frozenset({"TL101"}),
+    "W3101": frozenset({"TL101"}),
+    "ASYNC210": frozenset({"TL103"}),
+    "ASYNC211": frozenset({"TL103"}),
+    "ASYNC212": frozenset({"TL103"}),
+}
+"""Another linter's code (ruff/flake8 `noqa`, bandit `nosec`, pylint `disable`) -> our rules.
+
+S113 is ruff's (flake8-bandit's) request-without-timeout, B113 and `request_without_timeout`
+bandit's, `missing-timeout` (W3101) pylint's; ASYNC210-ASYNC212 are flake8-async's (and ruff's)
+blocking HTTP calls in `async def`.
+"""
+BARE_NOSEC = frozenset({"TL101"})
 
 ALL = frozenset({"*"})
 
@@ -46,6 +78,26 @@ def codes_in_comment(comment: str) -> frozenset[str] | None:
     return frozenset(found) if matched else None
 
 
+def external_codes(comment: str) -> frozenset[str]:
+    """The rules another linter's directive in `comment` suppresses (see `EXTERNAL_EQUIVALENTS`)."""
+    codes: set[str] = set()
+    for match in _NOQA.finditer(comment):
+        named = match.group("codes")
+        if named:
+            codes.update(c.upper() for c in _SPLIT.split(named.strip()) if c)
+    for match in _PYLINT_DISABLE.finditer(comment):
+        codes.update(c.strip().upper() for c in match.group("codes").split(","))
+    found: set[str] = set()
+    for match in _NOSEC.finditer(comment):
+        tests = _BANDIT_TEST.findall(match.group("rest"))
+        if not tests:
+            found.update(BARE_NOSEC)
+        codes.update(t.upper() for t in tests)
+    for code in codes:
+        found.update(EXTERNAL_EQUIVALENTS.get(code, ()))
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class LineSuppressions:
     by_line: dict[int, frozenset[str]]
@@ -60,8 +112,9 @@ class LineSuppressions:
         return False
 
 
-def python_suppressions(source: str) -> LineSuppressions:
-    if _ANY_DIRECTIVE.search(source) is None:
+def python_suppressions(source: str, external: bool = True) -> LineSuppressions:
+    """The suppressions of a Python file; `external` also reads other linters' comments."""
+    if (_ANY_EXTERNAL if external else _ANY_DIRECTIVE).search(source) is None:
         return LineSuppressions({}, {})
     by_line: dict[int, frozenset[str]] = {}
     statement_start: dict[int, int] = {}
@@ -70,6 +123,10 @@ def python_suppressions(source: str) -> LineSuppressions:
         for token in tokenize.generate_tokens(io.StringIO(source).readline):
             if token.type == tokenize.COMMENT:
                 codes = codes_in_comment(token.string)
+                if external and codes is not ALL:
+                    extra = external_codes(token.string)
+                    if extra:
+                        codes = (codes or frozenset()) | extra
                 if codes is not None:
                     by_line[token.start[0]] = codes
             elif token.type in (tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING):
