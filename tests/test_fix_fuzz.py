@@ -225,13 +225,23 @@ def _lines(text: str) -> list[str]:
 
 
 def _without_added_imports(before: str, after: str) -> str:
-    """`after` without the import lines it has and `before` has not (a fix may add imports)."""
+    """`after` without the import lines it has and `before` has not (a fix may add imports).
+
+    An added import that opens its own section (a standard-library import above third-party
+    ones, as isort orders them) brings the blank line after it.
+    """
     known = _lines(before)
     kept = []
+    after_added_import = False
     for line in _lines(after):
+        if after_added_import and line.strip("\r\n") == "":
+            after_added_import = False
+            continue
+        after_added_import = False
         if line in known:
             known.remove(line)
         elif line.startswith(("import ", "from ")) and line.rstrip("\r\n").isprintable():
+            after_added_import = True
             continue
         kept.append(line)
     return "".join(kept)

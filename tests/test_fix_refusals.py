@@ -127,7 +127,7 @@ def test_an_added_import_next_to_a_form_feed_keeps_it(tmp_path: Path) -> None:
     outcome = _fix(tmp_path, "app.py", data)
 
     assert outcome.fixed == (
-        b"import redis\nimport socket\n\x0cx = 1\n"
+        b"import socket\n\nimport redis\n\x0cx = 1\n"
         b"r = redis.Redis(socket_keepalive_options={socket.TCP_KEEPIDLE: 60},"
         b" socket_connect_timeout=10, socket_timeout=10)\n"
     )

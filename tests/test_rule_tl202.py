@@ -29,7 +29,7 @@ def test_keys_1_2_3_get_the_intended_constants_as_an_unsafe_fix(tmp_path: Path) 
     fix = _only(tmp_path, code).fix
     assert fix is not None and fix.applicability is Applicability.UNSAFE
     assert apply_operations(code, fix.operations) == (
-        "import redis\nimport socket\nr = redis.Redis(socket_keepalive_options="
+        "import socket\n\nimport redis\nr = redis.Redis(socket_keepalive_options="
         "{socket.TCP_KEEPIDLE: 60, socket.TCP_KEEPINTVL: 10, socket.TCP_KEEPCNT: 6})\n"
     )
 

@@ -8,6 +8,7 @@ Comments stay where they were.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from typing import cast
 
@@ -215,24 +216,89 @@ def _insertion_index(module: cst.Module) -> int:
     return index
 
 
-def add_imports(module: cst.Module, operations: Sequence[AddImport]) -> cst.Module:
-    statements: list[cst.SimpleStatementLine] = []
-    for operation in dict.fromkeys(operations):
-        if _has_import(module, operation):
+def _top_module(statement: cst.BaseStatement, module: cst.Module) -> tuple[str, bool] | None:
+    """The imported module's dotted name and whether it is a `from` import; None for others."""
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Import) and len(small.names) == 1:
+        return module.code_for_node(small.names[0].name), False
+    if isinstance(small, cst.ImportFrom) and small.module is not None and not small.relative:
+        return module.code_for_node(small.module), True
+    return None
+
+
+def _is_stdlib(name: str) -> bool:
+    top = name.split(".")[0]
+    return top != "__future__" and top in sys.stdlib_module_names
+
+
+def _sorted_position(module: cst.Module, operation: AddImport, end: int) -> tuple[int, str] | None:
+    """Where isort's (and ruff's I001) default order puts a standard-library import.
+
+    Sections are future, standard library, then the rest, a blank line apart; inside a section
+    plain `import x` lines come before `from x import y`, each sorted by module name without
+    regard to case. Returns the index to insert at and how: "before" the statement there (which
+    hands its leading blank lines to the import), "after" the section's last import, or as a
+    "new section" before the first third-party import (a blank line between them); None when
+    the leading import block gives no place (the import then goes after the block).
+    """
+    key = (operation.name is not None, operation.module.lower())
+    first_other: int | None = None
+    last_stdlib: int | None = None
+    for index in range(end):
+        found = _top_module(module.body[index], module)
+        if found is None:
             continue
-        code = (
-            f"import {operation.module}\n"
-            if operation.name is None
-            else f"from {operation.module} import {operation.name}\n"
-        )
-        parsed = cst.parse_statement(code)
-        assert isinstance(parsed, cst.SimpleStatementLine)
-        statements.append(parsed)
-    if not statements:
-        return module
-    index = _insertion_index(module)
+        name, is_from = found
+        if name == "__future__":
+            continue
+        if not _is_stdlib(name):
+            if first_other is None:
+                first_other = index
+            continue
+        if first_other is not None:
+            return None
+        if (is_from, name.lower()) > key:
+            return index, "before"
+        last_stdlib = index
+    if last_stdlib is not None:
+        return last_stdlib + 1, "after"
+    if first_other is not None:
+        return first_other, "new section"
+    return None
+
+
+def add_imports(module: cst.Module, operations: Sequence[AddImport]) -> cst.Module:
+    for operation in dict.fromkeys(operations):
+        if not _has_import(module, operation):
+            module = _add_import(module, operation)
+    return module
+
+
+def _add_import(module: cst.Module, operation: AddImport) -> cst.Module:
+    code = (
+        f"import {operation.module}\n"
+        if operation.name is None
+        else f"from {operation.module} import {operation.name}\n"
+    )
+    parsed = cst.parse_statement(code)
+    assert isinstance(parsed, cst.SimpleStatementLine)
+    end = _insertion_index(module)
     body = list(module.body)
-    return module.with_changes(body=[*body[:index], *statements, *body[index:]])
+    place = _sorted_position(module, operation, end) if _is_stdlib(operation.module) else None
+    if place is None:
+        body.insert(end, parsed)
+        return module.with_changes(body=body)
+    index, how = place
+    if how != "after":
+        following = body[index]
+        body[index] = following.with_changes(
+            leading_lines=[cst.EmptyLine()] if how == "new section" else []
+        )
+        parsed = parsed.with_changes(leading_lines=following.leading_lines)
+    body.insert(index, parsed)
+    return module.with_changes(body=body)
 
 
 # Dicts: `{...}` displays and `dict(...)` calls --------------------------------
