@@ -1048,3 +1048,17 @@ def validate_rules(config_file: Path | None) -> None:
         failed += bool(problems)
     click.echo(f"{len(results)} examples, {failed} failed.")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+def server() -> None:
+    """Run the language server over stdio (needs `pip install 'timeoutlint[server]'`)."""
+    try:
+        from timeoutlint.server import serve
+    except ImportError as exc:
+        missing = getattr(exc, "name", None) or "pygls"
+        raise UsageFailure(
+            f"the language server needs {missing}, which is not installed:"
+            " pip install 'timeoutlint[server]'"
+        ) from None
+    serve()
