@@ -1055,10 +1055,9 @@ def server() -> None:
     """Run the language server over stdio (needs `pip install 'timeoutlint[server]'`)."""
     try:
         from timeoutlint.server import serve
-    except ImportError as exc:
-        missing = getattr(exc, "name", None) or "pygls"
+    except ImportError:
         raise UsageFailure(
-            f"the language server needs {missing}, which is not installed:"
+            "the language server needs pygls and lsprotocol, which are not installed:"
             " pip install 'timeoutlint[server]'"
         ) from None
     serve()

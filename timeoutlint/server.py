@@ -372,7 +372,7 @@ def _findings(ls: TimeoutlintServer, uri: str) -> list[Finding]:
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
     types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind(FIX_ALL_KIND)]
+        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]
     ),
 )
 def _code_actions(
@@ -445,7 +445,7 @@ def _make_code_actions(
             actions.append(
                 types.CodeAction(
                     title="timeoutlint: fix all safe findings",
-                    kind=types.CodeActionKind(FIX_ALL_KIND),
+                    kind=FIX_ALL_KIND,
                     edit=edit_to(new),
                 )
             )
