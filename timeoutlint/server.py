@@ -193,9 +193,11 @@ class TimeoutlintServer(LanguageServer):
     def refresh_all(self) -> None:
         """New settings or project context: every open document again."""
         self.forget_sessions()
-        for uri in list(self.workspace.text_documents):
-            self.publish(uri)
-        if self.client_capabilities.workspace and getattr(
+        self.findings.clear()
+        if not _pull_supported(self):
+            for uri in list(self.workspace.text_documents):
+                self.publish(uri)
+        elif self.client_capabilities.workspace and getattr(
             self.client_capabilities.workspace.diagnostics, "refresh_support", False
         ):
             self.workspace_diagnostic_refresh(None)
