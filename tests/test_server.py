@@ -216,3 +216,59 @@ async def test_a_syntax_error_is_a_diagnostic_and_the_server_keeps_serving(
     assert _codes(await _diagnostics(client, uri, bool)) == ["TL001"]
     other = _open(client, tmp_path / "app.py", MISSING_TIMEOUT.decode())
     assert _codes(await _diagnostics(client, other, bool)) == ["TL101"]
+
+
+COMPOSE = (
+    "services:\n  redis:\n    image: redis:7\n    command: redis-server --requirepass secret\n"
+    "  app:\n    image: app\n    env_file: .env\n"
+)
+
+
+@pytest.mark.asyncio
+async def test_a_changed_compose_file_changes_the_diagnostics_of_a_dotenv(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    (tmp_path / "compose.yaml").write_text(COMPOSE)
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("REDIS_URL=redis://redis:6379/0\n")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent((tmp_path / "compose.yaml").as_uri(), types.FileChangeType.Created)]
+        )
+    )
+    uri = _open(client, dotenv, dotenv.read_text(), language="dotenv")
+    assert _codes(await _diagnostics(client, uri, bool)) == ["TL401"]
+    (tmp_path / "compose.yaml").write_text(COMPOSE.replace(" --requirepass secret", ""))
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(
+            [types.FileEvent((tmp_path / "compose.yaml").as_uri(), types.FileChangeType.Changed)]
+        )
+    )
+    assert await _diagnostics(client, uri, lambda found: not found) == ()
+
+
+def test_a_diagnostic_carries_the_related_locations_of_its_finding() -> None:
+    from timeoutlint.findings import Finding, RelatedLocation, Span
+    from timeoutlint.server import diagnostic
+
+    finding = Finding(
+        "TL301",
+        "a listener",
+        "worker.py",
+        Span.of(10, 5, 10, 20),
+        related=(RelatedLocation("settings.py", Span.of(3, 1, 3, 30), "the client is made here"),),
+    )
+    (related,) = diagnostic(finding, None).related_information or []
+    assert related.message == "the client is made here"
+    assert related.location.uri.endswith("/settings.py")
+    assert related.location.range.start == types.Position(2, 0)
+
+
+def test_settings_are_read_from_the_client_names() -> None:
+    from timeoutlint.server import Settings
+
+    settings = Settings.of(
+        {"timeoutlint": {"select": ["TL1"], "ignore": ["TL101"], "unsafeFixes": True}}
+    )
+    assert settings == Settings(("TL1",), ("TL101",), True, None)
+    assert Settings.of(None) == Settings()
