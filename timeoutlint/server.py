@@ -373,9 +373,7 @@ def _findings(ls: TimeoutlintServer, uri: str) -> list[Finding]:
 
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(
-        code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]
-    ),
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
 )
 def _code_actions(
     ls: TimeoutlintServer, params: types.CodeActionParams
