@@ -14,7 +14,6 @@ import errno
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,25 +21,18 @@ import click
 
 from timeoutlint import __version__
 from timeoutlint.catalog import CatalogError, Rule
-from timeoutlint.config import (
-    Config,
-    ConfigError,
-    check_default_timeout,
-    load_config,
-    selected_rules,
-)
-from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
-from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
+from timeoutlint.config import ConfigError, load_config
+from timeoutlint.discovery import SourceFile
+from timeoutlint.engine import FileResult, all_findings
 from timeoutlint.findings import Finding, TextEdit
 from timeoutlint.limits import read_regular_file
 from timeoutlint.redact import redact
 from timeoutlint.rule_packs import all_rules
+from timeoutlint.run import Session, SessionError, build_session, context_lines
 
 if TYPE_CHECKING:
     from timeoutlint.fixes.apply import FileEdits, FileFix
-    from timeoutlint.project import ProjectContext
     from timeoutlint.report.context import ReportContext
-    from timeoutlint.scan import Scan
 
 ISSUES_URL = "https://github.com/timeoutlint/timeoutlint/issues"
 OUTPUT_FORMATS = ("text", "json", "json-lines", "github", "sarif", "gitlab", "junit")
@@ -56,12 +48,6 @@ class UsageFailure(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         click.echo(f"timeoutlint: error: {self.format_message()}", err=True)
-
-
-def _split(values: Sequence[str]) -> tuple[str, ...] | None:
-    if not values:
-        return None
-    return tuple(code.strip() for value in values for code in value.split(",") if code.strip())
 
 
 def _color() -> bool | None:
@@ -149,21 +135,6 @@ def common_options(function: F) -> F:
     return function
 
 
-@dataclass
-class Session:
-    """Everything a command needs, resolved from the arguments once."""
-
-    config: Config
-    rules: dict[str, Rule]
-    enabled: frozenset[str]
-    engine: Engine
-    files: list[SourceFile]
-    problems: list[Finding]
-    stdin: bytes | None
-    verbose: bool
-    scan: Scan | None = None
-
-
 def _log(verbose: bool, message: str) -> None:
     if verbose:
         click.echo(f"timeoutlint: {message}", err=True)
@@ -181,81 +152,33 @@ def _session(
     default_timeout: float | None,
     write_cache: bool = True,
 ) -> Session:
-    from timeoutlint.cache import usable_directory
-    from timeoutlint.file_memo import FileMemo
-    from timeoutlint.project import build_project_context
-    from timeoutlint.scan import MEMO_MIN_FILES, scan_files
-
-    targets = paths or (Path("."),)
-    reading_stdin = any(str(p) == "-" for p in targets)
-    if reading_stdin and len(targets) > 1:
-        raise UsageFailure("'-' (stdin) cannot be combined with other paths")
-    start = (
-        Path(stdin_filename).parent
-        if reading_stdin and stdin_filename
-        else (Path(".") if reading_stdin else targets[0])
-    )
-    try:
-        config = load_config(config_file, start)
-        rules = all_rules(config)
-        overrides: dict[str, Any] = {
-            "select": _split(select),
-            "force_exclude": force_exclude,
-            "default_timeout": default_timeout,
-        }
-        if default_timeout is not None:
-            check_default_timeout("--default-timeout", default_timeout)
-        config = config.with_overrides(**overrides)
-        config = config.with_overrides(
-            extend_select=(*config.extend_select, *(_split(extend_select) or ())),
-            ignore=(*config.ignore, *(_split(ignore) or ())),
-        )
-        enabled = selected_rules(config, rules)
-    except (ConfigError, CatalogError) as exc:
-        raise UsageFailure(str(exc)) from None
-    _log(verbose, f"configuration: {config.source or 'defaults (no [tool.timeoutlint] found)'}")
-    _log(verbose, f"enabled rules: {', '.join(sorted(enabled))}")
-    discovery = Discovery(config)
-    stdin_data: bytes | None = None
-    if reading_stdin:
-        name = stdin_filename or "-"
-        path = Path(os.path.abspath(name))
-        kind = classify(path.name) or "python"
-        files = [SourceFile(path, display_path(path) if stdin_filename else "-", name, kind)]
-        stdin_data = _read_stdin()
-    else:
-        files = discovery.files(targets)
+    """`run.build_session` with the command's cache options; a configuration error exits 2."""
     click_context = click.get_current_context()
     meta = click_context.meta
-    jobs = click_context.params.get("jobs")
-    index_cache = None
-    if not meta.get("timeoutlint.no_cache"):
-        index_cache, refused = usable_directory(config, meta.get("timeoutlint.cache_dir"))
-        if refused is not None:
-            click.echo(f"timeoutlint: warning: {refused}", err=True)
-            meta["timeoutlint.no_cache"] = True
-    memo = None
-    if index_cache is not None and stdin_data is None and len(files) >= MEMO_MIN_FILES:
-        memo = FileMemo.open(index_cache)
-    _, checks = enabled_checks(config, rules, enabled)
-    prefilter = Prefilter.of(checks)
-    scan = scan_files(files, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
-    _log(verbose, f"{scan.remembered} of {len(files)} files unchanged since the last run")
-    project = build_project_context(files, config, index_cache, write_cache, scan, jobs)
-    for line in _context_lines(project):
-        _log(verbose, line)
-    engine = Engine(config, rules, enabled, project, checks)
-    problems: list[Finding] = []
-    for problem in discovery.problems:
-        source = SourceFile(Path(problem.display), problem.display, problem.display, "unknown")
-        problems.extend(engine.read_error(source, problem.message))
-    _log(verbose, f"{len(files)} files to check")
-    return Session(config, rules, enabled, engine, files, problems, stdin_data, verbose, scan)
-
-
-def _context_lines(project: ProjectContext) -> list[str]:
-    """The project context for `--show-context`: versions, compose projects, password evidence."""
-    return [*project.dependencies.describe_lines(), *project.redis_auth.describe_lines()]
+    try:
+        session = build_session(
+            paths,
+            select,
+            extend_select,
+            ignore,
+            config_file,
+            stdin_filename,
+            force_exclude,
+            verbose,
+            default_timeout,
+            write_cache,
+            jobs=click_context.params.get("jobs"),
+            use_cache=not meta.get("timeoutlint.no_cache"),
+            cache_dir=meta.get("timeoutlint.cache_dir"),
+            read_stdin=_read_stdin,
+            log=lambda message: _log(True, message),
+            warn=lambda message: click.echo(f"timeoutlint: warning: {message}", err=True),
+        )
+    except SessionError as exc:
+        raise UsageFailure(str(exc)) from None
+    if session.cache_refused is not None:
+        meta["timeoutlint.no_cache"] = True
+    return session
 
 
 def _read_stdin() -> bytes:
@@ -703,7 +626,7 @@ def check(
         default_timeout,
     )
     if show_context and not verbose:
-        for line in _context_lines(session.engine.project):
+        for line in context_lines(session.engine.project):
             click.echo(f"timeoutlint: {line}", err=True)
     if add_noqa and session.stdin is not None:
         raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")
@@ -1125,3 +1048,16 @@ def validate_rules(config_file: Path | None) -> None:
         failed += bool(problems)
     click.echo(f"{len(results)} examples, {failed} failed.")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+def server() -> None:
+    """Run the language server over stdio (needs `pip install 'timeoutlint[server]'`)."""
+    try:
+        from timeoutlint.server import serve
+    except ImportError:
+        raise UsageFailure(
+            "the language server needs pygls and lsprotocol, which are not installed:"
+            " pip install 'timeoutlint[server]'"
+        ) from None
+    serve()

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from timeoutlint.discovery import SourceFile
@@ -250,10 +250,17 @@ class FileFix:
         return self.fixed != self.original
 
 
-def fix_file(engine: Engine, source: SourceFile, data: bytes, unsafe: bool) -> FileFix:
+def fix_file(
+    engine: Engine,
+    source: SourceFile,
+    data: bytes,
+    unsafe: bool,
+    wanted: Callable[[Finding], bool] | None = None,
+) -> FileFix:
     """Apply the allowed fixes, re-checking after each round, until nothing more changes.
 
     A fix that cannot be made safely is refused on its own: the others still apply.
+    `wanted` (the editor's "fix this one") limits the fixes to the findings it accepts.
     """
     current = data
     applied = 0
@@ -264,7 +271,9 @@ def fix_file(engine: Engine, source: SourceFile, data: bytes, unsafe: bool) -> F
         fixable = [
             f
             for f in findings
-            if allowed(f, unsafe) and (f.rule_id, f.message) not in refused_findings
+            if allowed(f, unsafe)
+            and (f.rule_id, f.message) not in refused_findings
+            and (wanted is None or wanted(f))
         ]
         if not fixable:
             break
