@@ -37,6 +37,7 @@ from timeoutlint.catalog_callsite import (
 )
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, gives, mentions_any
+from timeoutlint.checks.splat_dicts import splat_is_settled
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
@@ -231,7 +232,7 @@ def _from_splat(
         if item.arg is not None:
             continue
         splat = model.resolve(item.value, scope)
-        if not isinstance(splat, DictValue):
+        if not isinstance(splat, DictValue) or not splat_is_settled(model, item.value, splat):
             return None, False
         for key, value in splat.items:
             if key is None:
