@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import lint
 from timeoutlint.findings import Applicability
 from timeoutlint.fixes.operations import ReplaceKeywordValue
-from tests.helpers import lint
 
 
 def _replacement(tmp_path: Path, call: str, select: str = "TL101", **config: object) -> str:
