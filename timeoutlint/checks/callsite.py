@@ -37,6 +37,7 @@ from timeoutlint.catalog_callsite import (
 )
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, gives, mentions_any
+from timeoutlint.checks.splat_dicts import splat_is_settled
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
@@ -231,7 +232,7 @@ def _from_splat(
         if item.arg is not None:
             continue
         splat = model.resolve(item.value, scope)
-        if not isinstance(splat, DictValue):
+        if not isinstance(splat, DictValue) or not splat_is_settled(model, item.value, splat):
             return None, False
         for key, value in splat.items:
             if key is None:
@@ -373,11 +374,46 @@ def _fix(
         )
     if not argument.keyword:
         return None
+    if state is TimeoutState.READ_NONE:
+        value = _bounded_tuple(argument, spec, model, config) or value
     return Fix(
         Applicability.UNSAFE,
         f"Replace the {spec.keyword} with `{value}`",
         (ReplaceKeywordValue(start, spec.keyword, value, end), *imports),
     )
+
+
+_PLAIN_SECONDS = frozenset({"{timeout}", "{seconds}"})
+
+
+def _bounded_tuple(
+    argument: TimeoutArgument, spec: ArgumentSpec, model: PythonModule, config: Config
+) -> str | None:
+    """`timeout=(5, None)` -> `(5, 10)`: each `None` bounded, each value the author wrote kept.
+
+    A `None` at the connect position (index 0) gets the configured connect
+    timeout, any other `None` the configured read timeout, so `(None, None)`
+    becomes `(10, 10)` and httpx's `(5, None, 5, 5)` becomes `(5, 10, 5, 5)`.
+    Only a tuple written at the call: a name bound to one may be shared, and
+    is replaced whole, as before. None when the tuple cannot be rewritten.
+    """
+    if spec.fix_value not in _PLAIN_SECONDS or not isinstance(argument.node, ast.keyword):
+        return None
+    written = argument.node.value
+    if not isinstance(written, ast.Tuple) or any(isinstance(e, ast.Starred) for e in written.elts):
+        return None
+    connect = fix_value(config, "{connect}")
+    read = fix_value(config, "{seconds}")
+    parts: list[str] = []
+    for position, element in enumerate(written.elts):
+        if isinstance(element, ast.Constant) and element.value is None:
+            parts.append(connect if position == 0 else read)
+            continue
+        text = source_segment(model, element)
+        if text is None or "\n" in text:
+            return None
+        parts.append(text)
+    return f"({', '.join(parts)})"
 
 
 def _report_missing_timeout(
