@@ -2,9 +2,9 @@
 
 A sync redis-py call blocks the thread, and inside a coroutine that thread
 runs the event loop: nothing else in the process runs until the call returns
-(premises, item 8: 0 ticks of a 250 ms ticker during a 3 s `listen()` or
-`blpop`). Seed 003 iterated `pubsub.listen()` inside a FastAPI streaming
-generator.
+(measured against a real server: 0 ticks of a 250 ms ticker during a 3 s
+`listen()` or `blpop`). The typical case: `pubsub.listen()` iterated inside a
+FastAPI streaming generator freezes every other request.
 
 The rules decide by what the object is: a client built by `redis.asyncio`
 is never reported, whatever its methods are called. Code in a nested sync

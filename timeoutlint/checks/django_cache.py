@@ -1,6 +1,6 @@
 """TL206 django-redis-cache-without-timeouts: a Django Redis cache that can hang or crash.
 
-Seed 004: gunicorn workers were killed because `cache.get()` waited forever
+The outage: gunicorn workers were killed because `cache.get()` waited forever
 on an unreachable Redis; the cache's OPTIONS had no SOCKET_CONNECT_TIMEOUT /
 SOCKET_TIMEOUT. What counts depends on the backend and the redis-py version:
 

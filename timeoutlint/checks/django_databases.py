@@ -4,7 +4,7 @@ Django passes a `DATABASES` entry's OPTIONS to the driver: psycopg / psycopg2
 (libpq) and mysqlclient read `connect_timeout` from there. Without it libpq
 waits indefinitely (psycopg 3 caps the wait at 130 s) for a server that
 accepted the TCP connection and never answers, and every request that
-touches the database hangs with it (seed 004's third fix). Entries whose
+touches the database hangs with it. Entries whose
 OPTIONS cannot be read (a variable, a `**splat`, `dj_database_url`) are not
 guessed about.
 

@@ -2,7 +2,7 @@
 
 `blpop(timeout=T)` asks the server to hold the reply up to T seconds, but the
 client stops reading after `socket_timeout` seconds and raises `TimeoutError`
-(premises, item 4). T = 0 means forever, so any finite `socket_timeout` fails.
+(tests/premises/ shows it on a real server). T = 0 means forever, so any finite `socket_timeout` fails.
 `Redis(host=...)` clients retry on redis-py >= 6 (3 times on 6.x-7.x, 10 on
 8.x), re-sending the command, so the error comes later but still comes. On
 redis-py >= 8.0 a client with no `socket_timeout` has 5 s.

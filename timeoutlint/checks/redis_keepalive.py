@@ -2,7 +2,7 @@
 
 redis-py calls `setsockopt(IPPROTO_TCP, key, value)` for each entry, so the
 keys must be the platform's `socket.TCP_*` constants. On Linux 1, 2 and 3
-are TCP_NODELAY, TCP_MAXSEG and TCP_CORK: seed 001's `{1: 60, 2: 10, 3: 6}`
+are TCP_NODELAY, TCP_MAXSEG and TCP_CORK: the common `{1: 60, 2: 10, 3: 6}`
 fails to connect with Error 22 (MAXSEG below 88), and deleting key 2 leaves
 TCP_CORK on (about 200 ms per command). String keys fail outright.
 

@@ -2,7 +2,7 @@
 
 `listen()` waits for the next message as long as it takes, but redis-py
 applies the client's `socket_timeout` to that wait. What happens then depends
-on the version and on how the client was built (seed 000 and the premises):
+on the version and on how the client was built (tests/premises/ shows each case):
 redis-py <6 raises `TimeoutError` after N silent seconds; 6.0-8.0.0 raise
 the same for `from_url`/pool clients and silently reconnect and re-subscribe
 every N seconds for `Redis(host=...)` clients (which get retries); 8.0.0's

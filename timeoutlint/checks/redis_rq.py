@@ -4,7 +4,7 @@ An idle RQ worker waits for jobs with `BLPOP` for `worker_ttl - 15` seconds
 (405 s by default) and needs the connection's `socket_timeout` above that; rq
 itself uses `worker_ttl - 5`. rq <2.0 keeps an explicit lower
 `socket_timeout`, so the read times out and the worker logs "Redis connection
-timeout, quitting..." and exits (seed 002). rq >= 2.0 raises the pool's
+timeout, quitting..." and exits after every idle wait. rq >= 2.0 raises the pool's
 timeout itself (only connections opened before the worker was built keep the
 low value), so the rule reports only when the project allows rq <2.0.
 """

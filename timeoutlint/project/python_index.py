@@ -1,7 +1,7 @@
 """Module-level bindings of the project's Redis-related modules, for cross-module resolution.
 
-Seed 002 builds its client in `app/infra/queue/connection.py` and uses it in
-`worker.py`; per-file analysis alone cannot see the client's settings. The
+A project often builds its client in one module (`app/infra/queue/connection.py`)
+and uses it in another (`worker.py`); per-file analysis alone cannot see the client's settings. The
 index, computed once per run, summarises what each relevant module binds at
 module level as plain data (see `redis_model.Exported`): a constant, an alias
 of another qualified name, a Redis object, or a function returning one. A class
