@@ -20,7 +20,16 @@ from tests.fixture_projects import (
 )
 from timeoutlint.discovery import classify
 from timeoutlint.findings import Finding
-from timeoutlint.run import Session, build_session, check_source, fix_source
+from timeoutlint.run import (
+    CacheOptions,
+    FixOptions,
+    Session,
+    build_session,
+    check_paths,
+    check_source,
+    fix_paths,
+    fix_source,
+)
 
 PROJECTS = [fixture.name for fixture in fixture_dirs()]
 
@@ -48,7 +57,7 @@ def _session(root: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> Se
     options = dict(zip(args[::2], args[1::2], strict=True))
     assert set(options) <= {"--select"}, options
     select = (options["--select"],) if "--select" in options else ()
-    return build_session((Path("."),), select=select, use_cache=False)
+    return build_session((Path("."),), select=select, cache=CacheOptions(enabled=False))
 
 
 def _checked_files(root: Path) -> list[Path]:
@@ -128,3 +137,64 @@ def test_server_without_pygls_says_how_to_install_it_and_exits_2(
     result = CliRunner().invoke(main, ["server"])
     assert result.exit_code == 2
     assert "pip install 'timeoutlint[server]'" in result.output
+
+
+_TWO_CALLS = "import requests\n\nrequests.get('https://a')\nrequests.get('https://b')\n"
+
+
+def test_check_paths_gives_the_sorted_findings_of_the_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\n")
+    (tmp_path / "b.py").write_text(_TWO_CALLS)
+    (tmp_path / "a.py").write_text(_TWO_CALLS)
+    result = check_paths(_session(tmp_path, [], monkeypatch))
+    assert [(f.path, f.span.start.line) for f in result.findings] == [
+        ("a.py", 3),
+        ("a.py", 4),
+        ("b.py", 3),
+        ("b.py", 4),
+    ]
+    assert result.crashed == ()
+
+
+def test_fix_paths_writes_the_fixes_and_returns_what_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\n")
+    (tmp_path / "app.py").write_text(_TWO_CALLS)
+    result = fix_paths(_session(tmp_path, [], monkeypatch), FixOptions())
+    assert (result.applied, result.changed, result.failed, result.remaining) == (2, True, False, [])
+    assert (tmp_path / "app.py").read_text().count("timeout=") == 2
+
+
+def test_fix_paths_with_diff_writes_nothing_and_returns_the_patch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\n")
+    (tmp_path / "app.py").write_text(_TWO_CALLS)
+    result = fix_paths(_session(tmp_path, [], monkeypatch), FixOptions(diff=True))
+    assert (tmp_path / "app.py").read_text() == _TWO_CALLS
+    [fixed] = result.files
+    assert fixed.diff.startswith("--- a/app.py\n+++ b/app.py\n")
+
+
+def test_cache_options_off_write_no_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\n")
+    (tmp_path / "app.py").write_text(_TWO_CALLS)
+    check_paths(_session(tmp_path, [], monkeypatch))
+    assert not (tmp_path / ".timeoutlint_cache").exists()
+
+
+def test_cache_options_name_the_cache_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.timeoutlint]\n")
+    (tmp_path / "app.py").write_text(_TWO_CALLS)
+    monkeypatch.chdir(tmp_path)
+    cache = CacheOptions(directory=tmp_path / "elsewhere")
+    check_paths(build_session((Path("."),), cache=cache))
+    assert (tmp_path / "elsewhere").is_dir()
+    assert not (tmp_path / ".timeoutlint_cache").exists()

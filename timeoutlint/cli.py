@@ -22,20 +22,30 @@ import click
 from timeoutlint import __version__
 from timeoutlint.catalog import CatalogError, Rule
 from timeoutlint.config import ConfigError, load_config
-from timeoutlint.discovery import SourceFile
-from timeoutlint.engine import FileResult, all_findings
-from timeoutlint.findings import Finding, TextEdit
-from timeoutlint.limits import read_regular_file
+from timeoutlint.engine import FileResult
+from timeoutlint.findings import Finding
 from timeoutlint.redact import redact
+from timeoutlint.report.formats import FORMATS, WITH_EDITS, RenderOptions, render
 from timeoutlint.rule_packs import all_rules
-from timeoutlint.run import Session, SessionError, build_session, context_lines
+from timeoutlint.run import (
+    CacheOptions,
+    FixOptions,
+    FixResult,
+    Session,
+    SessionError,
+    build_session,
+    check_paths,
+    context_lines,
+    fix_paths,
+    only_fixes_it_can_make,
+    report_context,
+)
 
 if TYPE_CHECKING:
-    from timeoutlint.fixes.apply import FileEdits, FileFix
     from timeoutlint.report.context import ReportContext
 
 ISSUES_URL = "https://github.com/timeoutlint/timeoutlint/issues"
-OUTPUT_FORMATS = ("text", "json", "json-lines", "github", "sarif", "gitlab", "junit")
+OUTPUT_FORMATS = tuple(FORMATS)
 
 F = TypeVar("F", bound=Callable[..., Any])
 _VERBOSE_KEY = "timeoutlint.verbose"
@@ -61,13 +71,6 @@ def _color() -> bool | None:
 def _remember_verbose(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
     """Kept in the shared context so that `_GuardedGroup` can honour it for any crash."""
     ctx.meta[_VERBOSE_KEY] = value
-    return value
-
-
-def _remember_cache_option(ctx: click.Context, param: click.Parameter, value: object) -> object:
-    """`--no-cache` and `--cache-dir` travel in the context, not through every command's
-    signature: only `_session` (the Python index) and `_run_files` need them."""
-    ctx.meta[f"timeoutlint.{param.name}"] = value
     return value
 
 
@@ -117,15 +120,11 @@ def common_options(function: F) -> F:
             "--no-cache",
             is_flag=True,
             envvar="TIMEOUTLINT_NO_CACHE",
-            expose_value=False,
-            callback=_remember_cache_option,
             help="Neither read nor write cached results.",
         ),
         click.option(
             "--cache-dir",
             type=click.Path(path_type=Path, file_okay=False),
-            expose_value=False,
-            callback=_remember_cache_option,
             help="Where cached results are kept (default: .timeoutlint_cache in the project "
             "root; configuration key cache-dir).",
         ),
@@ -150,11 +149,11 @@ def _session(
     force_exclude: bool | None,
     verbose: bool,
     default_timeout: float | None,
+    cache: CacheOptions,
     write_cache: bool = True,
 ) -> Session:
-    """`run.build_session` with the command's cache options; a configuration error exits 2."""
+    """`run.build_session` with the command's options; a configuration error exits 2."""
     click_context = click.get_current_context()
-    meta = click_context.meta
     try:
         session = build_session(
             paths,
@@ -168,16 +167,13 @@ def _session(
             default_timeout,
             write_cache,
             jobs=click_context.params.get("jobs"),
-            use_cache=not meta.get("timeoutlint.no_cache"),
-            cache_dir=meta.get("timeoutlint.cache_dir"),
+            cache=cache,
             read_stdin=_read_stdin,
             log=lambda message: _log(True, message),
             warn=lambda message: click.echo(f"timeoutlint: warning: {message}", err=True),
         )
     except SessionError as exc:
         raise UsageFailure(str(exc)) from None
-    if session.cache_refused is not None:
-        meta["timeoutlint.no_cache"] = True
     return session
 
 
@@ -211,165 +207,6 @@ def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> boo
     return failed
 
 
-def _edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]:
-    """Each finding's fix as text edits; a file is read, decoded and indexed once for all
-    of its findings."""
-    by_display = {source.display: source for source in session.files}
-    files: dict[str, FileEdits | None] = {}
-
-    made: dict[Finding, tuple[TextEdit, ...]] = {}
-
-    def load(finding: Finding) -> tuple[TextEdit, ...]:
-        if finding not in made:
-            made[finding] = compute(finding)
-        return made[finding]
-
-    def compute(finding: Finding) -> tuple[TextEdit, ...]:
-
-        source = by_display.get(finding.path)
-        if source is None or finding.fix is None:
-            return ()
-        edits = _file_edits(session, source, files)
-        if edits is None:
-            return ()
-        try:
-            return edits.of(finding)
-        except Exception:
-            return ()
-
-    return load
-
-
-def _file_edits(
-    session: Session, source: SourceFile, files: dict[str, FileEdits | None]
-) -> FileEdits | None:
-    """A file's fix edits, read once per run (stdin in `-` mode); None if it cannot be read."""
-    from timeoutlint.fixes.apply import FileEdits
-
-    if source.display not in files:
-        try:
-            data = session.stdin if session.stdin is not None else read_regular_file(source.path)
-            files[source.display] = FileEdits(source.kind, data)
-        except OSError:
-            files[source.display] = None
-    return files[source.display]
-
-
-_FORMATS_WITH_EDITS = frozenset({"json", "json-lines", "sarif"})
-
-
-def _only_makeable_fixes(
-    findings: list[Finding], session: Session, edits_for: Callable[[Finding], tuple[TextEdit, ...]]
-) -> list[Finding]:
-    """The findings, without the fixes that `fix` could not make: a fix that needs libcst in
-    a file libcst cannot parse, and (when `edits_for` shows the edits anyway) any fix whose
-    edits cannot be computed. So `check` never calls such a finding fixable."""
-    from dataclasses import replace
-
-    from timeoutlint.fixes.apply import needs_libcst
-
-    by_display = {source.display: source for source in session.files}
-    files: dict[str, FileEdits | None] = {}
-    kept = []
-    for finding in findings:
-        source = by_display.get(finding.path)
-        if finding.fix is None or source is None:
-            kept.append(finding)
-            continue
-        if edits_for is _no_edits and not needs_libcst(source.kind, finding):
-            kept.append(finding)  # decided without reading the file
-            continue
-        edits = _file_edits(session, source, files)
-        makeable = edits is not None and edits.can_make(finding)
-        if makeable and edits_for is not _no_edits:
-            makeable = bool(edits_for(finding))
-        kept.append(finding if makeable else replace(finding, fix=None))
-    return kept
-
-
-def _no_edits(finding: Finding) -> tuple[TextEdit, ...]:
-    return ()
-
-
-def _report_context(session: Session) -> ReportContext:
-    from timeoutlint.report.context import ReportContext, repository_root
-
-    stdin_text = None
-    if session.stdin is not None:
-        stdin_text = session.stdin.decode("utf-8", "replace")
-    stdin_display = session.files[0].display if session.stdin is not None else None
-
-    def read_text(display: str) -> str | None:
-        if display == stdin_display:
-            return stdin_text
-        from timeoutlint.report.context import read_source_text
-
-        return read_source_text(Path(display))
-
-    return ReportContext(
-        rules=session.rules,
-        root=repository_root(session.config.root),
-        version=__version__,
-        edits_for=_edits_loader(session),
-        read_text=read_text,
-    )
-
-
-def _render(
-    output_format: str,
-    findings: list[Finding],
-    session: Session,
-    context: ReportContext,
-    use_color: bool,
-    quiet: bool,
-    statistics: bool,
-) -> str:
-    from timeoutlint.report import text
-
-    if output_format == "json":
-        from timeoutlint.report import json_report
-
-        return json_report.render(findings, session.rules, context.edits_for)
-    if output_format == "json-lines":
-        from timeoutlint.report import json_lines
-
-        return json_lines.render(findings, session.rules, context.edits_for)
-    if output_format == "github":
-        from timeoutlint.report import github
-
-        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-        report = github.render(findings, context, has_step_summary=bool(summary_file))
-        if summary_file:
-            try:
-                with open(summary_file, "a", encoding="utf-8") as stream:
-                    stream.write(report.summary)
-            except OSError as exc:
-                click.echo(
-                    f"timeoutlint: warning: cannot write the job summary to {summary_file}: "
-                    f"{exc.strerror or exc}",
-                    err=True,
-                )
-        return report.log
-    if output_format == "sarif":
-        from timeoutlint.report import sarif
-
-        return sarif.render(findings, context)
-    if output_format == "gitlab":
-        from timeoutlint.report import gitlab
-
-        return gitlab.render(findings, context)
-    if output_format == "junit":
-        from timeoutlint.report import junit
-
-        return junit.render(findings, context)
-    if statistics:
-        return "\n".join(text.statistics(findings, session.rules))
-    lines = [text.format_finding(f, use_color) for f in findings]
-    if not quiet:
-        lines.append(text.summary(findings))
-    return "\n".join(lines)
-
-
 def _parse_outputs(values: Sequence[str]) -> list[tuple[str, Path]]:
     """`--output FORMAT=FILE` values, validated."""
     outputs = []
@@ -395,20 +232,47 @@ def _emit(
     extra_outputs: Sequence[tuple[str, Path]] = (),
     context: ReportContext | None = None,
 ) -> None:
-    context = context or _report_context(session)
+    context = context or report_context(session)
     color = _color()
     for name, path in extra_outputs:
-        _write_report(path, _render(name, findings, session, context, False, quiet, False), session)
+        options = RenderOptions(quiet=quiet, step_summary=_step_summary(name, findings, context))
+        _write_report(path, render(name, findings, context, options), session)
     use_color = (
         bool(color)
         if output_file is None and color is not None
         else output_file is None and sys.stdout.isatty()
     )
-    rendered = _render(output_format, findings, session, context, use_color, quiet, statistics)
+    options = RenderOptions(
+        color=use_color,
+        quiet=quiet,
+        statistics=statistics,
+        step_summary=_step_summary(output_format, findings, context),
+    )
+    rendered = render(output_format, findings, context, options)
     if output_file is not None:
         _write_report(output_file, rendered, session)
     elif rendered:
         click.echo(rendered, color=color)
+
+
+def _step_summary(output_format: str, findings: list[Finding], context: ReportContext) -> bool:
+    """For `github`, append the job summary to `$GITHUB_STEP_SUMMARY` when it is set (a
+    warning if it cannot be written); whether the log may point to it."""
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output_format != "github" or not summary_file:
+        return False
+    from timeoutlint.report import github
+
+    try:
+        with open(summary_file, "a", encoding="utf-8") as stream:
+            stream.write(github.step_summary(findings, context))
+    except OSError as exc:
+        click.echo(
+            f"timeoutlint: warning: cannot write the job summary to {summary_file}: "
+            f"{exc.strerror or exc}",
+            err=True,
+        )
+    return True
 
 
 def _write_report(path: Path, rendered: str, session: Session) -> None:
@@ -451,52 +315,6 @@ def _refuse_outputs_onto_sources(session: Session, outputs: Sequence[tuple[str, 
                 f"{option} {path} would overwrite {source.display}, a file being checked;"
                 " choose another file"
             )
-
-
-def _run_files(session: Session, jobs: int | None, write_cache: bool = True) -> list[FileResult]:
-    """Run the engine over the session's files with the result cache (unless `--no-cache`).
-
-    `fix` reads the cache but does not write it: it rewrites the files it reads.
-    """
-    from timeoutlint.cache import ResultCache, cache_directory, settings_key
-
-    meta = click.get_current_context().meta
-    cache = None
-    if not meta.get("timeoutlint.no_cache"):
-        directory = cache_directory(session.config, meta.get("timeoutlint.cache_dir"))
-        key = settings_key(
-            session.config,
-            session.rules,
-            session.engine.enabled,
-            session.engine.project.fingerprint(),
-        )
-        cache = ResultCache.open(directory, key)
-    results = session.engine.run(session.files, jobs, cache, session.scan)
-    if cache is not None and write_cache:
-        for problem in (cache.save(), session.scan.save() if session.scan else None):
-            if problem:
-                _log(session.verbose, problem)
-    analyzed = sum(1 for r in results if r.analyzed)
-    cached = sum(1 for r in results if r.analyzed and r.cached)
-    parsed = sum(1 for r in results if r.parsed)
-    unread = sum(1 for r in results if r.unread)
-    _log(
-        session.verbose,
-        f"{len(results) - unread} files read, {analyzed} passed the prefilter"
-        f" ({cached} answered from the cache), {parsed} parsed and checked (a rule's guard"
-        f" admitted them); {unread} unchanged files answered without reading",
-    )
-    return results
-
-
-def _run_check(session: Session, jobs: int | None) -> tuple[list[Finding], bool]:
-    if session.stdin is not None:
-        source = session.files[0]
-        findings = session.engine.analyze(source, session.stdin)
-        return findings, False
-    results = _run_files(session, jobs)
-    failed = _report_internal_errors(results, session.verbose)
-    return sorted([*session.problems, *all_findings(results)], key=lambda f: f.sort_key), failed
 
 
 class _GuardedGroup(click.Group):
@@ -603,6 +421,8 @@ def check(
     verbose: bool,
     jobs: int | None,
     default_timeout: float | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     output_format: str,
     output_file: Path | None,
     statistics: bool,
@@ -624,6 +444,7 @@ def check(
         force_exclude,
         verbose,
         default_timeout,
+        CacheOptions(not no_cache, cache_dir),
     )
     if show_context and not verbose:
         for line in context_lines(session.engine.project):
@@ -639,11 +460,12 @@ def check(
         ],
     )
     try:
-        findings, failed = _run_check(session, jobs)
-        context = _report_context(session)
+        result = check_paths(session, jobs, log=lambda message: _log(True, message))
+        failed = _report_internal_errors(result.crashed, session.verbose)
+        context = report_context(session)
         formats = {output_format, *(name for name, _ in extra_outputs)}
-        shown = context.edits_for if formats & _FORMATS_WITH_EDITS else _no_edits
-        findings = _only_makeable_fixes(findings, session, shown)
+        shown = context.edits_for if formats & WITH_EDITS else None
+        findings = only_fixes_it_can_make(result.findings, session, shown)
         if add_noqa:
             findings, not_written = _add_noqa(findings, session, quiet)
             failed = failed or not_written
@@ -756,21 +578,11 @@ def _output_error(exc: OSError) -> None:
     sys.exit(2)
 
 
-def _unified_diff(display: str, before: bytes, after: bytes) -> str:
-    from timeoutlint.fixes.patch import unified_diff
-
-    return unified_diff(display, before, after)
-
-
-def _diff_of_fix(outcome: FileFix) -> str:
-    return _unified_diff(outcome.source.display, outcome.original, outcome.fixed)
-
-
-def _show_refusals(outcome: FileFix) -> None:
+def _show_refusals(refusals: str | None) -> None:
     """The fixes of a file that were refused, one line each, on stderr."""
     from timeoutlint.report.text import printable
 
-    for line in (outcome.error or "").splitlines():
+    for line in (refusals or "").splitlines():
         click.echo(f"timeoutlint: {printable(line)}", err=True)
 
 
@@ -791,15 +603,12 @@ def fix(
     verbose: bool,
     jobs: int | None,
     default_timeout: float | None,
+    no_cache: bool,
+    cache_dir: Path | None,
     diff: bool,
     unsafe_fixes: bool,
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
-    from timeoutlint.fixes.apply import allowed
-    from timeoutlint.fixes.batch import fix_files
-    from timeoutlint.report import text
-    from timeoutlint.safe_write import describe_write_error, write_file
-
     session = _session(
         paths,
         select,
@@ -810,117 +619,89 @@ def fix(
         force_exclude,
         verbose,
         default_timeout,
+        CacheOptions(not no_cache, cache_dir),
         write_cache=False,
     )
     try:
-        if session.stdin is not None:
-            outcome = _fix_stdin(session, unsafe_fixes, diff)
-            _show_refusals(outcome)
-            remaining = list(outcome.remaining)
-            changed = outcome.changed
-            failed = False
-        else:
-            results = _run_files(session, jobs, write_cache=False)
-            failed = _report_internal_errors(results, session.verbose)
-            by_display = {source.display: source for source in session.files}
-            fixable = [r for r in results if any(allowed(f, unsafe_fixes) for f in r.findings)]
-            fixes = iter(
-                fix_files(
-                    session.engine,
-                    [by_display[result.path] for result in fixable],
-                    unsafe_fixes,
-                    jobs,
-                    _diff_of_fix if diff else None,
-                )
-            )
-            remaining = list(session.problems)
-            if diff and _unread_in_diff(session.problems):
-                failed = True
-            changed = False
-            fixed_count = 0
-            for result in results:
-                if not any(allowed(f, unsafe_fixes) for f in result.findings):
-                    remaining.extend(result.findings)
-                    continue
-                fixed = next(fixes)
-                source = fixed.source
-                if fixed.read_error is not None:
-                    unread = session.engine.read_error(source, fixed.read_error)
-                    remaining.extend(unread)
-                    failed = _unread_in_diff(unread) if diff else failed
-                    continue
-                if fixed.fix is None:
-                    crash = FileResult(source.display, (), fixed.crash)
-                    _report_internal_errors([crash], session.verbose)
-                    failed = True
-                    remaining.extend(result.findings)
-                    continue
-                outcome = fixed.fix
-                _show_refusals(outcome)
-                if outcome.changed and not diff:
-                    try:
-                        write_file(source.path, outcome.fixed, session.config.root, fixed.state)
-                    except OSError as exc:
-                        reason = describe_write_error(exc)
-                        shown = text.printable(source.display)
-                        click.echo(
-                            f"timeoutlint: error: {shown}: not written: {text.printable(reason)}",
-                            err=True,
-                        )
-                        failed = True
-                        remaining.extend(result.findings)
-                        continue
-                remaining.extend(outcome.remaining)
-                if not outcome.changed:
-                    continue
-                changed = True
-                fixed_count += outcome.applied
-                if diff:
-                    _write_diff(fixed.shown)
-            remaining.sort(key=lambda f: f.sort_key)
-            if not quiet and not diff:
-                if fixed_count:
-                    noun = "fix" if fixed_count == 1 else "fixes"
-                    click.echo(f"Applied {fixed_count} {noun}.", err=bool(session.stdin))
-            if not diff:
-                color = _color()
-                for finding in remaining:
-                    click.echo(
-                        text.format_finding(
-                            finding, bool(color) if color is not None else sys.stdout.isatty()
-                        ),
-                        color=color,
-                    )
-                if not quiet:
-                    click.echo(text.summary(remaining, "timeoutlint fix"))
+        result = _fix(session, FixOptions(unsafe_fixes, diff, jobs))
+        if session.stdin is None and not diff:
+            _print_fixed(result, quiet, "timeoutlint fix")
     except Exception as exc:
         _internal_error(exc, verbose)
-    if failed:
+    if result.failed:
         sys.exit(2)
     if diff:
-        sys.exit(1 if changed and not exit_zero else 0)
-    sys.exit(1 if remaining and not exit_zero else 0)
+        sys.exit(1 if result.changed and not exit_zero else 0)
+    sys.exit(1 if result.remaining and not exit_zero else 0)
 
 
-def _fix_stdin(session: Session, unsafe: bool, diff: bool) -> FileFix:
+def _fix(session: Session, options: FixOptions) -> FixResult:
+    """`run.fix_paths`, printing what happened to each file in file order: refused fixes,
+    files that could not be read, fixed or written (stderr), the diff (stdout)."""
+    if session.stdin is not None:
+        return _fix_stdin(session, options)
+    result = fix_paths(session, options, log=lambda message: _log(True, message))
+    from timeoutlint.report.text import printable
+
+    _report_internal_errors(result.crashed, session.verbose)
+    if options.diff:
+        _unread_in_diff(session.problems)
+    for fixed in result.files:
+        if fixed.unread:
+            if options.diff:
+                _unread_in_diff(fixed.unread)
+            continue
+        if fixed.crash is not None:
+            crash = FileResult(fixed.source.display, (), fixed.crash)
+            _report_internal_errors([crash], session.verbose)
+            continue
+        _show_refusals(fixed.refusals)
+        if fixed.not_written is not None:
+            click.echo(
+                f"timeoutlint: error: {printable(fixed.source.display)}: not written: "
+                f"{printable(fixed.not_written)}",
+                err=True,
+            )
+            continue
+        if options.diff and fixed.diff:
+            _write_diff(fixed.diff)
+    return result
+
+
+def _print_fixed(result: FixResult, quiet: bool, fix_command: str) -> None:
+    """After writing the fixes: how many were applied, then the findings left."""
+    from timeoutlint.report import text
+
+    if not quiet and result.applied:
+        noun = "fix" if result.applied == 1 else "fixes"
+        click.echo(f"Applied {result.applied} {noun}.")
+    color = _color()
+    for finding in result.remaining:
+        click.echo(
+            text.format_finding(finding, bool(color) if color is not None else sys.stdout.isatty()),
+            color=color,
+        )
+    if not quiet:
+        click.echo(text.summary(result.remaining, fix_command))
+
+
+def _fix_stdin(session: Session, options: FixOptions) -> FixResult:
     """Fix standard input and print the result; whatever happens, the input is printed back
     when it cannot be fixed (an editor that filters its buffer through `fix -` keeps it)."""
-    from timeoutlint.fixes.apply import fix_file
-
-    source = session.files[0]
     try:
-        outcome = fix_file(session.engine, source, session.stdin or b"", unsafe)
+        result = fix_paths(session, options)
     except Exception:
-        if not diff:
+        if not options.diff:
             sys.stdout.buffer.write(session.stdin or b"")
             sys.stdout.flush()
         raise
-    if diff:
-        _write_diff(_unified_diff(source.display, outcome.original, outcome.fixed))
+    if options.diff:
+        _write_diff(result.files[0].diff)
     else:
-        sys.stdout.buffer.write(outcome.fixed)
+        sys.stdout.buffer.write(result.stdin_fixed or b"")
         sys.stdout.flush()
-    return outcome
+    _show_refusals(result.files[0].refusals)
+    return result
 
 
 def _unread_in_diff(findings: Sequence[Finding]) -> bool:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from timeoutlint import __version__
 from timeoutlint.catalog import CatalogError, Rule
 from timeoutlint.config import (
     Config,
@@ -23,13 +24,25 @@ from timeoutlint.config import (
     selected_rules,
 )
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
-from timeoutlint.engine import Engine, Prefilter, enabled_checks
-from timeoutlint.findings import Finding
+from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
+from timeoutlint.findings import Finding, TextEdit
+from timeoutlint.limits import read_regular_file
 from timeoutlint.rule_packs import all_rules
 
 if TYPE_CHECKING:
+    from timeoutlint.fixes.apply import FileEdits, FileFix
     from timeoutlint.project import ProjectContext
+    from timeoutlint.report.context import ReportContext
     from timeoutlint.scan import Scan
+
+
+@dataclass(frozen=True)
+class CacheOptions:
+    """`--no-cache` and `--cache-dir`: whether the caches are read and written, and where
+    (None: the configured `cache-dir`, else `.timeoutlint_cache` in the project root)."""
+
+    enabled: bool = True
+    directory: Path | None = None
 
 
 class SessionError(Exception):
@@ -50,6 +63,12 @@ class Session:
     verbose: bool
     scan: Scan | None = None
     cache_refused: str | None = None
+    cache: CacheOptions = CacheOptions()
+
+    @property
+    def uses_cache(self) -> bool:
+        """The result cache is used unless `--no-cache` or the directory was refused."""
+        return self.cache.enabled and self.cache_refused is None
 
 
 def split_selectors(values: Sequence[str]) -> tuple[str, ...] | None:
@@ -81,8 +100,7 @@ def build_session(
     write_cache: bool = True,
     *,
     jobs: int | None = None,
-    use_cache: bool = True,
-    cache_dir: Path | None = None,
+    cache: CacheOptions | None = None,
     read_stdin: Callable[[], bytes] | None = None,
     log: Callable[[str], None] = _ignore,
     warn: Callable[[str], None] = _ignore,
@@ -91,6 +109,8 @@ def build_session(
 
     `paths` of `("-",)` reads one text through `read_stdin` (named by `stdin_filename`).
     `log` gets the `--verbose` lines, `warn` the warnings (a refused cache directory).
+    `cache` says whether and where the index and result caches live (default: on, in the
+    configured directory).
     """
     from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
@@ -139,8 +159,9 @@ def build_session(
         files = discovery.files(targets)
     index_cache = None
     cache_refused = None
-    if use_cache:
-        index_cache, cache_refused = usable_directory(config, cache_dir)
+    cache = cache or CacheOptions()
+    if cache.enabled:
+        index_cache, cache_refused = usable_directory(config, cache.directory)
         if cache_refused is not None:
             warn(cache_refused)
     memo = None
@@ -163,7 +184,17 @@ def build_session(
     if verbose:
         log(f"{len(files)} files to check")
     return Session(
-        config, rules, enabled, engine, files, problems, stdin_data, verbose, scan, cache_refused
+        config,
+        rules,
+        enabled,
+        engine,
+        files,
+        problems,
+        stdin_data,
+        verbose,
+        scan,
+        cache_refused,
+        cache,
     )
 
 
@@ -217,3 +248,298 @@ def fix_source(
     from timeoutlint.fixes.apply import fix_file
 
     return fix_file(session.engine, source_file(session, path), data, unsafe, wanted).fixed
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The findings of a run, sorted (the discovery problems among them), and the files whose
+    analysis crashed (`FileResult.internal_error`; the other files were checked)."""
+
+    findings: list[Finding]
+    crashed: tuple[FileResult, ...] = ()
+
+
+def run_files(
+    session: Session,
+    jobs: int | None = None,
+    write_cache: bool = True,
+    log: Callable[[str], None] = _ignore,
+) -> list[FileResult]:
+    """The engine over the session's files, with the result cache unless the session's cache
+    options say no (or its directory was refused). `fix` reads the cache but does not write
+    it: it rewrites the files it reads. `log` gets the `--verbose` lines."""
+    from timeoutlint.cache import ResultCache, cache_directory, settings_key
+
+    cache = None
+    if session.uses_cache:
+        directory = cache_directory(session.config, session.cache.directory)
+        key = settings_key(
+            session.config,
+            session.rules,
+            session.engine.enabled,
+            session.engine.project.fingerprint(),
+        )
+        cache = ResultCache.open(directory, key)
+    results = session.engine.run(session.files, jobs, cache, session.scan)
+    if cache is not None and write_cache:
+        for problem in (cache.save(), session.scan.save() if session.scan else None):
+            if problem and session.verbose:
+                log(problem)
+    if session.verbose:
+        analyzed = sum(1 for r in results if r.analyzed)
+        cached = sum(1 for r in results if r.analyzed and r.cached)
+        parsed = sum(1 for r in results if r.parsed)
+        unread = sum(1 for r in results if r.unread)
+        log(
+            f"{len(results) - unread} files read, {analyzed} passed the prefilter"
+            f" ({cached} answered from the cache), {parsed} parsed and checked (a rule's guard"
+            f" admitted them); {unread} unchanged files answered without reading"
+        )
+    return results
+
+
+def check_paths(
+    session: Session, jobs: int | None = None, log: Callable[[str], None] = _ignore
+) -> CheckResult:
+    """The findings of `timeoutlint check` for the session's files (or its stdin text), before
+    the fixes `fix` could not make are taken out (that needs the report's edits; see cli)."""
+    if session.stdin is not None:
+        return CheckResult(session.engine.analyze(session.files[0], session.stdin))
+    results = run_files(session, jobs, log=log)
+    crashed = tuple(result for result in results if result.internal_error is not None)
+    findings = sorted([*session.problems, *all_findings(results)], key=lambda f: f.sort_key)
+    return CheckResult(findings, crashed)
+
+
+@dataclass(frozen=True)
+class FixOptions:
+    """`timeoutlint fix`'s choices: unsafe fixes too, a diff instead of writing, workers."""
+
+    unsafe: bool = False
+    diff: bool = False
+    jobs: int | None = None
+
+
+@dataclass(frozen=True)
+class FixedFile:
+    """What happened to one file with allowed fixes, in the order the CLI prints it: the
+    refused fixes (`refusals`, one line each), then a write error or the diff.
+
+    `unread`: the file could not be read (its TL003-style findings); `crash`: fixing it
+    crashed (as `FileResult.internal_error`); `not_written`: the fixed bytes could not be
+    written (the reason); `diff`: with `--diff`, the patch of a changed file.
+    """
+
+    source: SourceFile
+    refusals: str | None = None
+    unread: tuple[Finding, ...] = ()
+    crash: str | None = None
+    not_written: str | None = None
+    diff: str = ""
+    applied: int = 0
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The outcome of `fix_paths`: the findings left (sorted), the files that had fixes,
+    whether anything changed (or would, with `--diff`), and how many fixes were applied.
+
+    `failed`: a file could not be fixed or written, or (with `--diff`) read: exit 2.
+    `stdin_fixed`: for stdin, the fixed text (or the text itself when nothing applied).
+    """
+
+    remaining: list[Finding]
+    files: tuple[FixedFile, ...]
+    changed: bool
+    applied: int
+    failed: bool
+    crashed: tuple[FileResult, ...] = ()
+    stdin_fixed: bytes | None = None
+
+
+def fix_paths(
+    session: Session, options: FixOptions, log: Callable[[str], None] = _ignore
+) -> FixResult:
+    """`timeoutlint fix`: check the files, fix those with allowed fixes in forked workers,
+    and (unless `options.diff`) write each changed file through `safe_write.write_file`,
+    which refuses a file edited since it was read. Nothing is printed: the caller prints
+    `FixResult.files` in order. A stdin text is fixed in memory (`stdin_fixed`); an
+    exception there propagates, so that the caller can give the text back unchanged."""
+    from timeoutlint.fixes.apply import allowed, fix_file
+    from timeoutlint.fixes.batch import fix_files
+    from timeoutlint.fixes.patch import unified_diff
+    from timeoutlint.safe_write import describe_write_error, write_file
+
+    if session.stdin is not None:
+        source = session.files[0]
+        outcome = fix_file(session.engine, source, session.stdin, options.unsafe)
+        shown = unified_diff(source.display, outcome.original, outcome.fixed)
+        stdin_file = FixedFile(source, outcome.error, diff=shown, applied=outcome.applied)
+        return FixResult(
+            list(outcome.remaining),
+            (stdin_file,),
+            outcome.changed,
+            outcome.applied,
+            False,
+            stdin_fixed=outcome.fixed,
+        )
+
+    def describe(outcome: FileFix) -> str:
+        return unified_diff(outcome.source.display, outcome.original, outcome.fixed)
+
+    results = run_files(session, options.jobs, write_cache=False, log=log)
+    crashed = tuple(result for result in results if result.internal_error is not None)
+    failed = bool(crashed) or (options.diff and bool(session.problems))
+    by_display = {source.display: source for source in session.files}
+
+    def has_fixes(result: FileResult) -> bool:
+        return any(allowed(f, options.unsafe) for f in result.findings)
+
+    fixes = iter(
+        fix_files(
+            session.engine,
+            [by_display[result.path] for result in results if has_fixes(result)],
+            options.unsafe,
+            options.jobs,
+            describe if options.diff else None,
+        )
+    )
+    remaining = list(session.problems)
+    files: list[FixedFile] = []
+    changed = False
+    applied = 0
+    for result in results:
+        if not has_fixes(result):
+            remaining.extend(result.findings)
+            continue
+        fixed = next(fixes)
+        source = fixed.source
+        if fixed.read_error is not None:
+            unread = tuple(session.engine.read_error(source, fixed.read_error))
+            remaining.extend(unread)
+            files.append(FixedFile(source, unread=unread))
+            failed = failed or (options.diff and bool(unread))
+            continue
+        if fixed.fix is None:
+            files.append(FixedFile(source, crash=fixed.crash))
+            failed = True
+            remaining.extend(result.findings)
+            continue
+        outcome = fixed.fix
+        if outcome.changed and not options.diff:
+            try:
+                write_file(source.path, outcome.fixed, session.config.root, fixed.state)
+            except OSError as exc:
+                reason = describe_write_error(exc)
+                files.append(FixedFile(source, outcome.error, not_written=reason))
+                failed = True
+                remaining.extend(result.findings)
+                continue
+        remaining.extend(outcome.remaining)
+        if not outcome.changed:
+            files.append(FixedFile(source, outcome.error))
+            continue
+        changed = True
+        applied += outcome.applied
+        files.append(FixedFile(source, outcome.error, diff=fixed.shown, applied=outcome.applied))
+    remaining.sort(key=lambda f: f.sort_key)
+    return FixResult(remaining, tuple(files), changed, applied, failed, crashed)
+
+
+def edits_loader(session: Session) -> Callable[[Finding], tuple[TextEdit, ...]]:
+    """Each finding's fix as text edits; a file is read, decoded and indexed once for all
+    of its findings."""
+    by_display = {source.display: source for source in session.files}
+    files: dict[str, FileEdits | None] = {}
+
+    made: dict[Finding, tuple[TextEdit, ...]] = {}
+
+    def load(finding: Finding) -> tuple[TextEdit, ...]:
+        if finding not in made:
+            made[finding] = compute(finding)
+        return made[finding]
+
+    def compute(finding: Finding) -> tuple[TextEdit, ...]:
+
+        source = by_display.get(finding.path)
+        if source is None or finding.fix is None:
+            return ()
+        edits = _file_edits(session, source, files)
+        if edits is None:
+            return ()
+        try:
+            return edits.of(finding)
+        except Exception:
+            return ()
+
+    return load
+
+
+def _file_edits(
+    session: Session, source: SourceFile, files: dict[str, FileEdits | None]
+) -> FileEdits | None:
+    """A file's fix edits, read once per run (stdin in `-` mode); None if it cannot be read."""
+    from timeoutlint.fixes.apply import FileEdits
+
+    if source.display not in files:
+        try:
+            data = session.stdin if session.stdin is not None else read_regular_file(source.path)
+            files[source.display] = FileEdits(source.kind, data)
+        except OSError:
+            files[source.display] = None
+    return files[source.display]
+
+
+def only_fixes_it_can_make(
+    findings: list[Finding],
+    session: Session,
+    edits_for: Callable[[Finding], tuple[TextEdit, ...]] | None = None,
+) -> list[Finding]:
+    """The findings, without the fixes that `fix` could not make: a fix that needs libcst in
+    a file libcst cannot parse, and (when `edits_for` shows the edits anyway) any fix whose
+    edits cannot be computed. So `check` never calls such a finding fixable."""
+    from timeoutlint.fixes.apply import needs_libcst
+
+    by_display = {source.display: source for source in session.files}
+    files: dict[str, FileEdits | None] = {}
+    kept = []
+    for finding in findings:
+        source = by_display.get(finding.path)
+        if finding.fix is None or source is None:
+            kept.append(finding)
+            continue
+        if edits_for is None and not needs_libcst(source.kind, finding):
+            kept.append(finding)  # decided without reading the file
+            continue
+        edits = _file_edits(session, source, files)
+        makeable = edits is not None and edits.can_make(finding)
+        if makeable and edits_for is not None:
+            makeable = bool(edits_for(finding))
+        kept.append(finding if makeable else replace(finding, fix=None))
+    return kept
+
+
+def report_context(session: Session) -> ReportContext:
+    """What the reports read besides the findings: the catalog, the repository root, each
+    finding's edits (`edits_loader`) and the source lines (stdin's text for `-`)."""
+    from timeoutlint.report.context import ReportContext, repository_root
+
+    stdin_text = None
+    if session.stdin is not None:
+        stdin_text = session.stdin.decode("utf-8", "replace")
+    stdin_display = session.files[0].display if session.stdin is not None else None
+
+    def read_text(display: str) -> str | None:
+        if display == stdin_display:
+            return stdin_text
+        from timeoutlint.report.context import read_source_text
+
+        return read_source_text(Path(display))
+
+    return ReportContext(
+        rules=session.rules,
+        root=repository_root(session.config.root),
+        version=__version__,
+        edits_for=edits_loader(session),
+        read_text=read_text,
+    )
