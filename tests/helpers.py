@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from timeoutlint.catalog import builtin_rules
-from timeoutlint.config import parse_table, selected_rules
-from timeoutlint.discovery import Discovery
-from timeoutlint.engine import Engine
+from timeoutlint.config import parse_table
 from timeoutlint.findings import Finding
-from timeoutlint.project import build_project_context
+from timeoutlint.run import CacheOptions, build_session, check_paths
 
 
 def lint(
@@ -32,12 +30,10 @@ def lint_files(
     rules = builtin_rules()
     table = {"select": select.split(","), **{k.replace("_", "-"): v for k, v in config.items()}}
     settings = parse_table(table, tmp_path.resolve(), None)
-    sources = Discovery(settings).files([tmp_path])
-    engine = Engine(
-        settings, rules, selected_rules(settings, rules), build_project_context(sources, settings)
+    session = build_session(
+        (tmp_path,), config=settings, rules=rules, cache=CacheOptions(enabled=False), jobs=1
     )
-    findings = [f for s in sources for f in engine.check_file(s).findings]
-    return sorted(findings, key=lambda f: f.sort_key)
+    return check_paths(session, jobs=1).findings
 
 
 def lines(findings: list[Finding]) -> list[int]:

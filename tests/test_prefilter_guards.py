@@ -17,12 +17,11 @@ from timeoutlint.checks import ALL_CHECKS
 from timeoutlint.checks.base import Check
 from timeoutlint.checks.callsite import with_callsite_rules
 from timeoutlint.checks.prefilter import REDIS_CONSTRUCTORS, Prospect
-from timeoutlint.config import parse_table, selected_rules
-from timeoutlint.discovery import Discovery
+from timeoutlint.config import parse_table
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Finding
-from timeoutlint.project import build_project_context
 from timeoutlint.python import redis_model
+from timeoutlint.run import CacheOptions, build_session
 
 
 @dataclasses.dataclass
@@ -46,9 +45,10 @@ def run(
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     rules = {**builtin_rules(), **{rule.id: rule for rule in extra_rules}}
     settings = parse_table({"select": select.split(",")}, tmp_path.resolve(), None)
-    sources = Discovery(settings).files([tmp_path])
-    enabled = selected_rules(settings, rules)
-    project = build_project_context(sources, settings)
+    session = build_session(
+        (tmp_path,), config=settings, rules=rules, cache=CacheOptions(enabled=False), jobs=1
+    )
+    sources, enabled, project = session.files, session.enabled, session.engine.project
     checks: tuple[Check, ...] = with_callsite_rules(ALL_CHECKS, rules, enabled)
     if forced:
         checks = tuple(dataclasses.replace(check, guard=None) for check in checks)

@@ -15,10 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from timeoutlint.catalog import Example, Rule
-from timeoutlint.config import Config, parse_table, selected_rules
-from timeoutlint.discovery import Discovery
-from timeoutlint.engine import Engine
-from timeoutlint.findings import Finding
+from timeoutlint.config import Config, parse_table
 from timeoutlint.limits import read_regular_file
 
 
@@ -38,22 +35,22 @@ def _config(root: Path, example: Example, rule: Rule) -> Config:
 def run_example(rule: Rule, example: Example, rules: Mapping[str, Rule], bad: bool) -> list[str]:
     """Problems found when running the example; an empty list means it behaves as documented."""
     from timeoutlint.fixes.apply import fix_file
-    from timeoutlint.project import build_project_context
+    from timeoutlint.run import CacheOptions, build_session, check_paths
 
     problems: list[str] = []
     with tempfile.TemporaryDirectory(prefix="timeoutlint-example-") as directory:
         root = Path(directory).resolve()
         _write(root, example.files)
-        config = _config(root, example, rule)
-        enabled = selected_rules(config, rules)
-        discovery = Discovery(config)
-        files = discovery.files([root])
-        engine = Engine(config, rules, enabled, build_project_context(files, config))
+        session = build_session(
+            (root,),
+            config=_config(root, example, rule),
+            rules=rules,
+            cache=CacheOptions(enabled=False),
+            jobs=1,
+        )
+        files, engine = session.files, session.engine
         by_relative = {source.relative: source for source in files}
-        findings: list[Finding] = []
-        for source in files:
-            findings.extend(engine.check_file(source).findings)
-        own = [f for f in findings if f.rule_id == rule.id]
+        own = [f for f in check_paths(session, jobs=1).findings if f.rule_id == rule.id]
         if not bad:
             return [
                 f"unexpected finding {f.path}:{f.span.start.line}:{f.span.start.column}: {f.message}"

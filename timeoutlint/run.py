@@ -9,7 +9,7 @@ through `build_session` and `Engine.analyze` (the stdin path of `check -` / `fix
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,6 +101,8 @@ def build_session(
     *,
     jobs: int | None = None,
     cache: CacheOptions | None = None,
+    config: Config | None = None,
+    rules: Mapping[str, Rule] | None = None,
     read_stdin: Callable[[], bytes] | None = None,
     log: Callable[[str], None] = _ignore,
     warn: Callable[[str], None] = _ignore,
@@ -110,7 +112,8 @@ def build_session(
     `paths` of `("-",)` reads one text through `read_stdin` (named by `stdin_filename`).
     `log` gets the `--verbose` lines, `warn` the warnings (a refused cache directory).
     `cache` says whether and where the index and result caches live (default: on, in the
-    configured directory).
+    configured directory). `config` and `rules`, when given, are used instead of the
+    configuration found from the paths and its catalog (the catalog examples, the tests).
     """
     from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
@@ -127,8 +130,9 @@ def build_session(
         else (Path(".") if reading_stdin else targets[0])
     )
     try:
-        config = load_config(config_file, start)
-        rules = all_rules(config)
+        if config is None:
+            config = load_config(config_file, start)
+        rules = dict(rules) if rules is not None else all_rules(config)
         overrides: dict[str, Any] = {
             "select": split_selectors(select),
             "force_exclude": force_exclude,
