@@ -143,3 +143,43 @@ def test_an_invalid_redis_version_is_a_usage_error(project, run_cli) -> None:
     result = run_cli("check", "--redis-version", "banana", ".", cwd=root)
     assert result.returncode == 2
     assert "--redis-version must be a version specifier" in result.stderr
+
+
+NOQA = "import requests\n\nrequests.get('https://a')  # noqa: {codes}\n"
+
+
+def test_a_malformed_noqa_code_is_a_warning_naming_file_and_line(project, run_cli) -> None:
+    root = project({**CONFIG, "app.py": NOQA.format(codes="XYZ")})
+    result = run_cli("check", "--no-cache", ".", cwd=root)
+    assert result.stderr.startswith(
+        "timeoutlint: warning: Invalid `# noqa` directive on app.py:3: expected a "
+        "comma-separated list of codes"
+    )
+
+
+def test_a_code_followed_by_junk_is_a_warning(project, run_cli) -> None:
+    root = project({**CONFIG, "app.py": NOQA.format(codes="TL101:")})
+    result = run_cli("check", "--no-cache", ".", cwd=root)
+    assert "Invalid `# noqa` directive on app.py:3: expected code to consist" in result.stderr
+
+
+def test_another_linters_well_formed_code_is_not_invalid(project, run_cli) -> None:
+    root = project({**CONFIG, "app.py": NOQA.format(codes="E501, ABC123")})
+    result = run_cli("check", "--no-cache", ".", cwd=root)
+    assert result.returncode == 1
+    assert result.stderr == ""
+
+
+def test_a_noqa_inside_a_string_is_not_a_directive(project, run_cli) -> None:
+    code = "import requests\n\nrequests.get('https://a # noqa: XYZ')\n"
+    root = project({**CONFIG, "app.py": code})
+    result = run_cli("check", "--no-cache", ".", cwd=root)
+    assert result.stderr == ""
+
+
+def test_a_malformed_noqa_on_stdin_names_the_stdin_filename(project, run_cli) -> None:
+    root = project(CONFIG)
+    result = run_cli(
+        "check", "--stdin-filename", "web.py", cwd=root, stdin=NOQA.format(codes="XYZ")
+    )
+    assert "Invalid `# noqa` directive on web.py:3: " in result.stderr

@@ -532,6 +532,7 @@ def check(
     try:
         result = check_paths(session, jobs, log=lambda message: _log(True, message))
         failed = _report_internal_errors(result.crashed, session.verbose)
+        _show_warnings(result.warnings)
         context = report_context(session)
         formats = {output_format, *(name for name, _ in extra_outputs)}
         shown = context.edits_for if formats & WITH_EDITS else None
@@ -710,6 +711,14 @@ def _output_error(exc: OSError) -> None:
     with contextlib.suppress(OSError, ValueError):
         click.echo(f"timeoutlint: error: cannot write the output: {reason}", err=True)
     sys.exit(2)
+
+
+def _show_warnings(warnings: Sequence[str]) -> None:
+    """Warnings about the input (a malformed `# noqa:`), one line each, on stderr."""
+    from timeoutlint.report.text import printable
+
+    for warning in warnings:
+        click.echo(f"timeoutlint: warning: {printable(warning)}", err=True)
 
 
 def _show_refusals(refusals: str | None) -> None:

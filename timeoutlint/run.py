@@ -287,6 +287,8 @@ class CheckResult:
 
     findings: list[Finding]
     crashed: tuple[FileResult, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Malformed `# noqa:` directives, `Invalid ... on path:line: why` (see `noqa_warnings`)."""
 
 
 def run_files(
@@ -334,11 +336,44 @@ def check_paths(
     """The findings of `timeoutlint check` for the session's files (or its stdin text), before
     the fixes `fix` could not make are taken out (that needs the report's edits; see cli)."""
     if session.stdin is not None:
-        return CheckResult(session.engine.analyze(session.files[0], session.stdin))
+        source = session.files[0]
+        found = session.engine.analyze(source, session.stdin)
+        return CheckResult(found, (), tuple(_noqa_warnings(source, session.stdin)))
     results = run_files(session, jobs, log=log)
     crashed = tuple(result for result in results if result.internal_error is not None)
     findings = sorted([*session.problems, *all_findings(results)], key=lambda f: f.sort_key)
-    return CheckResult(findings, crashed)
+    return CheckResult(findings, crashed, noqa_warnings(session, results))
+
+
+def noqa_warnings(session: Session, results: Sequence[FileResult]) -> tuple[str, ...]:
+    """The malformed `# noqa:` directives of the files this run parsed and checked, as ruff
+    warns of them (`Invalid `# noqa` directive on path:line: why`). Like ruff, only files
+    that were analysed now: a file answered from the cache, or one no rule could report in
+    (nothing for a directive to suppress), is not read again for this."""
+    by_display = {source.display: source for source in session.files}
+    warnings: list[str] = []
+    for result in results:
+        source = by_display.get(result.path)
+        if not result.parsed or result.cached or source is None:
+            continue
+        try:
+            data = read_regular_file(source.path)
+        except OSError:
+            continue
+        warnings.extend(_noqa_warnings(source, data))
+    return tuple(warnings)
+
+
+def _noqa_warnings(source: SourceFile, data: bytes) -> list[str]:
+    from timeoutlint.suppression import invalid_noqa_lines
+
+    if b"noqa" not in data.lower():
+        return []
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    return [
+        f"Invalid `# noqa` directive on {source.display}:{line}: {reason}"
+        for line, reason in invalid_noqa_lines(text, source.kind)
+    ]
 
 
 @dataclass(frozen=True)
