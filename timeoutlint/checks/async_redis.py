@@ -28,7 +28,6 @@ from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_blocking import BLOCKING_METHOD_NAMES, block_text
 from timeoutlint.checks.redis_common import (
-    BLOCKING_COMMANDS,
     BLOCKING_TRIGGERS,
     PUBSUB_TRIGGERS,
     block_time,
@@ -37,14 +36,15 @@ from timeoutlint.checks.redis_common import (
     seconds_text,
 )
 from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.redis_model import (
+from timeoutlint.python.values import Constant, LocalFunction
+from timeoutlint.redis.model import (
     MethodCall,
     RedisClient,
     RedisModel,
     RedisPipeline,
     RedisPubSub,
 )
-from timeoutlint.python.values import Constant, LocalFunction
+from timeoutlint.redis.vocabulary import BLOCKING_COMMANDS
 
 ASYNC_TRIGGERS = tuple(dict.fromkeys((*PUBSUB_TRIGGERS, b"parse_response(", *BLOCKING_TRIGGERS)))
 PUBSUB_RULE = "TL301"

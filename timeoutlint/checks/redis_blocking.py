@@ -13,7 +13,6 @@ from __future__ import annotations
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_common import (
-    BLOCKING_COMMANDS,
     BLOCKING_TRIGGERS,
     BlockTime,
     block_time,
@@ -25,7 +24,8 @@ from timeoutlint.checks.redis_common import (
 from timeoutlint.checks.redis_pubsub import setting_text
 from timeoutlint.findings import RelatedLocation
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import RedisClient
+from timeoutlint.redis.model import RedisClient
+from timeoutlint.redis.vocabulary import BLOCKING_COMMANDS
 
 RULE = "TL203"
 DEFAULT_SOCKET_TIMEOUT_8 = 5.0

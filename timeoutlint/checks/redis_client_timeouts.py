@@ -30,13 +30,13 @@ from timeoutlint.checks.redis_common import (
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.python.model import CallSite, PythonModule
-from timeoutlint.python.redis_model import (
+from timeoutlint.python.values import LocalClass, QualifiedName
+from timeoutlint.redis.model import (
     RedisClient,
     RedisModel,
     RedisPool,
     long_read_clients,
 )
-from timeoutlint.python.values import LocalClass, QualifiedName
 
 RULE = "TL205"
 HANGS_BEFORE = "<8"

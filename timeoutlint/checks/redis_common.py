@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from timeoutlint.checks.base import CheckContext
 from timeoutlint.project.dependencies import VersionRange
 from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.redis_model import BLOCKING_METHODS, RedisModel
+from timeoutlint.redis.model import RedisModel
+from timeoutlint.redis.vocabulary import (
+    BLOCKING_COMMANDS,
+    BLOCKING_MENTIONS,
+    CLIENT_TRIGGERS,
+    PUBSUB_WAIT_MENTIONS,
+)
 
-REDIS_TRIGGERS = (b"redis", b"Redis")
+REDIS_TRIGGERS = CLIENT_TRIGGERS
 # A client imported from another module may be used in a file that never says "redis".
-PUBSUB_TRIGGERS = (*REDIS_TRIGGERS, b"listen(", b"get_message(", b"run_in_thread(")
-BLOCKING_TRIGGERS = (*REDIS_TRIGGERS, b"blpop", b"brpop", b"blm", b"bzpop", b"bzmpop", b"xread")
-
-
-_CURRENT: list[tuple[PythonModule, RedisModel]] = []
-"""The Redis model of the file being analyzed. Only one is kept: a mapping keyed by module (even a
-weak one) kept every parsed tree alive, because the model refers to its module."""
+PUBSUB_TRIGGERS = (*REDIS_TRIGGERS, *PUBSUB_WAIT_MENTIONS)
+BLOCKING_TRIGGERS = (*REDIS_TRIGGERS, *BLOCKING_MENTIONS)
 
 
 def redis_versions(ctx: CheckContext) -> VersionRange:
@@ -30,36 +31,14 @@ def rq_versions(ctx: CheckContext) -> VersionRange:
 
 
 def redis_model(ctx: CheckContext, module: PythonModule) -> RedisModel:
-    """One Redis model per parsed file, shared by the Redis checks."""
-    if _CURRENT and _CURRENT[0][0] is module:
-        return _CURRENT[0][1]
+    """One Redis model per parsed file, shared by the Redis checks: kept on the file's check
+    context (`CheckContext.derived`), so it lives exactly as long as the file's analysis."""
+    found = ctx.derived.get(RedisModel)
+    if isinstance(found, RedisModel) and found.module is module:
+        return found
     model = RedisModel(module, ctx.path, ctx.project.python_index.lookup)
-    _CURRENT[:] = [(module, model)]
+    ctx.derived[RedisModel] = model
     return model
-
-
-@dataclass(frozen=True)
-class BlockingCommand:
-    """Where a blocking command takes its block time, and in which unit."""
-
-    keyword: str
-    position: int
-    default: float | None
-    milliseconds: bool = False
-
-
-BLOCKING_COMMANDS = {
-    "blpop": BlockingCommand("timeout", 1, 0.0),
-    "brpop": BlockingCommand("timeout", 1, 0.0),
-    "brpoplpush": BlockingCommand("timeout", 2, 0.0),
-    "blmove": BlockingCommand("timeout", 2, None),
-    "blmpop": BlockingCommand("timeout", 0, None),
-    "bzpopmin": BlockingCommand("timeout", 1, 0.0),
-    "bzpopmax": BlockingCommand("timeout", 1, 0.0),
-    "bzmpop": BlockingCommand("timeout", 0, None),
-    "xread": BlockingCommand("block", 2, None, milliseconds=True),
-    "xreadgroup": BlockingCommand("block", 4, None, milliseconds=True),
-}
 
 
 @dataclass(frozen=True)
@@ -68,9 +47,6 @@ class BlockTime:
 
     seconds: float | None
     written: str
-
-
-assert frozenset(BLOCKING_COMMANDS) == BLOCKING_METHODS
 
 
 def block_time(model: RedisModel, command: str, call: ast.Call, scope: Scope) -> BlockTime | None:

@@ -27,7 +27,7 @@ from timeoutlint.findings import Applicability, Fix, RelatedLocation
 from timeoutlint.fixes.operations import AddKeyword, ReplaceKeywordValue
 from timeoutlint.project.dependencies import VersionRange
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import MethodCall, RedisClient, RedisModel, RedisPubSub, Setting
+from timeoutlint.redis.model import MethodCall, RedisClient, RedisModel, RedisPubSub, Setting
 
 RULE = "TL201"
 HEALTH_CHECK_INTERVAL = "30"

@@ -19,8 +19,9 @@ from timeoutlint.checks.redis_common import redis_model, rq_versions, seconds_te
 from timeoutlint.checks.redis_pubsub import setting_text
 from timeoutlint.findings import RelatedLocation
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import RQ_WORKERS, RedisClient, rq_class, rq_connection
 from timeoutlint.python.values import CallResult, Constant
+from timeoutlint.redis.model import RedisClient, rq_class, rq_connection
+from timeoutlint.redis.vocabulary import RQ_WORKERS
 
 RULE = "TL204"
 DEFAULT_WORKER_TTL = 420

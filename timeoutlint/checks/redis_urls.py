@@ -39,7 +39,8 @@ from timeoutlint.checks.redis_url_parts import (
 )
 from timeoutlint.discovery import SourceFile, is_documentation_env
 from timeoutlint.findings import Applicability, Fix, Position, Span, TextEdit
-from timeoutlint.project.redis_auth import PASSWORD_VARIABLES, PasswordSource, breaks_url
+from timeoutlint.project.redis_auth import PasswordSource, breaks_url
+from timeoutlint.redis.vocabulary import PASSWORD_VARIABLES
 
 if TYPE_CHECKING:
     from timeoutlint.compose.dotenv import DotenvEntry

@@ -30,10 +30,11 @@ from timeoutlint.checks.redis_urls import (
 )
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddImport, ReplaceString
-from timeoutlint.project.redis_auth import PASSWORD_VARIABLES, PasswordSource
+from timeoutlint.project.redis_auth import PasswordSource
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.secrets import masked_code
 from timeoutlint.python.values import Constant, QualifiedName
+from timeoutlint.redis.vocabulary import PASSWORD_VARIABLES
 
 _PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
 _QUOTE = "urllib.parse.quote"
