@@ -44,7 +44,7 @@ from timeoutlint.redis.model import (
     RedisPipeline,
     RedisPubSub,
 )
-from timeoutlint.redis.vocabulary import BLOCKING_COMMANDS
+from timeoutlint.redis.vocabulary import BLOCKING_COMMANDS, library_named
 
 ASYNC_TRIGGERS = tuple(dict.fromkeys((*PUBSUB_TRIGGERS, b"parse_response(", *BLOCKING_TRIGGERS)))
 PUBSUB_RULE = "TL301"
@@ -191,6 +191,8 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         if classified is None:
             continue
         rule, args = classified
+        library = library_named(found.receiver.library)
+        args.update(library=library.name, asyncio=library.asyncio)
         ctx.add(rule, module.span(found.call.func), args)
 
 

@@ -14,6 +14,8 @@ from timeoutlint.redis.vocabulary import (
     BLOCKING_MENTIONS,
     CLIENT_TRIGGERS,
     PUBSUB_WAIT_MENTIONS,
+    REDIS_PY,
+    VALKEY_PY,
 )
 
 REDIS_TRIGGERS = CLIENT_TRIGGERS
@@ -24,6 +26,22 @@ BLOCKING_TRIGGERS = (*REDIS_TRIGGERS, *BLOCKING_MENTIONS)
 
 def redis_versions(ctx: CheckContext) -> VersionRange:
     return ctx.project.dependencies.redis
+
+
+def is_valkey(obj: object) -> bool:
+    """Whether a Redis object comes from valkey-py, whose facts are its own (`VALKEY_FACTS`)."""
+    return getattr(obj, "library", REDIS_PY.name) == VALKEY_PY.name
+
+
+VALKEY_FACTS = "(every valkey-py release)"
+"""What a valkey-py finding assumes. valkey-py 6.0.0-6.2.0 (every release) agree on what the
+Redis rules report for it (tests/premises/test_valkey.py): a finite `socket_timeout` ends
+`listen()` and blocking commands with `TimeoutError` after that many seconds (no retry, every
+construction), and `valkey.Valkey(host=...)` passes `socket_timeout=None` to its pool, so with
+no timeouts it waits forever. They disagree on defaults elsewhere: from 6.1.0 a connection
+built without `socket_timeout` (`from_url`, a bare pool, `valkey.asyncio`) has 5 s, 6.0.x has
+None. The rules leave those cases alone for valkey-py, so no valkey-py message depends on the
+version and the project's valkey pin is not read."""
 
 
 def rq_versions(ctx: CheckContext) -> VersionRange:

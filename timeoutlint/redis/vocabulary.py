@@ -188,6 +188,25 @@ RQ_CONNECTION_HANDOFFS = frozenset(
 serve a worker built anywhere, so it counts as a long-read client."""
 
 
+# URLs -------------------------------------------------------------------------
+
+URL_SCHEMES = ("redis://", "rediss://", "valkey://", "valkeys://")
+"""The TCP schemes of `parse_url` (redis-py: redis, rediss; valkey-py: those and valkey,
+valkeys), whose user info both read the same way (`urlparse`, then `unquote`)."""
+
+
+def url_library(url: str) -> ClientLibrary:
+    """The library a URL is written for: valkey-py for `valkey://`/`valkeys://` (redis-py refuses
+    them), else redis-py."""
+    return VALKEY_PY if url.startswith(("valkey://", "valkeys://")) else REDIS_PY
+
+
+PASSWORD_CALLEE_PACKAGES = frozenset(
+    {*(library.package for library in LIBRARIES), "django_redis", "django_valkey", "rq"}
+)
+"""Packages whose calls take a Redis `password=` (clients, Django cache helpers, rq)."""
+
+
 # Servers and passwords --------------------------------------------------------
 
 PASSWORD_VARIABLES = ("REDIS_PASSWORD", "REDIS_PASS")
@@ -236,12 +255,33 @@ CLIENT_TRIGGERS = tuple(
     for word in (library.package.encode(), library.package.capitalize().encode())
 )
 """`redis`, `Redis`, `valkey`, `Valkey`: in every file that names a client library or class."""
+CONFIG_TRIGGERS = tuple(
+    dict.fromkeys(
+        word
+        for library in LIBRARIES
+        for word in (
+            library.package.encode(),
+            library.package.upper().encode(),
+            library.package.capitalize().encode(),
+        )
+    )
+)
+"""What a compose or `.env` file that configures a Redis URL or server says (`REDIS_URL`,
+`image: redis`, `valkey://`)."""
+
+
+def mentions_client(text: str) -> bool:
+    """Whether a compose or `.env` value may hold a URL of a client library (its scheme)."""
+    return any(library.package in text for library in LIBRARIES)
+
+
 BLOCKING_MENTIONS = _shared_prefixes(tuple(BLOCKING_COMMANDS))
 """Substrings of every blocking command (`blpop`, `brpop`, `blm`, `bzpop`, `bzmpop`, `xread`)."""
 PUBSUB_WAIT_MENTIONS = tuple(f"{method}(".encode() for method in PUBSUB_WAIT_METHODS)
 LONG_READ_MENTIONS = (b"pubsub(", *BLOCKING_MENTIONS)
 """Uses that need `socket_timeout=None`, possibly of a client imported from another module."""
 RQ_MENTIONS = (b"from rq", b"import rq")
+URL_SCHEME_MENTIONS = tuple(scheme.encode() for scheme in URL_SCHEMES)
 PASSWORD_VARIABLE_MENTIONS = (b"REDIS_PASS",)
 """A substring of every name in `PASSWORD_VARIABLES`."""
 PASSWORD_CALLEE_MENTIONS = tuple(
