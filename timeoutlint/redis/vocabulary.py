@@ -276,7 +276,7 @@ def mentions_client(text: str) -> bool:
 
 
 BLOCKING_MENTIONS = _shared_prefixes(tuple(BLOCKING_COMMANDS))
-"""Substrings of every blocking command (`blpop`, `brpop`, `blm`, `bzpop`, `bzmpop`, `xread`)."""
+"""Substrings of every blocking command (`blpop`, `brpop`, `blm`, `bzpopm`, `bzmpop`, `xread`)."""
 PUBSUB_WAIT_MENTIONS = tuple(f"{method}(".encode() for method in PUBSUB_WAIT_METHODS)
 LONG_READ_MENTIONS = (b"pubsub(", *BLOCKING_MENTIONS)
 """Uses that need `socket_timeout=None`, possibly of a client imported from another module."""
