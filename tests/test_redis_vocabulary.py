@@ -73,6 +73,8 @@ def test_the_redis_py_names_are_the_ones_the_model_always_knew() -> None:
         ),
         ("import django_valkey\nc = django_valkey.get_valkey_connection()\n", "valkey-py", "sync"),
         ("import redis\nc = redis.Redis(host='r')\n", "redis-py", "sync"),
+        ("from valkey import Redis\nc = Redis(host='v')\n", "valkey-py", "sync"),
+        ("from valkey.asyncio import Redis\nc = Redis(host='v')\n", "valkey-py", "async"),
     ],
 )
 def test_the_model_records_each_clients_library(code: str, library: str, flavor: str) -> None:

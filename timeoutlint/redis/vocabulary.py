@@ -20,7 +20,9 @@ class ClientLibrary:
     """One redis-py-shaped client library: how its names are spelled.
 
     `name` is what messages call it (`redis-py`), `package` its import name (`redis`),
-    `client` and `strict` its client classes, `cluster` its cluster class.
+    `client` and `strict` its client classes, `cluster` its cluster class; `aliases` are
+    other names its package and its asyncio package bind to them (valkey-py's `valkey.Redis =
+    Valkey`, `StrictRedis`, `RedisCluster`, for code written for redis-py).
     """
 
     name: str
@@ -29,10 +31,16 @@ class ClientLibrary:
     client: str
     strict: str
     cluster: str
+    aliases: tuple[str, ...] = ()
 
     @property
     def asyncio(self) -> str:
         return f"{self.package}.asyncio"
+
+    def _aliases(self, module: str, cluster: bool) -> tuple[str, ...]:
+        return tuple(
+            f"{module}.{name}" for name in self.aliases if name.endswith("Cluster") == cluster
+        )
 
     @property
     def sync_clients(self) -> tuple[str, ...]:
@@ -40,7 +48,7 @@ class ClientLibrary:
             f"{module}.{name}"
             for module in (self.package, f"{self.package}.client")
             for name in (self.client, self.strict)
-        )
+        ) + self._aliases(self.package, cluster=False)
 
     @property
     def async_clients(self) -> tuple[str, ...]:
@@ -48,7 +56,7 @@ class ClientLibrary:
             f"{module}.{name}"
             for module in (self.asyncio, f"{self.asyncio}.client")
             for name in (self.client, self.strict)
-        )
+        ) + self._aliases(self.asyncio, cluster=False)
 
     @property
     def pools(self) -> tuple[str, ...]:
@@ -65,14 +73,18 @@ class ClientLibrary:
 
     @property
     def clusters(self) -> tuple[str, ...]:
-        return tuple(
-            f"{module}.{self.cluster}"
-            for module in (
-                self.package,
-                f"{self.package}.cluster",
-                self.asyncio,
-                f"{self.asyncio}.cluster",
+        return (
+            tuple(
+                f"{module}.{self.cluster}"
+                for module in (
+                    self.package,
+                    f"{self.package}.cluster",
+                    self.asyncio,
+                    f"{self.asyncio}.cluster",
+                )
             )
+            + self._aliases(self.package, cluster=True)
+            + self._aliases(self.asyncio, cluster=True)
         )
 
     @property
@@ -109,7 +121,13 @@ POOL_CLASS_NAMES = ("ConnectionPool", "BlockingConnectionPool")
 
 REDIS_PY = ClientLibrary("redis-py", "redis", "redis", "Redis", "StrictRedis", "RedisCluster")
 VALKEY_PY = ClientLibrary(
-    "valkey-py", "valkey", "valkey", "Valkey", "StrictValkey", "ValkeyCluster"
+    "valkey-py",
+    "valkey",
+    "valkey",
+    "Valkey",
+    "StrictValkey",
+    "ValkeyCluster",
+    aliases=("Redis", "StrictRedis", "RedisCluster"),
 )
 LIBRARIES = (REDIS_PY, VALKEY_PY)
 """redis-py first: where a fact has no library (a byte test, a default), it is redis-py's."""
