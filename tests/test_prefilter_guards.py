@@ -20,7 +20,7 @@ from timeoutlint.checks.prefilter import REDIS_CONSTRUCTORS, Prospect
 from timeoutlint.config import parse_table
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Finding
-from timeoutlint.python import redis_model
+from timeoutlint.redis import vocabulary
 from timeoutlint.run import CacheOptions, build_session
 
 
@@ -227,7 +227,7 @@ def test_the_async_rules_need_an_async_function(tmp_path: Path) -> None:
 
 
 def test_redis_constructors_cover_the_models_external_factories() -> None:
-    assert set(redis_model._EXTERNAL_CLIENT_FACTORIES) <= REDIS_CONSTRUCTORS
+    assert set(vocabulary.EXTERNAL_CLIENT_FACTORIES) <= REDIS_CONSTRUCTORS
 
 
 # Redis URLs and passwords -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
 from timeoutlint.project.python_index import PythonIndex
-from timeoutlint.python.redis_model import (
+from timeoutlint.redis.model import (
     ExportedAlias,
     ExportedConstant,
     ExportedFactory,

@@ -12,7 +12,7 @@ from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
 from timeoutlint.project import python_index
 from timeoutlint.project.python_index import PythonIndex
-from timeoutlint.python.redis_model import ExportedConstant
+from timeoutlint.redis.model import ExportedConstant
 
 SETTINGS = "REDIS_SOCKET_TIMEOUT = 600\nREDIS_URL = 'redis://cache:6379/0'\n"
 

@@ -10,7 +10,7 @@ from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
 from timeoutlint.project import python_index
 from timeoutlint.project.python_index import PythonIndex
-from timeoutlint.python.redis_model import ExportedConstant, ExportedObject
+from timeoutlint.redis.model import ExportedConstant, ExportedObject
 
 MODULES = {
     "app/a_settings.py": "REDIS_TIMEOUT = 5\nREDIS_URL = 'redis://cache:6379/0'\n",

@@ -14,7 +14,7 @@ from tests.helpers import lines, lint_files
 from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
 from timeoutlint.project.python_index import PythonIndex
-from timeoutlint.python.redis_model import ExportedAlias, ExportedConstant, ExportedObject
+from timeoutlint.redis.model import ExportedAlias, ExportedConstant, ExportedObject
 
 PACKAGE_MODULE_NAMED_REDIS = {
     "app/__init__.py": "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import (
+from timeoutlint.redis.model import (
     ExportedConstant,
     ExportedObject,
     RedisClient,

@@ -28,7 +28,6 @@ from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_blocking import BLOCKING_METHOD_NAMES, block_text
 from timeoutlint.checks.redis_common import (
-    BLOCKING_COMMANDS,
     BLOCKING_TRIGGERS,
     PUBSUB_TRIGGERS,
     block_time,
@@ -37,14 +36,15 @@ from timeoutlint.checks.redis_common import (
     seconds_text,
 )
 from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.redis_model import (
+from timeoutlint.python.values import Constant, LocalFunction
+from timeoutlint.redis.model import (
     MethodCall,
     RedisClient,
     RedisModel,
     RedisPipeline,
     RedisPubSub,
 )
-from timeoutlint.python.values import Constant, LocalFunction
+from timeoutlint.redis.vocabulary import BLOCKING_COMMANDS, library_named
 
 ASYNC_TRIGGERS = tuple(dict.fromkeys((*PUBSUB_TRIGGERS, b"parse_response(", *BLOCKING_TRIGGERS)))
 PUBSUB_RULE = "TL301"
@@ -191,6 +191,8 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         if classified is None:
             continue
         rule, args = classified
+        library = library_named(found.receiver.library)
+        args.update(library=library.name, asyncio=library.asyncio)
         ctx.add(rule, module.span(found.call.func), args)
 
 

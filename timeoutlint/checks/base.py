@@ -27,6 +27,10 @@ class CheckContext:
     rules: Mapping[str, Rule]
     enabled: frozenset[str]
     findings: list[Finding] = field(default_factory=list)
+    derived: dict[type, object] = field(default_factory=dict)
+    """State derived from this file and shared by its checks, keyed by its type (the Redis
+    model: `checks/redis_common.redis_model`); it ends with the file's analysis, so no parsed
+    tree outlives its file."""
 
     def wants(self, rule_id: str) -> bool:
         return rule_id in self.enabled

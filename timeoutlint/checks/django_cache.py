@@ -35,12 +35,27 @@ RULE = "TL206"
 DJANGO_REDIS = "django_redis.cache.RedisCache"
 BUILTIN = "django.core.cache.backends.redis.RedisCache"
 REDIS_LOCK = "redis_lock.django_cache.RedisCache"
+DJANGO_VALKEY = (
+    "django_valkey.cache.ValkeyCache",
+    "django_valkey.async_cache.cache.AsyncValkeyCache",
+    "django_valkey.cluster_cache.cache.ClusterValkeyCache",
+)
+"""django-valkey's backends: all build their connections with `make_connection_params` of
+`base_pool.BaseConnectionFactory`, which reads OPTIONS as django-redis does (upper-case
+`SOCKET_TIMEOUT` / `SOCKET_CONNECT_TIMEOUT` only, dropped when 0 or None)."""
 BACKEND_LABELS = {
     DJANGO_REDIS: "django-redis",
     REDIS_LOCK: "python-redis-lock's django-redis cache",
     BUILTIN: "Django's RedisCache",
+    **dict.fromkeys(DJANGO_VALKEY, "django-valkey"),
 }
 """python-redis-lock's backend extends django-redis's and reads OPTIONS as it does."""
+VALKEY_DEFAULT = (
+    ": valkey-py's own default applies instead (none in 6.0, so a cache call can wait forever; "
+    "5 s from 6.1)"
+)
+"""django-valkey requires valkey>=6.0.2, so both defaults are possible; a missing key is not
+reported for it (as for redis-py 8), an ignored one is (the author meant it)."""
 CONNECT, READ = "socket_connect_timeout", "socket_timeout"
 TIMEOUT_KEYS = (CONNECT, READ)
 HANGS_BEFORE = "<8"
@@ -149,8 +164,15 @@ def _names(keys: tuple[str, ...]) -> str:
 
 
 def _describe(
-    backend: str, problems: Problems, hangs: bool, versions: str, falls_back: bool = False
+    backend: str,
+    problems: Problems,
+    hangs: bool,
+    versions: str,
+    falls_back: bool = False,
+    valkey: bool = False,
 ) -> str:
+    label = BACKEND_LABELS.get(backend, "django-redis") if valkey else "django-redis"
+    library = "valkey-py" if valkey else "redis-py"
     parts: list[str] = []
     if problems.crashing:
         keys = ", ".join(problems.crashing)
@@ -172,19 +194,19 @@ def _describe(
         parts.append(missing)
     if problems.ignored_lower:
         keys = ", ".join(problems.ignored_lower)
-        parts.append(
-            f"has lower-case {keys}, which django-redis ignores (it reads only upper-case)"
-        )
+        parts.append(f"has lower-case {keys}, which {label} ignores (it reads only upper-case)")
     if problems.ignored_zero:
         keys = ", ".join(
             f"{key}={value}"
             for key, value in zip(problems.ignored_zero, problems.shown_values, strict=True)
         )
-        parts.append(f"has {keys}, which django-redis ignores (it drops 0 and None)")
+        parts.append(f"has {keys}, which {label} ignores (it drops 0 and None)")
     text = "; ".join(parts)
     if problems.missing or problems.ignored_lower or problems.ignored_zero:
         if falls_back:
-            text += ": redis-py connects with the socket timeout instead"
+            text += f": {library} connects with the socket timeout instead"
+        elif valkey:
+            text += VALKEY_DEFAULT
         elif hangs:
             text += (
                 ": with redis-py <8.0 (8.x defaults to 5 s) a cache call then waits forever for "
@@ -273,7 +295,8 @@ def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: Sett
     else:
         problems = _builtin_problems(entry, options, given_by_url)
     redis = ctx.project.dependencies.redis
-    hangs = redis.allows_any(HANGS_BEFORE)
+    valkey = backend in DJANGO_VALKEY
+    hangs = redis.allows_any(HANGS_BEFORE) and not valkey
     falls_back = connect_falls_back(problems)
     if not hangs or falls_back:
         problems = Problems(
@@ -292,7 +315,9 @@ def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: Sett
         _fix(model, ctx, backend, entry, options, problems),
         alias=repr(alias),
         backend=BACKEND_LABELS[backend],
-        problem=_describe(backend, problems, hangs and not falls_back, versions, falls_back),
+        problem=_describe(
+            backend, problems, hangs and not falls_back, versions, falls_back, valkey=valkey
+        ),
     )
 
 

@@ -29,7 +29,7 @@ from timeoutlint.project import ProjectContext, module_name_for
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.python.import_scan import Imported, ImportedNames, scan_imports
 from timeoutlint.python.model import absolute_module
-from timeoutlint.python.redis_model import (
+from timeoutlint.redis.model import (
     REDIS_CONSTRUCTORS,
     ExportedAlias,
     ExportedFactory,

@@ -13,11 +13,12 @@ from __future__ import annotations
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_common import (
-    BLOCKING_COMMANDS,
     BLOCKING_TRIGGERS,
+    VALKEY_FACTS,
     BlockTime,
     block_time,
     call_text,
+    is_valkey,
     redis_model,
     redis_versions,
     seconds_text,
@@ -25,7 +26,8 @@ from timeoutlint.checks.redis_common import (
 from timeoutlint.checks.redis_pubsub import setting_text
 from timeoutlint.findings import RelatedLocation
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import RedisClient
+from timeoutlint.redis.model import RedisClient
+from timeoutlint.redis.vocabulary import BLOCKING_COMMANDS
 
 RULE = "TL203"
 DEFAULT_SOCKET_TIMEOUT_8 = 5.0
@@ -46,7 +48,7 @@ def block_text(block: BlockTime) -> str:
 
 def _outcome(client: RedisClient, seconds: float) -> str:
     text = f"it raises TimeoutError after {seconds_text(seconds)}"
-    if client.construction == "host":
+    if client.construction == "host" and not is_valkey(client):
         text += " (after a few retries that re-send the command, on redis-py >=6)"
     return text
 
@@ -68,6 +70,10 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             if not exceeds(block, seconds):
                 continue
             described = setting_text("socket_timeout", setting)
+            if is_valkey(client):
+                assumed = " " + VALKEY_FACTS
+        elif is_valkey(client):
+            continue  # its default depends on the valkey-py release (`VALKEY_FACTS`)
         elif setting.state == "absent" and versions.allows_any(DEFAULT_TIMEOUT_FROM):
             seconds = DEFAULT_SOCKET_TIMEOUT_8
             if not exceeds(block, seconds):

@@ -24,19 +24,22 @@ from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
 from timeoutlint.checks.redis_common import (
     REDIS_TRIGGERS,
+    VALKEY_FACTS,
+    is_valkey,
     redis_model,
     redis_versions,
 )
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.python.model import CallSite, PythonModule
-from timeoutlint.python.redis_model import (
+from timeoutlint.python.values import LocalClass, QualifiedName
+from timeoutlint.redis.model import (
     RedisClient,
     RedisModel,
     RedisPool,
     long_read_clients,
 )
-from timeoutlint.python.values import LocalClass, QualifiedName
+from timeoutlint.redis.vocabulary import LIBRARIES, VALKEY_PY
 
 RULE = "TL205"
 HANGS_BEFORE = "<8"
@@ -60,9 +63,10 @@ def _redis_py_connections(module: PythonModule, site: CallSite) -> bool:
 
 
 def _redis_py_class(value: object, depth: int = 0) -> bool:
-    """redis-py's own class, or a class of this file that extends one (it opens the same socket)."""
+    """redis-py's (or valkey-py's) own class, or a class of this file that extends one (it opens
+    the same socket)."""
     if isinstance(value, QualifiedName):
-        return value.name.startswith("redis.")
+        return any(value.name.startswith(f"{library.package}.") for library in LIBRARIES)
     if isinstance(value, LocalClass) and depth < 8:
         return any(_redis_py_class(base, depth + 1) for base in value.bases)
     return False
@@ -130,16 +134,24 @@ class LongReads:
         return cls(frozenset(local | indexed), known)
 
 
+def _valkey_hangs(obj: RedisClient | RedisPool) -> bool:
+    """A valkey-py client built with `valkey.Valkey(host=...)` (sync), the one construction
+    whose missing timeouts are None in every valkey-py release (`VALKEY_FACTS`)."""
+    return isinstance(obj, RedisClient) and obj.flavor == "sync" and obj.construction == "host"
+
+
 def check(ctx: CheckContext, module: PythonModule) -> None:
     versions = redis_versions(ctx)
-    if not versions.allows_any(HANGS_BEFORE):
-        return
+    redis_py_hangs = versions.allows_any(HANGS_BEFORE)
     model = redis_model(ctx, module)
     long_reads: LongReads | None = None
     connect_value, read_value = _timeout_parts(ctx)
     for site in module.calls:
         obj = _constructed_here(model, site.node, model.object_at(site.node, site.scope))
         if obj is None or not _redis_py_connections(module, site):
+            continue
+        valkey = is_valkey(obj)
+        if not (_valkey_hangs(obj) if valkey else redis_py_hangs):
             continue
         settings = obj.settings
         if long_reads is None:
@@ -180,16 +192,20 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             constructor=obj.constructor,
             settings=_settings_text(connect, read),
             hangs=_hangs_text(connect_hangs, read_hangs),
-            versions=versions.assumption(HANGS_BEFORE),
+            versions=VALKEY_FACTS if valkey else versions.assumption(HANGS_BEFORE),
         )
 
 
+_VALKEY_CLIENTS = frozenset(VALKEY_PY.sync_clients)
+
+
 def may_report(prospect: Prospect) -> bool:
-    """TL205 reports only when the project allows redis-py <8, on a client or pool that the
-    Redis model knows (`Prospect.may_reach_redis`)."""
-    return (
-        prospect.project.dependencies.redis.allows_any(HANGS_BEFORE) and prospect.may_reach_redis()
-    )
+    """TL205 reports on a client or pool that the Redis model knows
+    (`Prospect.may_reach_redis`), when the project allows redis-py <8 or on a sync valkey-py
+    client, whose class this file must reach (`Prospect.may_reach`)."""
+    if prospect.project.dependencies.redis.allows_any(HANGS_BEFORE):
+        return prospect.may_reach_redis()
+    return prospect.may_reach(_VALKEY_CLIENTS)
 
 
 CHECK = Check(rules=(RULE,), kind="python", triggers=REDIS_TRIGGERS, run=check, guard=may_report)

@@ -8,21 +8,40 @@ from dataclasses import dataclass
 from timeoutlint.checks.base import CheckContext
 from timeoutlint.project.dependencies import VersionRange
 from timeoutlint.python.model import PythonModule, Scope
-from timeoutlint.python.redis_model import BLOCKING_METHODS, RedisModel
+from timeoutlint.redis.model import RedisModel
+from timeoutlint.redis.vocabulary import (
+    BLOCKING_COMMANDS,
+    BLOCKING_MENTIONS,
+    CLIENT_TRIGGERS,
+    PUBSUB_WAIT_MENTIONS,
+    REDIS_PY,
+    VALKEY_PY,
+)
 
-REDIS_TRIGGERS = (b"redis", b"Redis")
+REDIS_TRIGGERS = CLIENT_TRIGGERS
 # A client imported from another module may be used in a file that never says "redis".
-PUBSUB_TRIGGERS = (*REDIS_TRIGGERS, b"listen(", b"get_message(", b"run_in_thread(")
-BLOCKING_TRIGGERS = (*REDIS_TRIGGERS, b"blpop", b"brpop", b"blm", b"bzpop", b"bzmpop", b"xread")
-
-
-_CURRENT: list[tuple[PythonModule, RedisModel]] = []
-"""The Redis model of the file being analyzed. Only one is kept: a mapping keyed by module (even a
-weak one) kept every parsed tree alive, because the model refers to its module."""
+PUBSUB_TRIGGERS = (*REDIS_TRIGGERS, *PUBSUB_WAIT_MENTIONS)
+BLOCKING_TRIGGERS = (*REDIS_TRIGGERS, *BLOCKING_MENTIONS)
 
 
 def redis_versions(ctx: CheckContext) -> VersionRange:
     return ctx.project.dependencies.redis
+
+
+def is_valkey(obj: object) -> bool:
+    """Whether a Redis object comes from valkey-py, whose facts are its own (`VALKEY_FACTS`)."""
+    return getattr(obj, "library", REDIS_PY.name) == VALKEY_PY.name
+
+
+VALKEY_FACTS = "(every valkey-py release)"
+"""What a valkey-py finding assumes. valkey-py 6.0.0-6.2.0 (every release) agree on what the
+Redis rules report for it (tests/premises/test_valkey.py): a finite `socket_timeout` ends
+`listen()` and blocking commands with `TimeoutError` after that many seconds (no retry, every
+construction), and `valkey.Valkey(host=...)` passes `socket_timeout=None` to its pool, so with
+no timeouts it waits forever. They disagree on defaults elsewhere: from 6.1.0 a connection
+built without `socket_timeout` (`from_url`, a bare pool, `valkey.asyncio`) has 5 s, 6.0.x has
+None. The rules leave those cases alone for valkey-py, so no valkey-py message depends on the
+version and the project's valkey pin is not read."""
 
 
 def rq_versions(ctx: CheckContext) -> VersionRange:
@@ -30,36 +49,14 @@ def rq_versions(ctx: CheckContext) -> VersionRange:
 
 
 def redis_model(ctx: CheckContext, module: PythonModule) -> RedisModel:
-    """One Redis model per parsed file, shared by the Redis checks."""
-    if _CURRENT and _CURRENT[0][0] is module:
-        return _CURRENT[0][1]
+    """One Redis model per parsed file, shared by the Redis checks: kept on the file's check
+    context (`CheckContext.derived`), so it lives exactly as long as the file's analysis."""
+    found = ctx.derived.get(RedisModel)
+    if isinstance(found, RedisModel) and found.module is module:
+        return found
     model = RedisModel(module, ctx.path, ctx.project.python_index.lookup)
-    _CURRENT[:] = [(module, model)]
+    ctx.derived[RedisModel] = model
     return model
-
-
-@dataclass(frozen=True)
-class BlockingCommand:
-    """Where a blocking command takes its block time, and in which unit."""
-
-    keyword: str
-    position: int
-    default: float | None
-    milliseconds: bool = False
-
-
-BLOCKING_COMMANDS = {
-    "blpop": BlockingCommand("timeout", 1, 0.0),
-    "brpop": BlockingCommand("timeout", 1, 0.0),
-    "brpoplpush": BlockingCommand("timeout", 2, 0.0),
-    "blmove": BlockingCommand("timeout", 2, None),
-    "blmpop": BlockingCommand("timeout", 0, None),
-    "bzpopmin": BlockingCommand("timeout", 1, 0.0),
-    "bzpopmax": BlockingCommand("timeout", 1, 0.0),
-    "bzmpop": BlockingCommand("timeout", 0, None),
-    "xread": BlockingCommand("block", 2, None, milliseconds=True),
-    "xreadgroup": BlockingCommand("block", 4, None, milliseconds=True),
-}
 
 
 @dataclass(frozen=True)
@@ -68,9 +65,6 @@ class BlockTime:
 
     seconds: float | None
     written: str
-
-
-assert frozenset(BLOCKING_COMMANDS) == BLOCKING_METHODS
 
 
 def block_time(model: RedisModel, command: str, call: ast.Call, scope: Scope) -> BlockTime | None:

@@ -18,7 +18,9 @@ from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.checks.redis_common import (
     PUBSUB_TRIGGERS,
+    VALKEY_FACTS,
     call_text,
+    is_valkey,
     redis_model,
     redis_versions,
     seconds_text,
@@ -27,7 +29,7 @@ from timeoutlint.findings import Applicability, Fix, RelatedLocation
 from timeoutlint.fixes.operations import AddKeyword, ReplaceKeywordValue
 from timeoutlint.project.dependencies import VersionRange
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import MethodCall, RedisClient, RedisModel, RedisPubSub, Setting
+from timeoutlint.redis.model import MethodCall, RedisClient, RedisModel, RedisPubSub, Setting
 
 RULE = "TL201"
 HEALTH_CHECK_INTERVAL = "30"
@@ -84,9 +86,19 @@ DEFAULT_TIMEOUT_AFFECTS = "==8.0.0"
 
 def consequence(client: RedisClient, versions: VersionRange) -> tuple[str, str, str] | None:
     """(what the client's socket_timeout is, what happens and in which versions, the versions
-    assumed), if affected. With no pin, 8.0.0 is not assumed: see `project/dependencies.py`."""
+    assumed), if affected. With no pin, 8.0.0 is not assumed: see `project/dependencies.py`.
+    valkey-py raises after a finite `socket_timeout` in every release, whatever the
+    construction; its default depends on the release, so an absent one is not reported."""
     setting = client.settings.socket_timeout
     seconds = setting.seconds
+    if is_valkey(client):
+        if seconds is None or seconds <= 0:
+            return None
+        return (
+            setting_text("socket_timeout", setting),
+            "valkey-py " + _RAISES.format(n=seconds_text(seconds)),
+            VALKEY_FACTS,
+        )
     if seconds is not None and seconds > 0:
         bands = _bands(client, seconds, versions)
         if not bands:

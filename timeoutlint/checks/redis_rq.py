@@ -15,12 +15,19 @@ import ast
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
-from timeoutlint.checks.redis_common import redis_model, rq_versions, seconds_text, source_of
+from timeoutlint.checks.redis_common import (
+    is_valkey,
+    redis_model,
+    rq_versions,
+    seconds_text,
+    source_of,
+)
 from timeoutlint.checks.redis_pubsub import setting_text
 from timeoutlint.findings import RelatedLocation
 from timeoutlint.python.model import PythonModule
-from timeoutlint.python.redis_model import RQ_WORKERS, RedisClient, rq_class, rq_connection
 from timeoutlint.python.values import CallResult, Constant
+from timeoutlint.redis.model import RedisClient, rq_class, rq_connection
+from timeoutlint.redis.vocabulary import RQ_WORKERS
 
 RULE = "TL204"
 DEFAULT_WORKER_TTL = 420
@@ -71,7 +78,8 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         if connection is None:
             continue
         client = model.object_at(*connection)
-        if not isinstance(client, RedisClient):
+        if not isinstance(client, RedisClient) or is_valkey(client):
+            # rq's "Redis connection timeout, quitting..." catches redis-py's TimeoutError only
             continue
         seconds = client.settings.socket_timeout.seconds
         if seconds is None:

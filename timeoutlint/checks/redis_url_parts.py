@@ -26,17 +26,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-SCHEMES = ("redis://", "rediss://")
+from timeoutlint.redis.vocabulary import URL_SCHEMES
+
+SCHEMES = URL_SCHEMES
 MASK = "****"
 _MARKER = re.compile("\x00(\\d+)\x00")
 _PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
-_URL_START = re.compile(r"rediss?://")
+_SCHEME = "|".join(re.escape(scheme) for scheme in URL_SCHEMES)
+_URL_START = re.compile(f"(?:{_SCHEME})")
 URL_BREAKERS = "/?#[]"
 """Characters that break a URL when written raw in its password (besides an unescaped `%`)."""
 _REMOVED = "\t\r\n"
 _WHOLE_VALUE_PREFIX = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*=")
 _QUOTES = "'\"`"
-_NEXT_URL = re.compile(r"[,;\s]\s*(?=rediss?://)")
+_NEXT_URL = re.compile(rf"[,;\s]\s*(?={_SCHEME})")
 _DEFAULT = re.compile(r"^(\$\{[A-Za-z_][A-Za-z0-9_]*(?::?[-=?+]))(.+)\}$", re.DOTALL)
 
 PLACEHOLDER_WORDS = frozenset(

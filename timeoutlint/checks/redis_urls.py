@@ -39,7 +39,13 @@ from timeoutlint.checks.redis_url_parts import (
 )
 from timeoutlint.discovery import SourceFile, is_documentation_env
 from timeoutlint.findings import Applicability, Fix, Position, Span, TextEdit
-from timeoutlint.project.redis_auth import PASSWORD_VARIABLES, PasswordSource, breaks_url
+from timeoutlint.project.redis_auth import PasswordSource, breaks_url
+from timeoutlint.redis.vocabulary import (
+    CONFIG_TRIGGERS,
+    PASSWORD_VARIABLES,
+    mentions_client,
+    url_library,
+)
 
 if TYPE_CHECKING:
     from timeoutlint.compose.dotenv import DotenvEntry
@@ -53,7 +59,7 @@ PASSWORD_IN_USERNAME = "TL402"
 HARDCODED_PASSWORD = "TL403"
 UNENCODED_PASSWORD = "TL404"
 URL_RULES = (MISSING_PASSWORD, PASSWORD_IN_USERNAME, HARDCODED_PASSWORD, UNENCODED_PASSWORD)
-TRIGGERS = (b"redis", b"REDIS", b"Redis", b"valkey")
+TRIGGERS = CONFIG_TRIGGERS
 _VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -173,7 +179,10 @@ def _report_user_only(ctx: CheckContext, site: UrlSite, url: RedisUrl, policy: U
         fix = policy.replace(site, start, start, ":", message)
         if fix is not None and not variable_only:
             fix = Fix(Applicability.UNSAFE, fix.message, fix.operations)
-    ctx.report(PASSWORD_IN_USERNAME, site.span(*url.username), fix, url=site.masked())
+    library = url_library(site.template).name
+    ctx.report(
+        PASSWORD_IN_USERNAME, site.span(*url.username), fix, url=site.masked(), library=library
+    )
 
 
 def _names_a_user(user: str, variables: tuple[str, ...]) -> bool:
@@ -221,7 +230,8 @@ def _report_specials(
         fix,
         problem=(
             f"the password in `{site.masked()}` contains `/`, `#`, `?`, `%`, `[` or `]` without"
-            " percent-encoding; redis-py then reads part of it as the port, path or host, or"
+            f" percent-encoding; {url_library(site.template).name} then reads part of it as the"
+            " port, path or host, or"
             " refuses the URL"
         ),
     )
@@ -311,7 +321,7 @@ def _insert_interpolation(
 
 
 def _scalar_sites(scalar: YamlScalar) -> list[UrlSite]:
-    if "redis" not in scalar.value:
+    if not mentions_client(scalar.value):
         return []
     offset = scalar.value_offset()
     plain_in_flow = scalar.flow and scalar.style is None
@@ -407,7 +417,7 @@ def check_compose(ctx: CheckContext, source: SourceFile, data: bytes) -> None:
 
 
 def _entry_sites(entry: DotenvEntry) -> list[UrlSite]:
-    if entry.value is None or "redis" not in entry.value:
+    if entry.value is None or not mentions_client(entry.value):
         return []
     offset = entry.value_offset()
     sites: list[UrlSite] = []

@@ -30,10 +30,16 @@ from timeoutlint.checks.redis_urls import (
 )
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fixes.operations import AddImport, ReplaceString
-from timeoutlint.project.redis_auth import PASSWORD_VARIABLES, PasswordSource
+from timeoutlint.project.redis_auth import PasswordSource
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.secrets import masked_code
 from timeoutlint.python.values import Constant, QualifiedName
+from timeoutlint.redis.vocabulary import (
+    PASSWORD_CALLEE_PACKAGES,
+    PASSWORD_VARIABLE_MENTIONS,
+    PASSWORD_VARIABLES,
+    URL_SCHEME_MENTIONS,
+)
 
 _PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
 _QUOTE = "urllib.parse.quote"
@@ -437,18 +443,18 @@ def check_python(ctx: CheckContext, model: PythonModule) -> None:
         _literal_passwords(ctx, model)
 
 
-_PASSWORD_CALLEE_PACKAGES = frozenset({"redis", "django_redis", "rq"})
+_PASSWORD_CALLEE_PACKAGES = PASSWORD_CALLEE_PACKAGES
 
 
 def may_report(prospect: Prospect) -> bool:
-    """A finding is about a string literal that starts with `redis://` or `rediss://` (written as
+    """A finding is about a string literal that starts with a scheme of `URL_SCHEMES` (written as
     is, the premise of the triggers), or (TL403) a literal assigned to a name of
     `PASSWORD_VARIABLES` (both contain `REDIS_PASS`), or the `password=` keyword of a call whose
     callee resolves into one of `_PASSWORD_CALLEE_PACKAGES` with `model.resolve` alone (no
     index): through an import of one of them, or a relative import inside one
     (`Prospect.may_resolve_into`)."""
     data = prospect.data
-    if b"redis://" in data or b"rediss://" in data or b"REDIS_PASS" in data:
+    if any(scheme in data for scheme in URL_SCHEME_MENTIONS) or b"REDIS_PASS" in data:
         return True
     return (
         HARDCODED_PASSWORD in prospect.enabled
@@ -460,7 +466,7 @@ def may_report(prospect: Prospect) -> bool:
 PYTHON_CHECK = Check(
     rules=URL_RULES,
     kind="python",
-    triggers=(b"redis://", b"rediss://", b"REDIS_PASS", b"password"),
+    triggers=(*URL_SCHEME_MENTIONS, *PASSWORD_VARIABLE_MENTIONS, b"password"),
     run=check_python,
     guard=may_report,
 )

@@ -10,7 +10,7 @@ alias of the rq class: for the Redis rules it uses its connection as that class
 does.
 Per-file analysis stays a pure function of (bytes, config, project context).
 
-Only modules whose bytes mention "redis" (any case) are indexed, plus those
+Only modules whose bytes mention "redis" or "valkey" (any case; `vocabulary.CLIENT_MENTIONS`) are indexed, plus those
 that use pub/sub, blocking commands or RQ (possibly on an imported client): a
 module that never says redis cannot build a client, and a settings module
 holding `REDIS_SOCKET_TIMEOUT = 600` names it. The index also records which
@@ -40,7 +40,10 @@ from timeoutlint.limits import parses_within_bounds, read_regular_file
 from timeoutlint.parallel import fork_map
 from timeoutlint.project.source_roots import PackageDirectories, import_names, name_table
 from timeoutlint.python.model import Binding, PythonModule
-from timeoutlint.python.redis_model import (
+from timeoutlint.python.source import SourceDecodeError, decode_python
+from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
+from timeoutlint.redact import masked_constant
+from timeoutlint.redis.model import (
     Exported,
     ExportedAlias,
     ExportedConstant,
@@ -52,20 +55,18 @@ from timeoutlint.python.redis_model import (
     returned_object,
     rq_class,
 )
-from timeoutlint.python.source import SourceDecodeError, decode_python
-from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
-from timeoutlint.redact import masked_constant
+from timeoutlint.redis.vocabulary import CLIENT_MENTIONS, LONG_READ_MENTIONS, RQ_MENTIONS
 
 if TYPE_CHECKING:
     from timeoutlint.scan import Scan
 
-_MENTION = b"redis"
+_MENTIONS = CLIENT_MENTIONS
 _SETTINGS_PREFIX = "django.conf.settings."
 
 
 # Uses that need `socket_timeout=None`, possibly of a client imported from another module.
-_LONG_READ_MENTIONS = (b"pubsub(", b"blpop", b"brpop", b"blm", b"bzpop", b"bzmpop", b"xread")
-_RQ_MENTIONS = (b"from rq", b"import rq")
+_LONG_READ_MENTIONS = LONG_READ_MENTIONS
+_RQ_MENTIONS = RQ_MENTIONS
 
 
 def mentions_long_reads(data: bytes) -> bool:
@@ -75,7 +76,8 @@ def mentions_long_reads(data: bytes) -> bool:
 
 def mentions_redis(data: bytes) -> bool:
     """Whether a module may build, configure or use a Redis client."""
-    return _MENTION in data.lower() or mentions_long_reads(data)
+    lowered = data.lower()
+    return any(m in lowered for m in _MENTIONS) or mentions_long_reads(data)
 
 
 @dataclass(frozen=True)

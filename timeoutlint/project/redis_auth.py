@@ -35,6 +35,16 @@ from typing import TYPE_CHECKING
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile, is_documentation_env
 from timeoutlint.limits import parses_within_bounds, read_regular_file, read_text_file
+from timeoutlint.redis.vocabulary import (
+    BITNAMI_IMAGES,
+    CLIENT_MENTIONS,
+    LIBRARIES,
+    PASSWORD_CALLEE_MENTIONS,
+    PASSWORD_VARIABLE_MENTIONS,
+    PASSWORD_VARIABLES,
+    SERVER_COMMANDS,
+    SERVER_IMAGES,
+)
 
 if TYPE_CHECKING:
     from timeoutlint.compose.dotenv import DotenvFile
@@ -47,25 +57,14 @@ if TYPE_CHECKING:
     )
     from timeoutlint.compose.projects import ComposeProject, ProjectFile
 
-PASSWORD_VARIABLES = ("REDIS_PASSWORD", "REDIS_PASS")
 DEFAULT_PORT = 6379
-_REDIS_IMAGES = frozenset(
-    {
-        "redis",
-        "bitnami/redis",
-        "redis/redis-stack",
-        "redis/redis-stack-server",
-        "valkey/valkey",
-        "bitnami/valkey",
-    }
-)
-_BITNAMI = frozenset({"bitnami/redis", "bitnami/valkey"})
-_SERVERS = frozenset({"redis-server", "valkey-server", "redis-stack-server"})
+_REDIS_IMAGES = SERVER_IMAGES
+_BITNAMI = BITNAMI_IMAGES
+_SERVERS = SERVER_COMMANDS
 _SHELL_VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
-_REDIS_CONSTRUCTORS = frozenset(
-    {"Redis", "StrictRedis", "ConnectionPool", "BlockingConnectionPool", "Sentinel", "RedisCluster"}
-)
-"""Callees whose `password=` configures Redis (`from_url` too, when the file imports redis)."""
+_REDIS_CONSTRUCTORS = frozenset(name for library in LIBRARIES for name in library.bare_constructors)
+"""Callees whose `password=` configures Redis (`from_url` too, when the file mentions a client
+library)."""
 _PASSWORD_KEYWORD = re.compile(rb"[(,]\s*password\s*=(?!=)")
 
 
@@ -253,18 +252,26 @@ def mentions_password(data: bytes) -> bool:
     neither is not parsed. Identifiers are compared after NFKC normalization,
     as the parser does, so a file with non-ASCII bytes is searched in that form.
     """
-    if b"REDIS_PASS" not in data and not (b"password" in data and b"redis" in data):
+    if not _mentions_variable(data) and not (b"password" in data and _mentions_client(data)):
         return False
     text = data if data.isascii() else _normalized(data)
-    if text is None or b"REDIS_PASS" in text:
+    if text is None or _mentions_variable(text):
         return True
     return _PASSWORD_KEYWORD.search(data) is not None and any(
         callee in text for callee in _CALLEE_MENTIONS
     )
 
 
-_CALLEE_MENTIONS = (b"Redis", b"ConnectionPool", b"Sentinel", b"from_url")
+_CALLEE_MENTIONS = PASSWORD_CALLEE_MENTIONS
 """Substrings of every name in `_REDIS_CONSTRUCTORS`, and `from_url`."""
+
+
+def _mentions_variable(data: bytes) -> bool:
+    return any(m in data for m in PASSWORD_VARIABLE_MENTIONS)
+
+
+def _mentions_client(data: bytes) -> bool:
+    return any(m in data for m in CLIENT_MENTIONS)
 
 
 def _normalized(data: bytes) -> bytes | None:
@@ -745,7 +752,7 @@ def python_passwords(data: bytes, relative: str) -> list[ProjectPassword]:
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return []
     keyword_possible = _PASSWORD_KEYWORD.search(data) is not None
-    return list(_python_passwords(tree, relative, b"redis" in data, keyword_possible))
+    return list(_python_passwords(tree, relative, _mentions_client(data), keyword_possible))
 
 
 def _argument_after(words: list[CommandWord], option: str) -> tuple[str, int] | None:

@@ -1,11 +1,12 @@
 """What a Redis object is: clients, pools, pub/subs and pipelines, on top of `PythonModule.resolve`.
 
-The model answers "is this value a redis-py object, and with which connection
-settings?" from evidence only: a constructor call in view (`redis.Redis(...)`,
+The model answers "is this value a redis-py (or valkey-py) object, and with which
+connection settings?" from evidence only: a constructor call in view (`redis.Redis(...)`,
 `redis.from_url(...)`, `ConnectionPool(...)`, `Sentinel(...).master_for(...)`,
-the `redis.asyncio` equivalents), an object made from one (`client.pubsub()`),
+the `redis.asyncio` equivalents, and the same names of every library in
+`vocabulary.LIBRARIES`), an object made from one (`client.pubsub()`),
 or a module-level binding or factory function of another project module,
-summarised by the project's `PythonIndex`.
+summarised by the project's `PythonIndex`. Each object records its library.
 
 Every description is plain frozen data (no `ast` nodes), so the same values
 describe objects of the current file and objects summarised from other files.
@@ -34,6 +35,15 @@ from timeoutlint.python.values import (
     QualifiedName,
     Value,
 )
+from timeoutlint.redis.vocabulary import (
+    EXTERNAL_CLIENT_FACTORIES,
+    LIBRARIES,
+    LONG_READ_METHODS,
+    RQ_CONNECTION_CONTEXTS,
+    RQ_CONNECTION_HANDOFFS,
+    RQ_CONNECTION_USERS,
+    library_of,
+)
 
 Flavor = Literal["sync", "async"]
 Construction = Literal["host", "url", "pool", "cluster", "sentinel", "external"]
@@ -47,45 +57,15 @@ SETTING_NAMES = (
     "health_check_interval",
 )
 # redis.Redis(host, port, db, password, socket_timeout, socket_connect_timeout, socket_keepalive)
+# (valkey.Valkey takes the same positions)
 _CLIENT_POSITIONS = {"socket_timeout": 4, "socket_connect_timeout": 5, "socket_keepalive": 6}
 
-_SYNC_CLIENT_CLASSES = (
-    "redis.Redis",
-    "redis.StrictRedis",
-    "redis.client.Redis",
-    "redis.client.StrictRedis",
-)
-_ASYNC_CLIENT_CLASSES = (
-    "redis.asyncio.Redis",
-    "redis.asyncio.StrictRedis",
-    "redis.asyncio.client.Redis",
-    "redis.asyncio.client.StrictRedis",
-)
-_POOL_CLASSES = (
-    "redis.ConnectionPool", "redis.BlockingConnectionPool", "redis.connection.ConnectionPool",
-    "redis.connection.BlockingConnectionPool", "redis.asyncio.ConnectionPool",
-    "redis.asyncio.BlockingConnectionPool", "redis.asyncio.connection.ConnectionPool",
-    "redis.asyncio.connection.BlockingConnectionPool",
-)  # fmt: skip
-_CLUSTER_CLASSES = (
-    "redis.RedisCluster",
-    "redis.cluster.RedisCluster",
-    "redis.asyncio.RedisCluster",
-    "redis.asyncio.cluster.RedisCluster",
-)
-_SENTINEL_CLASSES = (
-    "redis.sentinel.Sentinel",
-    "redis.Sentinel",
-    "redis.asyncio.sentinel.Sentinel",
-    "redis.asyncio.Sentinel",
-)
-_URL_FACTORIES = (
-    "redis.from_url",
-    "redis.client.from_url",
-    "redis.asyncio.from_url",
-    "redis.asyncio.client.from_url",
-)
-_EXTERNAL_CLIENT_FACTORIES = ("django_redis.get_redis_connection",)
+_SYNC_CLIENT_CLASSES = tuple(name for lib in LIBRARIES for name in lib.sync_clients)
+_ASYNC_CLIENT_CLASSES = tuple(name for lib in LIBRARIES for name in lib.async_clients)
+_POOL_CLASSES = tuple(name for lib in LIBRARIES for name in lib.pools)
+_CLUSTER_CLASSES = tuple(name for lib in LIBRARIES for name in lib.clusters)
+_SENTINEL_CLASSES = tuple(name for lib in LIBRARIES for name in lib.sentinels)
+_URL_FACTORIES = tuple(name for lib in LIBRARIES for name in lib.url_factories)
 _CONVERTERS: dict[str, Callable[[Any], object]] = {"builtins.int": int, "builtins.float": float}
 
 
@@ -112,43 +92,10 @@ REDIS_CONSTRUCTORS = (
     | CLUSTER_CLASSES
     | CLUSTER_URL_FACTORIES
     | SENTINEL_CLASSES
-    | frozenset(_EXTERNAL_CLIENT_FACTORIES)
+    | frozenset(EXTERNAL_CLIENT_FACTORIES)
 )
 """Every callee whose call makes a Redis object described in this file (without the project's
 index); the prefilter's guards ask for the same set."""
-
-
-BLOCKING_METHODS = frozenset(
-    {
-        "blpop",
-        "brpop",
-        "brpoplpush",
-        "blmove",
-        "blmpop",
-        "bzpopmin",
-        "bzpopmax",
-        "bzmpop",
-        "xread",
-        "xreadgroup",
-    }
-)
-LONG_READ_METHODS = BLOCKING_METHODS | {"pubsub"}
-RQ_WORKERS = frozenset(
-    f"{module}.{name}"
-    for module in ("rq", "rq.worker")
-    for name in ("Worker", "SimpleWorker", "SpawnWorker", "RandomWorker", "RoundRobinWorker")
-)
-RQ_CONNECTION_USERS = RQ_WORKERS | {"rq.Queue", "rq.queue.Queue"}
-RQ_CONNECTION_CONTEXTS = frozenset({"rq.Connection", "rq.connections.Connection"})
-"""rq < 2.0: `with Connection(conn):` makes `conn` the connection of the rq objects built
-inside the block without a `connection=`."""
-RQ_CONNECTION_HANDOFFS = frozenset(
-    f"{module}.{name}"
-    for module in ("rq", "rq.connections")
-    for name in ("Connection", "push_connection", "use_connection")
-)
-"""rq < 2's ways to hand workers a connection positionally: a client given to one of them may
-serve a worker built anywhere, so it counts as a long-read client."""
 
 
 @dataclass(frozen=True)
@@ -211,11 +158,12 @@ UNKNOWN_SETTINGS = ConnectionSettings(*(UNKNOWN_SETTING for _ in SETTING_NAMES))
 
 @dataclass(frozen=True)
 class RedisClient:
-    """A redis-py client.
+    """A redis-py (or valkey-py) client.
 
     `location` is the call that made it; `settings_location` the call whose
     keywords carry the connection settings (the pool for
-    `Redis(connection_pool=pool)`), which is where a fix edits.
+    `Redis(connection_pool=pool)`), which is where a fix edits. `library` is the
+    client library's name as messages say it (`vocabulary.ClientLibrary.name`).
     """
 
     flavor: Flavor
@@ -224,6 +172,7 @@ class RedisClient:
     location: Location
     settings_location: Location
     constructor: str
+    library: str = "redis-py"
 
 
 @dataclass(frozen=True)
@@ -233,6 +182,7 @@ class RedisPool:
     settings: ConnectionSettings
     location: Location
     constructor: str
+    library: str = "redis-py"
 
 
 @dataclass(frozen=True)
@@ -240,6 +190,7 @@ class RedisSentinel:
     flavor: Flavor
     settings: ConnectionSettings
     location: Location
+    library: str = "redis-py"
 
 
 @dataclass(frozen=True)
@@ -250,6 +201,10 @@ class RedisPubSub:
     def flavor(self) -> Flavor:
         return self.client.flavor
 
+    @property
+    def library(self) -> str:
+        return self.client.library
+
 
 @dataclass(frozen=True)
 class RedisPipeline:
@@ -258,6 +213,10 @@ class RedisPipeline:
     @property
     def flavor(self) -> Flavor:
         return self.client.flavor
+
+    @property
+    def library(self) -> str:
+        return self.client.library
 
 
 RedisObject = RedisClient | RedisPool | RedisSentinel | RedisPubSub | RedisPipeline
@@ -463,6 +422,7 @@ class RedisModel:
                 self.location(call),
                 self.location(call),
                 f"Sentinel.{method}",
+                receiver.library,
             )
         return None
 
@@ -471,7 +431,9 @@ class RedisModel:
     ) -> RedisObject | None:
         if name not in REDIS_CONSTRUCTORS:
             return self._external_factory(name)
-        flavor: Flavor = "async" if name.startswith("redis.asyncio.") else "sync"
+        library = library_of(name)
+        flavor: Flavor = "async" if library.is_async(name) else "sync"
+        lib = library.name
         short = _short_name(name)
         here = self.location(call)
         if name in CLIENT_CLASSES:
@@ -480,35 +442,36 @@ class RedisModel:
                 pool = self.object_of(self.module.resolve(pool_expr, scope), depth)
                 if isinstance(pool, RedisPool):
                     return RedisClient(
-                        flavor, "pool", pool.settings, here, pool.location, pool.constructor
+                        flavor, "pool", pool.settings, here, pool.location, pool.constructor, lib
                     )
-                return RedisClient(flavor, "pool", UNKNOWN_SETTINGS, here, here, short)
+                return RedisClient(flavor, "pool", UNKNOWN_SETTINGS, here, here, short, lib)
             settings = self._settings(call, scope, positions=_CLIENT_POSITIONS)
-            return RedisClient(flavor, "host", settings, here, here, short)
+            return RedisClient(flavor, "host", settings, here, here, short, lib)
         if name in URL_CLIENT_FACTORIES:
             settings = self._url_settings(call, scope)
-            return RedisClient(flavor, "url", settings, here, here, short)
+            return RedisClient(flavor, "url", settings, here, here, short, lib)
         if name in POOL_FROM_CLIENT and call.args:
             pool = self.object_of(self.module.resolve(call.args[0], scope), depth)
             if isinstance(pool, RedisPool):
                 return RedisClient(
-                    flavor, "pool", pool.settings, here, pool.location, pool.constructor
+                    flavor, "pool", pool.settings, here, pool.location, pool.constructor, lib
                 )
-            return RedisClient(flavor, "pool", UNKNOWN_SETTINGS, here, here, short)
+            return RedisClient(flavor, "pool", UNKNOWN_SETTINGS, here, here, short, lib)
         if name in POOL_CLASSES:
-            return RedisPool(flavor, "pool", self._settings(call, scope, positions={}), here, short)
+            settings = self._settings(call, scope, positions={})
+            return RedisPool(flavor, "pool", settings, here, short, lib)
         if name in POOL_URL_FACTORIES:
-            return RedisPool(flavor, "url", self._url_settings(call, scope), here, short)
+            return RedisPool(flavor, "url", self._url_settings(call, scope), here, short, lib)
         if name in CLUSTER_CLASSES:
             settings = self._settings(call, scope, positions={})
-            return RedisClient(flavor, "cluster", settings, here, here, short)
+            return RedisClient(flavor, "cluster", settings, here, here, short, lib)
         if name in CLUSTER_URL_FACTORIES:
             settings = self._url_settings(call, scope)
-            return RedisClient(flavor, "cluster", settings, here, here, short)
+            return RedisClient(flavor, "cluster", settings, here, here, short, lib)
         if name in SENTINEL_CLASSES:
-            return RedisSentinel(flavor, self._settings(call, scope, positions={}), here)
-        if name in _EXTERNAL_CLIENT_FACTORIES:
-            return RedisClient("sync", "external", UNKNOWN_SETTINGS, here, here, short)
+            return RedisSentinel(flavor, self._settings(call, scope, positions={}), here, lib)
+        if name in EXTERNAL_CLIENT_FACTORIES:
+            return RedisClient("sync", "external", UNKNOWN_SETTINGS, here, here, short, lib)
         return self._external_factory(name)
 
     def _external_factory(self, name: str) -> RedisObject | None:
