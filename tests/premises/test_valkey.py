@@ -52,7 +52,7 @@ def expected_default(built_with: str) -> float | None:
 @pytest.mark.parametrize("built_with", ["host", "from_url", "pool"])
 def test_sync_defaults_depend_on_the_construction_and_the_release(built_with: str) -> None:
     if built_with == "host":
-        client = valkey.Valkey(host="cache")
+        client = valkey.Valkey(host="cache")  # timeoutlint: ignore[TL205]
     elif built_with == "from_url":
         client = valkey.from_url("valkey://cache:6379/0")
     else:
@@ -84,7 +84,8 @@ def test_a_host_client_without_timeouts_waits_for_a_silent_server() -> None:
     from tests.redis_server import BlackHole
 
     hole = BlackHole().start()
-    client = valkey.Valkey(host="127.0.0.1", port=hole.port, retry_on_timeout=False)
+    port = hole.port
+    client = valkey.Valkey(host="127.0.0.1", port=port)  # timeoutlint: ignore[TL205]
     outcome: list[object] = []
 
     def ping() -> None:
@@ -156,7 +157,7 @@ def test_asyncio_listen_with_a_finite_socket_timeout_raises_too(redis_server: Re
         started = time.monotonic()
         try:
             with pytest.raises(valkey.TimeoutError):
-                async for _message in pubsub.listen():
+                async for _message in pubsub.listen():  # timeoutlint: ignore[TL201]
                     pass
             return time.monotonic() - started
         finally:
@@ -220,7 +221,7 @@ def test_raw_keepalive_keys_are_tcp_options_too(redis_server: RedisServer) -> No
         socket_connect_timeout=2,
         socket_timeout=2,
         socket_keepalive=True,
-        socket_keepalive_options={1: 60, 2: 10, 3: 6},
+        socket_keepalive_options={1: 60, 2: 10, 3: 6},  # timeoutlint: ignore[TL202]
         retry=None,
     )
     try:
