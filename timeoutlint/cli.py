@@ -761,6 +761,7 @@ def rule(rule_id: str, output_format: str) -> None:
                     "severity": found.severity,
                     "summary": found.summary,
                     "fix": found.fix.applicability,
+                    "fix_when": found.fix.when,
                     "explanation": render_markdown(found),
                 },
                 indent=2,
