@@ -626,6 +626,8 @@ def fix(
         result = _fix(session, FixOptions(unsafe_fixes, diff, jobs))
         if session.stdin is None and not diff:
             _print_fixed(result, quiet, "timeoutlint fix")
+        elif session.stdin is None and not quiet:
+            _print_would_fix(result, unsafe_fixes)
     except Exception as exc:
         _internal_error(exc, verbose)
     if result.failed:
@@ -675,6 +677,9 @@ def _print_fixed(result: FixResult, quiet: bool, fix_command: str) -> None:
     if not quiet and result.applied:
         noun = "fix" if result.applied == 1 else "fixes"
         click.echo(f"Applied {result.applied} {noun}.")
+    elif not quiet and text.fix_counts(result.remaining)[1]:
+        hidden = text.fix_counts(result.remaining)[1]
+        click.echo(f"No fixes applied ({hidden} more with `--unsafe-fixes`).")
     color = _color()
     for finding in result.remaining:
         click.echo(
@@ -683,6 +688,23 @@ def _print_fixed(result: FixResult, quiet: bool, fix_command: str) -> None:
         )
     if not quiet:
         click.echo(text.summary(result.remaining, fix_command))
+
+
+def _print_would_fix(result: FixResult, unsafe_fixes: bool) -> None:
+    """`fix --diff`: stdout is the patch, so stderr says when unsafe fixes were left out of it
+    (an empty patch would otherwise read as "nothing to fix")."""
+    from timeoutlint.report import text
+
+    hidden = 0 if unsafe_fixes else text.fix_counts(result.remaining)[1]
+    if not hidden:
+        return
+    if result.applied:
+        noun = "fix" if result.applied == 1 else "fixes"
+        click.echo(
+            f"Would apply {result.applied} {noun} ({hidden} more with `--unsafe-fixes`).", err=True
+        )
+    else:
+        click.echo(f"No fixes applied ({hidden} more with `--unsafe-fixes`).", err=True)
 
 
 def _fix_stdin(session: Session, options: FixOptions) -> FixResult:
