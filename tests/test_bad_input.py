@@ -329,7 +329,9 @@ _INPUTS_THAT_HUNG = [
     Case(
         "nested-gitignore-linked-to-dev-zero",
         setup=_nested_gitignore_linked_to_dev_zero,
-        stdout=_lines(GOOD, f"sub/app.py:2:1: TL101 [*] `requests.post()` {MISSING}", _summary(2, 2)),
+        stdout=_lines(
+            GOOD, f"sub/app.py:2:1: TL101 [*] `requests.post()` {MISSING}", _summary(2, 2)
+        ),
         needs=_can_dev_zero,
     ),
     Case(
@@ -602,7 +604,9 @@ CASES = [
     Case(
         "non-utf-8-file-name",
         setup=_non_utf8_name,
-        stdout=_lines(f"caf\\xe9.py:2:1: TL101 [*] `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
+        stdout=_lines(
+            f"caf\\xe9.py:2:1: TL101 [*] `requests.get()` {MISSING}", GOOD, _summary(2, 2)
+        ),
         needs=_can_non_utf8_names,
     ),
     Case(

@@ -200,7 +200,8 @@ def test_rules_lists_every_rule_with_its_name_reads_and_fix(run_cli) -> None:
     header, *rows = result.stdout.splitlines()
     assert header.split() == ["ID", "NAME", "READS", "FIX", "DEFAULT"]
     assert any(
-        row.split()[:4] == ["TL101", "requests-without-timeout", "python", "sometimes"] for row in rows
+        row.split()[:4] == ["TL101", "requests-without-timeout", "python", "sometimes"]
+        for row in rows
     )
 
 

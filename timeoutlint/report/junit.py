@@ -46,7 +46,6 @@ def _testcase(parent: ET.Element, finding: Finding, path: str) -> None:
     )
 
 
-
 def build(findings: Sequence[Finding], context: ReportContext) -> ET.Element:
     root = ET.Element(
         "testsuites", name="timeoutlint", tests=str(len(findings) or 1), failures=str(len(findings))
