@@ -364,10 +364,9 @@ def _tune_garbage_collection() -> None:
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
-    default="text",
+    default=None,
     envvar="TIMEOUTLINT_OUTPUT_FORMAT",
-    show_default=True,
-    help="How findings are printed.",
+    help="How findings are printed [default: full on a terminal, else concise].",
 )
 @click.option(
     "-o",
@@ -423,7 +422,7 @@ def check(
     default_timeout: float | None,
     no_cache: bool,
     cache_dir: Path | None,
-    output_format: str,
+    output_format: str | None,
     output_file: Path | None,
     statistics: bool,
     show_context: bool,
@@ -434,6 +433,7 @@ def check(
 ) -> None:
     """Check PATHS (default: the current directory) and report findings."""
     extra_outputs = _parse_outputs(outputs)
+    output_format = output_format or _default_format(output_file)
     session = _session(
         paths,
         select,
@@ -492,6 +492,12 @@ def check(
     if failed:
         sys.exit(2)
     sys.exit(1 if findings and not exit_zero else 0)
+
+
+def _default_format(output_file: Path | None) -> str:
+    """`full` (code frames) when a person reads stdout on a terminal, as ruff does; the
+    one-line `concise` form for pipes, CI logs and files."""
+    return "full" if output_file is None and sys.stdout.isatty() else "concise"
 
 
 def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> tuple[list[Finding], bool]:
