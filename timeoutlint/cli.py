@@ -434,6 +434,7 @@ def check(
     """Check PATHS (default: the current directory) and report findings."""
     extra_outputs = _parse_outputs(outputs)
     output_format = output_format or _default_format(output_file)
+    _start_progress(verbose)
     session = _session(
         paths,
         select,
@@ -446,6 +447,7 @@ def check(
         default_timeout,
         CacheOptions(not no_cache, cache_dir),
     )
+    _progress(f"checking {len(session.files):,} files")
     if show_context and not verbose:
         for line in context_lines(session.engine.project):
             click.echo(f"timeoutlint: {line}", err=True)
@@ -461,6 +463,7 @@ def check(
     )
     try:
         result = check_paths(session, jobs, log=lambda message: _log(True, message))
+        _stop_progress()
         failed = _report_internal_errors(result.crashed, session.verbose)
         context = report_context(session)
         formats = {output_format, *(name for name, _ in extra_outputs)}
@@ -492,6 +495,32 @@ def check(
     if failed:
         sys.exit(2)
     sys.exit(1 if findings and not exit_zero else 0)
+
+
+_PROGRESS_KEY = "timeoutlint.progress"
+
+
+def _start_progress(verbose: bool) -> None:
+    """The progress line of a long run on a terminal's stderr (`progress.py`), stopped
+    before anything is printed and, whatever happens, when the command ends."""
+    from timeoutlint.progress import for_stderr
+
+    context = click.get_current_context()
+    ticker = for_stderr(verbose)
+    context.meta[_PROGRESS_KEY] = ticker
+    context.call_on_close(ticker.stop)
+
+
+def _progress(what: str) -> None:
+    ticker = click.get_current_context().meta.get(_PROGRESS_KEY)
+    if ticker is not None:
+        ticker.update(what)
+
+
+def _stop_progress() -> None:
+    ticker = click.get_current_context().meta.get(_PROGRESS_KEY)
+    if ticker is not None:
+        ticker.stop()
 
 
 def _default_format(output_file: Path | None) -> str:
@@ -615,6 +644,7 @@ def fix(
     unsafe_fixes: bool,
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
+    _start_progress(verbose)
     session = _session(
         paths,
         select,
@@ -628,6 +658,7 @@ def fix(
         CacheOptions(not no_cache, cache_dir),
         write_cache=False,
     )
+    _progress(f"fixing {len(session.files):,} files")
     try:
         result = _fix(session, FixOptions(unsafe_fixes, diff, jobs))
         if session.stdin is None and not diff:
@@ -649,6 +680,7 @@ def _fix(session: Session, options: FixOptions) -> FixResult:
     if session.stdin is not None:
         return _fix_stdin(session, options)
     result = fix_paths(session, options, log=lambda message: _log(True, message))
+    _stop_progress()
     from timeoutlint.report.text import printable
 
     _report_internal_errors(result.crashed, session.verbose)
