@@ -18,11 +18,9 @@ from pathlib import Path
 import pytest
 
 from timeoutlint.catalog import builtin_rules
-from timeoutlint.config import parse_table, selected_rules
-from timeoutlint.discovery import Discovery
-from timeoutlint.engine import Engine
+from timeoutlint.config import parse_table
 from timeoutlint.fixes.apply import FileFix, fix_file
-from timeoutlint.project import build_project_context
+from timeoutlint.run import CacheOptions, build_session
 
 LIBCST_CANNOT = (
     "not fixed: libcst, the parser the fixer edits code with, cannot read this file"
@@ -35,12 +33,11 @@ def _fix(tmp_path: Path, name: str, data: bytes, unsafe: bool = True) -> FileFix
     path.write_bytes(data)
     rules = builtin_rules()
     config = parse_table({"select": ["ALL"]}, tmp_path, None)
-    sources = Discovery(config).files([tmp_path])
-    engine = Engine(
-        config, rules, selected_rules(config, rules), build_project_context(sources, config)
+    session = build_session(
+        (tmp_path,), config=config, rules=rules, cache=CacheOptions(enabled=False), jobs=1
     )
-    [source] = [s for s in sources if s.relative == name]
-    return fix_file(engine, source, data, unsafe)
+    [source] = [s for s in session.files if s.relative == name]
+    return fix_file(session.engine, source, data, unsafe)
 
 
 def _run(cwd: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:

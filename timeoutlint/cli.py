@@ -92,7 +92,10 @@ def common_options(function: F) -> F:
             type=click.Path(path_type=Path, dir_okay=False),
             help="Use this pyproject.toml (or TOML file) instead of searching.",
         ),
-        click.option("--stdin-filename", help="The name of the file read from stdin (path '-')."),
+        click.option(
+            "--stdin-filename",
+            help="Read the text to check from stdin, under this name (other paths are ignored).",
+        ),
         click.option(
             "--force-exclude/--no-force-exclude",
             default=None,
@@ -115,6 +118,17 @@ def common_options(function: F) -> F:
         ),
         click.option(
             "--default-timeout", type=float, help="The timeout (seconds) that fixes insert."
+        ),
+        click.option(
+            "--redis-version",
+            metavar="SPEC",
+            help="The redis-py version(s) the project uses, e.g. '5.0.8' or '>=5,<6' "
+            "(overrides the configuration key redis-version and the project's pins).",
+        ),
+        click.option(
+            "--rq-version",
+            metavar="SPEC",
+            help="The rq version(s) the project uses (overrides the configuration key rq-version).",
         ),
         click.option(
             "--no-cache",
@@ -150,6 +164,8 @@ def _session(
     verbose: bool,
     default_timeout: float | None,
     cache: CacheOptions,
+    redis_version: str | None = None,
+    rq_version: str | None = None,
     write_cache: bool = True,
 ) -> Session:
     """`run.build_session` with the command's options; a configuration error exits 2."""
@@ -168,6 +184,8 @@ def _session(
             write_cache,
             jobs=click_context.params.get("jobs"),
             cache=cache,
+            redis_version=redis_version,
+            rq_version=rq_version,
             read_stdin=_read_stdin,
             log=lambda message: _log(True, message),
             warn=lambda message: click.echo(f"timeoutlint: warning: {message}", err=True),
@@ -407,6 +425,28 @@ def _tune_garbage_collection() -> None:
     is_flag=True,
     help="Add `# noqa: ID` comments that suppress every current finding.",
 )
+@click.option(
+    "--fix/--no-fix",
+    default=False,
+    help="Apply the fixes (as `timeoutlint fix`), then report what is left.",
+)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix: also apply fixes marked unsafe.")
+@click.option(
+    "--fix-only",
+    is_flag=True,
+    help="Apply the fixes but do not report, or exit 1 for, the findings left. Implies --fix.",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and write nothing (exit 1 if there are any). "
+    "Implies --fix-only.",
+)
+@click.option(
+    "--show-fixes/--no-show-fixes",
+    default=False,
+    help="With --fix: list the findings the fixes removed, per file and rule.",
+)
 def check(
     paths: tuple[Path, ...],
     select: tuple[str, ...],
@@ -420,6 +460,8 @@ def check(
     verbose: bool,
     jobs: int | None,
     default_timeout: float | None,
+    redis_version: str | None,
+    rq_version: str | None,
     no_cache: bool,
     cache_dir: Path | None,
     output_format: str | None,
@@ -430,9 +472,18 @@ def check(
     baseline: Path | None,
     write_baseline: Path | None,
     add_noqa: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    fix_only: bool,
+    diff: bool,
+    show_fixes: bool,
 ) -> None:
     """Check PATHS (default: the current directory) and report findings."""
     extra_outputs = _parse_outputs(outputs)
+    fixing = fix or fix_only or diff
+    if fixing and (add_noqa or write_baseline is not None):
+        option = "--add-noqa" if add_noqa else "--write-baseline"
+        raise UsageFailure(f"{option} cannot be combined with --fix, --fix-only or --diff")
     output_format = output_format or _default_format(output_file)
     _start_progress(verbose)
     session = _session(
@@ -446,6 +497,9 @@ def check(
         verbose,
         default_timeout,
         CacheOptions(not no_cache, cache_dir),
+        redis_version,
+        rq_version,
+        write_cache=not fixing,
     )
     _progress(f"checking {len(session.files):,} files")
     if show_context and not verbose:
@@ -461,10 +515,27 @@ def check(
             *([("--write-baseline", write_baseline)] if write_baseline is not None else []),
         ],
     )
+    if fixing:
+        options = FixOptions(unsafe_fixes, diff, jobs)
+        _check_fix(
+            session,
+            options,
+            fix_only or diff,
+            show_fixes,
+            exit_zero,
+            quiet,
+            verbose,
+            output_format,
+            output_file,
+            statistics,
+            extra_outputs,
+            baseline,
+        )
     try:
         result = check_paths(session, jobs, log=lambda message: _log(True, message))
         _stop_progress()
         failed = _report_internal_errors(result.crashed, session.verbose)
+        _show_warnings(result.warnings)
         context = report_context(session)
         formats = {output_format, *(name for name, _ in extra_outputs)}
         shown = context.edits_for if formats & WITH_EDITS else None
@@ -498,6 +569,7 @@ def check(
 
 
 _PROGRESS_KEY = "timeoutlint.progress"
+_TEXT_FORMATS = ("full", "concise", "text")
 
 
 def _start_progress(verbose: bool) -> None:
@@ -527,6 +599,70 @@ def _default_format(output_file: Path | None) -> str:
     """`full` (code frames) when a person reads stdout on a terminal, as ruff does; the
     one-line `concise` form for pipes, CI logs and files."""
     return "full" if output_file is None and sys.stdout.isatty() else "concise"
+
+
+def _check_fix(
+    session: Session,
+    options: FixOptions,
+    fix_only: bool,
+    show_fixes: bool,
+    exit_zero: bool,
+    quiet: bool,
+    verbose: bool,
+    output_format: str,
+    output_file: Path | None,
+    statistics: bool,
+    extra_outputs: Sequence[tuple[str, Path]],
+    baseline: Path | None,
+) -> None:
+    """`check --fix` / `--fix-only` / `--diff`, as ruff's: `timeoutlint fix`'s loop, then the
+    findings left in the chosen output format (none with `--fix-only`); exits."""
+    from timeoutlint.report.fixed import fixed_summary, fixed_total, would_fix_total
+
+    try:
+        result = _fix(session, options)
+        counts = [(fixed.source.display, fixed.fixed) for fixed in result.files]
+        remaining: list[Finding] = []
+        shown_fixes = fixed_summary(counts, session.rules) if show_fixes else ""
+        if options.diff and not quiet:
+            click.echo(would_fix_total(counts), err=True)
+        if session.stdin is None and not options.diff:
+            if fix_only:
+                if shown_fixes and output_format in _TEXT_FORMATS:
+                    click.echo(f"\n{shown_fixes}\n")
+                if not quiet and output_format in _TEXT_FORMATS:
+                    click.echo(fixed_total(counts))
+            elif output_format in _TEXT_FORMATS and output_file is None and not statistics:
+                _print_fixed(result, quiet, "timeoutlint check --fix", shown_fixes)
+                remaining = result.remaining
+            else:
+                context = report_context(session)
+                formats = {output_format, *(name for name, _ in extra_outputs)}
+                shown = context.edits_for if formats & WITH_EDITS else None
+                remaining = only_fixes_it_can_make(result.remaining, session, shown)
+                if baseline is not None:
+                    remaining = _apply_baseline(baseline, remaining, context)
+                _emit(
+                    remaining,
+                    session,
+                    output_format,
+                    output_file,
+                    quiet,
+                    statistics,
+                    extra_outputs,
+                    context,
+                )
+        elif session.stdin is not None and not fix_only:
+            remaining = result.remaining
+    except UsageFailure:
+        raise
+    except Exception as exc:
+        _internal_error(exc, verbose)
+    if result.failed:
+        sys.exit(2)
+    if options.diff:
+        sys.exit(1 if result.changed and not exit_zero else 0)
+    sys.exit(1 if remaining and not exit_zero else 0)
 
 
 def _add_noqa(findings: list[Finding], session: Session, quiet: bool) -> tuple[list[Finding], bool]:
@@ -613,6 +749,14 @@ def _output_error(exc: OSError) -> None:
     sys.exit(2)
 
 
+def _show_warnings(warnings: Sequence[str]) -> None:
+    """Warnings about the input (a malformed `# noqa:`), one line each, on stderr."""
+    from timeoutlint.report.text import printable
+
+    for warning in warnings:
+        click.echo(f"timeoutlint: warning: {printable(warning)}", err=True)
+
+
 def _show_refusals(refusals: str | None) -> None:
     """The fixes of a file that were refused, one line each, on stderr."""
     from timeoutlint.report.text import printable
@@ -638,6 +782,8 @@ def fix(
     verbose: bool,
     jobs: int | None,
     default_timeout: float | None,
+    redis_version: str | None,
+    rq_version: str | None,
     no_cache: bool,
     cache_dir: Path | None,
     diff: bool,
@@ -656,6 +802,8 @@ def fix(
         verbose,
         default_timeout,
         CacheOptions(not no_cache, cache_dir),
+        redis_version,
+        rq_version,
         write_cache=False,
     )
     _progress(f"fixing {len(session.files):,} files")
@@ -708,8 +856,9 @@ def _fix(session: Session, options: FixOptions) -> FixResult:
     return result
 
 
-def _print_fixed(result: FixResult, quiet: bool, fix_command: str) -> None:
-    """After writing the fixes: how many were applied, then the findings left."""
+def _print_fixed(result: FixResult, quiet: bool, fix_command: str, fixed_block: str = "") -> None:
+    """After writing the fixes: how many were applied, the findings left, `fixed_block`
+    (`--show-fixes`), the summary."""
     from timeoutlint.report import text
 
     if not quiet and result.applied:
@@ -724,6 +873,8 @@ def _print_fixed(result: FixResult, quiet: bool, fix_command: str) -> None:
             text.format_finding(finding, bool(color) if color is not None else sys.stdout.isatty()),
             color=color,
         )
+    if fixed_block:
+        click.echo(f"\n{fixed_block}\n")
     if not quiet:
         click.echo(text.summary(result.remaining, fix_command))
 

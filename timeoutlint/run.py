@@ -87,6 +87,16 @@ def _ignore(message: str) -> None:
     pass
 
 
+def _version_option(option: str, value: str) -> str:
+    """A version specifier given on the command line, validated as the configuration's is."""
+    from timeoutlint.project.dependencies import parse_version_option
+
+    try:
+        return parse_version_option(value)
+    except ValueError as exc:
+        raise ConfigError(f"{option} {exc}") from None
+
+
 def build_session(
     paths: tuple[Path, ...],
     select: tuple[str, ...] = (),
@@ -103,6 +113,8 @@ def build_session(
     cache: CacheOptions | None = None,
     config: Config | None = None,
     rules: Mapping[str, Rule] | None = None,
+    redis_version: str | None = None,
+    rq_version: str | None = None,
     read_stdin: Callable[[], bytes] | None = None,
     log: Callable[[str], None] = _ignore,
     warn: Callable[[str], None] = _ignore,
@@ -114,6 +126,9 @@ def build_session(
     `cache` says whether and where the index and result caches live (default: on, in the
     configured directory). `config` and `rules`, when given, are used instead of the
     configuration found from the paths and its catalog (the catalog examples, the tests).
+    `redis_version` / `rq_version` (`--redis-version`, `--rq-version`) override the
+    configuration keys of the same names. A `stdin_filename` means stdin is read, as in
+    ruff: other paths are ignored, with a warning.
     """
     from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
@@ -121,6 +136,11 @@ def build_session(
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
 
     targets = paths or (Path("."),)
+    if stdin_filename is not None:
+        ignored = next((p for p in targets if str(p) != "-"), None)
+        if ignored is not None and paths:
+            warn(f"ignoring file {ignored} in favor of standard input")
+        targets = (Path("-"),)
     reading_stdin = any(str(p) == "-" for p in targets)
     if reading_stdin and len(targets) > 1:
         raise SessionError("'-' (stdin) cannot be combined with other paths")
@@ -140,6 +160,12 @@ def build_session(
         }
         if default_timeout is not None:
             check_default_timeout("--default-timeout", default_timeout)
+        for option, key, value in (
+            ("--redis-version", "redis_version", redis_version),
+            ("--rq-version", "rq_version", rq_version),
+        ):
+            if value is not None:
+                overrides[key] = _version_option(option, value)
         config = config.with_overrides(**overrides)
         config = config.with_overrides(
             extend_select=(*config.extend_select, *(split_selectors(extend_select) or ())),
@@ -261,6 +287,8 @@ class CheckResult:
 
     findings: list[Finding]
     crashed: tuple[FileResult, ...] = ()
+    warnings: tuple[str, ...] = ()
+    """Malformed `# noqa:` directives, `Invalid ... on path:line: why` (see `noqa_warnings`)."""
 
 
 def run_files(
@@ -308,11 +336,44 @@ def check_paths(
     """The findings of `timeoutlint check` for the session's files (or its stdin text), before
     the fixes `fix` could not make are taken out (that needs the report's edits; see cli)."""
     if session.stdin is not None:
-        return CheckResult(session.engine.analyze(session.files[0], session.stdin))
+        source = session.files[0]
+        found = session.engine.analyze(source, session.stdin)
+        return CheckResult(found, (), tuple(_noqa_warnings(source, session.stdin)))
     results = run_files(session, jobs, log=log)
     crashed = tuple(result for result in results if result.internal_error is not None)
     findings = sorted([*session.problems, *all_findings(results)], key=lambda f: f.sort_key)
-    return CheckResult(findings, crashed)
+    return CheckResult(findings, crashed, noqa_warnings(session, results))
+
+
+def noqa_warnings(session: Session, results: Sequence[FileResult]) -> tuple[str, ...]:
+    """The malformed `# noqa:` directives of the files this run parsed and checked, as ruff
+    warns of them (`Invalid `# noqa` directive on path:line: why`). Like ruff, only files
+    that were analysed now: a file answered from the cache, or one no rule could report in
+    (nothing for a directive to suppress), is not read again for this."""
+    by_display = {source.display: source for source in session.files}
+    warnings: list[str] = []
+    for result in results:
+        source = by_display.get(result.path)
+        if not result.parsed or result.cached or source is None:
+            continue
+        try:
+            data = read_regular_file(source.path)
+        except OSError:
+            continue
+        warnings.extend(_noqa_warnings(source, data))
+    return tuple(warnings)
+
+
+def _noqa_warnings(source: SourceFile, data: bytes) -> list[str]:
+    from timeoutlint.suppression import invalid_noqa_lines
+
+    if b"noqa" not in data.lower():
+        return []
+    text = data.decode("utf-8", "replace").removeprefix("\ufeff")
+    return [
+        f"Invalid `# noqa` directive on {source.display}:{line}: {reason}"
+        for line, reason in invalid_noqa_lines(text, source.kind)
+    ]
 
 
 @dataclass(frozen=True)
@@ -341,6 +402,8 @@ class FixedFile:
     not_written: str | None = None
     diff: str = ""
     applied: int = 0
+    fixed: tuple[tuple[str, int], ...] = ()
+    """How many findings of each rule the fixes removed (for `--show-fixes`), by rule id."""
 
 
 @dataclass(frozen=True)
@@ -378,7 +441,10 @@ def fix_paths(
         source = session.files[0]
         outcome = fix_file(session.engine, source, session.stdin, options.unsafe)
         shown = unified_diff(source.display, outcome.original, outcome.fixed)
-        stdin_file = FixedFile(source, outcome.error, diff=shown, applied=outcome.applied)
+        fixed_rules = _fixed_rules(session.engine.analyze(source, session.stdin), outcome)
+        stdin_file = FixedFile(
+            source, outcome.error, diff=shown, applied=outcome.applied, fixed=fixed_rules
+        )
         return FixResult(
             list(outcome.remaining),
             (stdin_file,),
@@ -445,7 +511,15 @@ def fix_paths(
             continue
         changed = True
         applied += outcome.applied
-        files.append(FixedFile(source, outcome.error, diff=fixed.shown, applied=outcome.applied))
+        files.append(
+            FixedFile(
+                source,
+                outcome.error,
+                diff=fixed.shown,
+                applied=outcome.applied,
+                fixed=_fixed_rules(result.findings, outcome),
+            )
+        )
     remaining.sort(key=lambda f: f.sort_key)
     return FixResult(remaining, tuple(files), changed, applied, failed, crashed)
 
@@ -521,6 +595,14 @@ def only_fixes_it_can_make(
             makeable = bool(edits_for(finding))
         kept.append(finding if makeable else replace(finding, fix=None))
     return kept
+
+
+def _fixed_rules(before: Sequence[Finding], outcome: FileFix) -> tuple[tuple[str, int], ...]:
+    """The findings per rule that a file's fixes removed: found before, not found after."""
+    from collections import Counter
+
+    gone = Counter(f.rule_id for f in before) - Counter(f.rule_id for f in outcome.remaining)
+    return tuple(sorted(gone.items()))
 
 
 def report_context(session: Session) -> ReportContext:

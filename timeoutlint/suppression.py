@@ -143,6 +143,53 @@ def python_suppressions(source: str, external: bool = True) -> LineSuppressions:
     return LineSuppressions(by_line, statement_start)
 
 
+_NOQA_CODES = re.compile(r"#\s*noqa:[^\S\r\n]*", re.IGNORECASE)
+_FIRST_CODE = re.compile(_CODE, re.IGNORECASE)
+_NO_CODES = "expected a comma-separated list of codes (e.g., `# noqa: TL101, TL102`)"
+_BAD_CODE = "expected code to consist of uppercase letters followed by digits only (e.g. `TL101`)"
+
+
+def invalid_noqa(comment: str) -> str | None:
+    """Why a `# noqa:` in `comment` is malformed, in ruff's words; None when it is well formed
+    (or not a `# noqa:`). Any code of letters then digits is well formed, ours or another
+    linter's (ruff's `external` idea): `# noqa: E501` is not a mistake. A malformed list
+    (`# noqa: XYZ`) is read as a bare `# noqa`, which silences every finding on the line, so
+    the user should hear about it."""
+    for match in _NOQA_CODES.finditer(comment):
+        rest = comment[match.end() :]
+        code = _FIRST_CODE.match(rest)
+        if code is None:
+            return f"{_NO_CODES}; read as a bare `# noqa`, which suppresses every finding"
+        after = rest[code.end() : code.end() + 1]
+        if after and not after.isspace() and after != ",":
+            return _BAD_CODE
+    return None
+
+
+def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str]]:
+    """The lines of a file (`kind` as `discovery.classify` gives it) with a malformed `# noqa:`
+    and why; Python comments are found with `tokenize` (not in strings)."""
+    if _NOQA_CODES.search(text) is None:
+        return []
+    found: list[tuple[int, str]] = []
+    if kind != "python":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if "#" in line:
+                reason = invalid_noqa(line[line.index("#") :])
+                if reason is not None:
+                    found.append((number, reason))
+        return found
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                reason = invalid_noqa(token.string)
+                if reason is not None:
+                    found.append((token.start[0], reason))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
 def text_suppressions(lines: Iterable[str]) -> LineSuppressions:
     by_line: dict[int, frozenset[str]] = {}
     for number, line in enumerate(lines, start=1):

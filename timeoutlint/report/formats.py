@@ -58,7 +58,32 @@ def _full(findings: Sequence[Finding], context: ReportContext, options: RenderOp
 def _json(findings: Sequence[Finding], context: ReportContext, options: RenderOptions) -> str:
     from timeoutlint.report import json_report
 
+    if options.statistics:
+        return json_statistics(findings, context)
     return json_report.render(findings, context.rules, context.edits_for)
+
+
+def json_statistics(findings: Sequence[Finding], context: ReportContext) -> str:
+    """`--statistics --output-format json`, in ruff's shape: per rule (most findings first)
+    its code, name, count, whether any is fixable and how many are."""
+    import json
+    from collections import Counter
+
+    counts = Counter(f.rule_id for f in findings)
+    fixable = Counter(f.rule_id for f in findings if f.fix is not None)
+    rows = []
+    for rule_id, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        rule = context.rules.get(rule_id)
+        rows.append(
+            {
+                "code": rule_id,
+                "name": rule.name if rule else "",
+                "count": count,
+                "fixable": fixable[rule_id] > 0,
+                "fixable_count": fixable[rule_id],
+            }
+        )
+    return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
 def _json_lines(findings: Sequence[Finding], context: ReportContext, options: RenderOptions) -> str:
