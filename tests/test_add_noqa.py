@@ -224,7 +224,7 @@ def test_cli_reports_a_read_only_file_and_still_suppresses_in_the_others(
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == ONE_CALL_SUPPRESSED
     assert (tmp_path / "generated.py").read_text(encoding="utf-8") == ONE_CALL
     assert result.stdout == (
-        "generated.py:2:1: TL101 `requests.get()` has no timeout and can wait forever\n"
+        "generated.py:2:1: TL101 [*] `requests.get()` has no timeout and can wait forever\n"
         "Added 1 noqa directive to 1 file.\n"
     )
     assert result.returncode == 2

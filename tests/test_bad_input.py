@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-GOOD = "good.py:2:1: TL101 `requests.get()` has no timeout and can wait forever"
+GOOD = "good.py:2:1: TL101 [*] `requests.get()` has no timeout and can wait forever"
 GOOD_SOURCE = "import requests\nrequests.get(URL)\n"
 MISSING = "has no timeout and can wait forever"
 REPORT_AT = "Please report this at https://github.com/timeoutlint/timeoutlint/issues"
@@ -55,7 +55,7 @@ class Case:
 
 def _summary(findings: int, fixable: int) -> str:
     noun = "finding" if findings == 1 else "findings"
-    return f"Found {findings} {noun} ({fixable} fixable with `timeoutlint fix`)."
+    return f"Found {findings} {noun}.\n[*] {fixable} fixable with `timeoutlint fix`."
 
 
 def _lines(*lines: str) -> str:
@@ -329,7 +329,9 @@ _INPUTS_THAT_HUNG = [
     Case(
         "nested-gitignore-linked-to-dev-zero",
         setup=_nested_gitignore_linked_to_dev_zero,
-        stdout=_lines(GOOD, f"sub/app.py:2:1: TL101 `requests.post()` {MISSING}", _summary(2, 2)),
+        stdout=_lines(
+            GOOD, f"sub/app.py:2:1: TL101 [*] `requests.post()` {MISSING}", _summary(2, 2)
+        ),
         needs=_can_dev_zero,
     ),
     Case(
@@ -342,7 +344,7 @@ _INPUTS_THAT_HUNG = [
         "gitignore-with-many-double-stars-on-a-deep-path",
         setup=_gitignore_with_many_double_stars,
         stdout=_lines(
-            f"{_DEEP}/app.py:2:1: TL101 `requests.post()` {MISSING}", GOOD, _summary(2, 2)
+            f"{_DEEP}/app.py:2:1: TL101 [*] `requests.post()` {MISSING}", GOOD, _summary(2, 2)
         ),
     ),
     Case(
@@ -353,7 +355,7 @@ _INPUTS_THAT_HUNG = [
     Case(
         "valid-code-nested-2500-deep",
         files={"chain.py": _py("import requests\nx = requests.get(URL)" + ".b" * 2500 + "\n")},
-        stdout=_lines(f"chain.py:2:5: TL101 `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
+        stdout=_lines(f"chain.py:2:5: TL101 [*] `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
     ),
     Case(
         "gitignore-linked-to-dev-stdin-left-open",
@@ -402,7 +404,7 @@ CASES = [
                 "latin-1"
             )
         },
-        stdout=_with_good(f"latin1.py:3:16: TL101 `requests.get()` {MISSING}", fixable=2),
+        stdout=_with_good(f"latin1.py:3:16: TL101 [*] `requests.get()` {MISSING}", fixable=2),
     ),
     Case(
         "pep263-cp1252",
@@ -411,7 +413,7 @@ CASES = [
                 "cp1252"
             )
         },
-        stdout=_with_good(f"cp1252.py:3:12: TL101 `requests.get()` {MISSING}", fixable=2),
+        stdout=_with_good(f"cp1252.py:3:12: TL101 [*] `requests.get()` {MISSING}", fixable=2),
     ),
     Case(
         "pep263-unknown-encoding",
@@ -431,17 +433,17 @@ CASES = [
     Case(
         "utf-8-bom",
         files={"bom.py": b"\xef\xbb\xbfimport requests\nrequests.get(URL)\n"},
-        stdout=_with_good(f"bom.py:2:1: TL101 `requests.get()` {MISSING}", fixable=2),
+        stdout=_with_good(f"bom.py:2:1: TL101 [*] `requests.get()` {MISSING}", fixable=2),
     ),
     Case(
         "crlf-line-endings",
         files={"crlf.py": b"import requests\r\n\r\nrequests.get(URL)\r\n"},
-        stdout=_with_good(f"crlf.py:3:1: TL101 `requests.get()` {MISSING}", fixable=2),
+        stdout=_with_good(f"crlf.py:3:1: TL101 [*] `requests.get()` {MISSING}", fixable=2),
     ),
     Case(
         "mixed-line-endings",
         files={"mixed.py": b"import requests\r\nx = 1\rrequests.get(URL)\ny = 2\r\nz = 3\n"},
-        stdout=_with_good(f"mixed.py:3:1: TL101 `requests.get()` {MISSING}", fixable=2),
+        stdout=_with_good(f"mixed.py:3:1: TL101 [*] `requests.get()` {MISSING}", fixable=2),
     ),
     Case(
         "nested-1000-deep-brackets",
@@ -496,7 +498,7 @@ CASES = [
         "multi-document-yaml",
         files={"compose.prod.yml": _MULTI_DOCUMENT},
         stdout=_lines(
-            "compose.prod.yml:9:18: TL401 `redis://redis:6379/0` has no password, but the Redis "
+            "compose.prod.yml:9:18: TL401 [*] `redis://redis:6379/0` has no password, but the Redis "
             "server it points at requires one: --requirepass of service 'redis' "
             "(compose.prod.yml:4)",
             GOOD,
@@ -580,7 +582,7 @@ CASES = [
         "directory-named-x-py",
         setup=_directory_named_py,
         stdout=_lines(
-            GOOD, f"x.py/inner.py:2:1: TL101 `requests.post()` {MISSING}", _summary(2, 2)
+            GOOD, f"x.py/inner.py:2:1: TL101 [*] `requests.post()` {MISSING}", _summary(2, 2)
         ),
     ),
     Case(
@@ -602,13 +604,15 @@ CASES = [
     Case(
         "non-utf-8-file-name",
         setup=_non_utf8_name,
-        stdout=_lines(f"caf\\xe9.py:2:1: TL101 `requests.get()` {MISSING}", GOOD, _summary(2, 2)),
+        stdout=_lines(
+            f"caf\\xe9.py:2:1: TL101 [*] `requests.get()` {MISSING}", GOOD, _summary(2, 2)
+        ),
         needs=_can_non_utf8_names,
     ),
     Case(
         "invalid-escape-is-not-a-warning-on-stderr",
         files={"escape.py": _py('import requests\nPATTERN = "\\d+"\nrequests.get(URL)\n')},
-        stdout=_with_good(f"escape.py:3:1: TL101 `requests.get()` {MISSING}", fixable=2),
+        stdout=_with_good(f"escape.py:3:1: TL101 [*] `requests.get()` {MISSING}", fixable=2),
     ),
     Case(
         "crash-inside-a-check",
@@ -779,7 +783,7 @@ CASES += [
         args=("fix", "."),
         stdout=_lines(
             "Applied 1 fix.",
-            f"ro.py:2:1: TL101 `requests.get()` {MISSING}",
+            f"ro.py:2:1: TL101 [*] `requests.get()` {MISSING}",
             _summary(1, 1),
         ),
         exit_code=2,
@@ -791,7 +795,7 @@ CASES += [
         setup=_read_only("ro.py"),
         args=("check", ".", "--add-noqa"),
         stdout=_lines(
-            f"ro.py:2:1: TL101 `requests.get()` {MISSING}", "Added 1 noqa directive to 1 file."
+            f"ro.py:2:1: TL101 [*] `requests.get()` {MISSING}", "Added 1 noqa directive to 1 file."
         ),
         exit_code=2,
         stderr=f"timeoutlint: error: ro.py: not written: {_READ_ONLY}\n",

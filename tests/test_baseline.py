@@ -69,7 +69,9 @@ def test_a_new_finding_is_reported(repo: Path, run_cli) -> None:
     _app(repo).write_text(APP + '\nrequests.get("https://new.example.com")\n', encoding="utf-8")
     result = _check(run_cli, repo)
     assert result.returncode == 1
-    assert result.stdout.splitlines()[0].startswith("service/app.py:11:1: TL101 `requests.get()`")
+    assert result.stdout.splitlines()[0].startswith(
+        "service/app.py:11:1: TL101 [*] `requests.get()`"
+    )
     assert "Found 1 finding" in result.stdout
 
 

@@ -351,8 +351,9 @@ def test_a_file_edited_while_the_fix_runs_keeps_the_edit(tmp_path: Path) -> None
     )
     assert result.stdout.splitlines() == [
         "Applied 1 fix.",
-        "edited.py:3:1: TL101 `requests.get()` has no timeout and can wait forever",
-        "Found 1 finding (1 fixable with `timeoutlint fix`).",
+        "edited.py:3:1: TL101 [*] `requests.get()` has no timeout and can wait forever",
+        "Found 1 finding.",
+        "[*] 1 fixable with `timeoutlint fix`.",
     ]
     assert result.returncode == 2
 

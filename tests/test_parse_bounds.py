@@ -57,8 +57,9 @@ def test_a_dense_10_mb_expression_is_skipped_at_the_time_limit_with_bounded_memo
 
     assert result.stdout.splitlines() == [
         "dense.py:1:1: TL005 skipped: took too long (more than analysis-time-limit, 2 s)",
-        "good.py:2:1: TL101 `requests.get()` has no timeout and can wait forever",
-        "Found 2 findings (1 fixable with `timeoutlint fix`).",
+        "good.py:2:1: TL101 [*] `requests.get()` has no timeout and can wait forever",
+        "Found 2 findings.",
+        "[*] 1 fixable with `timeoutlint fix`.",
     ]
     assert (result.returncode, result.stderr) == (1, "")
     assert seconds < 30
@@ -161,7 +162,7 @@ def test_the_project_context_does_not_parse_a_dense_file_without_bounds(tmp_path
 
     assert result.stdout.splitlines()[:2] == [
         "dense.py:1:1: TL005 skipped: took too long (more than analysis-time-limit, 2 s)",
-        "good.py:2:1: TL101 `requests.get()` has no timeout and can wait forever",
+        "good.py:2:1: TL101 [*] `requests.get()` has no timeout and can wait forever",
     ]
     assert seconds < 60
     assert peak < 2500 * MB

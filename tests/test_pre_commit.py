@@ -165,7 +165,7 @@ def test_check_hook_fails_on_a_bad_file_and_shows_the_finding(
     assert result.returncode == 1, result.stdout + result.stderr
     section = _section(result.stdout, "timeoutlint")
     assert re.search(r"^timeoutlint\.+Failed$", section, re.MULTILINE)
-    assert "app.py:3:1: TL101 `requests.get()` has no timeout" in section
+    assert "app.py:3:1: TL101 [*] `requests.get()` has no timeout" in section
     assert "notes.txt" not in result.stdout
 
 

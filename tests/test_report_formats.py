@@ -22,7 +22,17 @@ def _context(tmp_path: Path) -> ReportContext:
 
 
 def test_every_reporter_is_registered_in_the_table() -> None:
-    assert set(FORMATS) == {"text", "json", "json-lines", "github", "sarif", "gitlab", "junit"}
+    assert set(FORMATS) == {
+        "full",
+        "concise",
+        "text",
+        "json",
+        "json-lines",
+        "github",
+        "sarif",
+        "gitlab",
+        "junit",
+    }
 
 
 def test_the_cli_offers_exactly_the_formats_of_the_table() -> None:

@@ -109,7 +109,7 @@ def test_check_reports_a_pack_rule_on_an_object_built_by_its_constructor(
     result = run_cli("check", ".", cwd=acme)
     assert result.returncode == 1
     assert result.stdout.splitlines()[0] == (
-        "app/views.py:8:12: X-ACME001 `client.call()` has no deadline and can wait forever"
+        "app/views.py:8:12: X-ACME001 [*] `client.call()` has no deadline and can wait forever"
     )
 
 

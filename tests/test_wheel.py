@@ -65,4 +65,7 @@ def test_the_wheel_installed_in_a_fresh_venv_explains_and_checks(
         [str(binary), "check", "."], cwd=project, capture_output=True, text=True, timeout=60
     )
     assert check.returncode == 1
-    assert "pay.py:2:1: TL101 `requests.post()` has no timeout and can wait forever" in check.stdout
+    assert (
+        "pay.py:2:1: TL101 [*] `requests.post()` has no timeout and can wait forever"
+        in check.stdout
+    )

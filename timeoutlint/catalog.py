@@ -26,7 +26,8 @@ from timeoutlint.limits import AUXILIARY_FILE_LIMIT, read_regular_file, read_tex
 
 FILE_KINDS = ("python", "compose", "dotenv")
 SEVERITIES = ("error", "warning", "info")
-APPLICABILITIES = ("safe", "unsafe", "none")
+APPLICABILITIES = ("safe", "sometimes", "unsafe", "none")
+"""`sometimes`: some findings get a safe fix and others an unsafe one; `fix.when` says which."""
 _RULE_ID = re.compile(r"^(TL\d{3}|X-[A-Z][A-Z0-9]*\d{3})$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 _EXPECT = re.compile(r"^(\d+)(?::(\d+))?$")
@@ -58,8 +59,13 @@ class Example:
 
 @dataclass(frozen=True)
 class FixDoc:
+    """A rule's fix as documented: `applicability` is one of `APPLICABILITIES`; `when`
+    (required for `sometimes`, refused otherwise) is the sentence that says which
+    findings get an unsafe fix, so that a reader is never told "safe" for all of them."""
+
     applicability: str
     description: str
+    when: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,13 +263,25 @@ def parse_rule(data: Any, source: str) -> Rule:
     if not reads or any(r not in FILE_KINDS for r in reads):
         raise CatalogError(f"{where}: field 'reads' must list some of {', '.join(FILE_KINDS)}")
     fix_raw = _require(data, "fix", dict, where)
-    _check_keys(fix_raw, ("applicability", "description"), f"{where} fix")
+    _check_keys(fix_raw, ("applicability", "when", "description"), f"{where} fix")
     applicability = _require(fix_raw, "applicability", str, f"{where} fix")
     if applicability not in APPLICABILITIES:
         raise CatalogError(
             f"{where}: fix 'applicability' must be one of {', '.join(APPLICABILITIES)}"
         )
-    fix = FixDoc(applicability, _require(fix_raw, "description", str, f"{where} fix").strip())
+    when = fix_raw.get("when", "")
+    if applicability == "sometimes" and not (isinstance(when, str) and when.strip()):
+        raise CatalogError(
+            f"{where} fix: applicability 'sometimes' needs 'when', a sentence saying which "
+            "fixes are unsafe"
+        )
+    if applicability != "sometimes" and "when" in fix_raw:
+        raise CatalogError(f"{where} fix: 'when' is only for applicability 'sometimes'")
+    fix = FixDoc(
+        applicability,
+        _require(fix_raw, "description", str, f"{where} fix").strip(),
+        when.strip(),
+    )
     options = []
     for index, raw in enumerate(data.get("options", []) or []):
         owhere = f"{where} options[{index}]"

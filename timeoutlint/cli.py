@@ -382,10 +382,9 @@ def _tune_garbage_collection() -> None:
 @click.option(
     "--output-format",
     type=click.Choice(OUTPUT_FORMATS),
-    default="text",
+    default=None,
     envvar="TIMEOUTLINT_OUTPUT_FORMAT",
-    show_default=True,
-    help="How findings are printed.",
+    help="How findings are printed [default: full on a terminal, else concise].",
 )
 @click.option(
     "-o",
@@ -465,7 +464,7 @@ def check(
     rq_version: str | None,
     no_cache: bool,
     cache_dir: Path | None,
-    output_format: str,
+    output_format: str | None,
     output_file: Path | None,
     statistics: bool,
     show_context: bool,
@@ -485,6 +484,8 @@ def check(
     if fixing and (add_noqa or write_baseline is not None):
         option = "--add-noqa" if add_noqa else "--write-baseline"
         raise UsageFailure(f"{option} cannot be combined with --fix, --fix-only or --diff")
+    output_format = output_format or _default_format(output_file)
+    _start_progress(verbose)
     session = _session(
         paths,
         select,
@@ -500,6 +501,7 @@ def check(
         rq_version,
         write_cache=not fixing,
     )
+    _progress(f"checking {len(session.files):,} files")
     if show_context and not verbose:
         for line in context_lines(session.engine.project):
             click.echo(f"timeoutlint: {line}", err=True)
@@ -531,6 +533,7 @@ def check(
         )
     try:
         result = check_paths(session, jobs, log=lambda message: _log(True, message))
+        _stop_progress()
         failed = _report_internal_errors(result.crashed, session.verbose)
         _show_warnings(result.warnings)
         context = report_context(session)
@@ -565,6 +568,39 @@ def check(
     sys.exit(1 if findings and not exit_zero else 0)
 
 
+_PROGRESS_KEY = "timeoutlint.progress"
+_TEXT_FORMATS = ("full", "concise", "text")
+
+
+def _start_progress(verbose: bool) -> None:
+    """The progress line of a long run on a terminal's stderr (`progress.py`), stopped
+    before anything is printed and, whatever happens, when the command ends."""
+    from timeoutlint.progress import for_stderr
+
+    context = click.get_current_context()
+    ticker = for_stderr(verbose)
+    context.meta[_PROGRESS_KEY] = ticker
+    context.call_on_close(ticker.stop)
+
+
+def _progress(what: str) -> None:
+    ticker = click.get_current_context().meta.get(_PROGRESS_KEY)
+    if ticker is not None:
+        ticker.update(what)
+
+
+def _stop_progress() -> None:
+    ticker = click.get_current_context().meta.get(_PROGRESS_KEY)
+    if ticker is not None:
+        ticker.stop()
+
+
+def _default_format(output_file: Path | None) -> str:
+    """`full` (code frames) when a person reads stdout on a terminal, as ruff does; the
+    one-line `concise` form for pipes, CI logs and files."""
+    return "full" if output_file is None and sys.stdout.isatty() else "concise"
+
+
 def _check_fix(
     session: Session,
     options: FixOptions,
@@ -592,11 +628,11 @@ def _check_fix(
             click.echo(would_fix_total(counts), err=True)
         if session.stdin is None and not options.diff:
             if fix_only:
-                if shown_fixes and output_format == "text":
+                if shown_fixes and output_format in _TEXT_FORMATS:
                     click.echo(f"\n{shown_fixes}\n")
-                if not quiet and output_format == "text":
+                if not quiet and output_format in _TEXT_FORMATS:
                     click.echo(fixed_total(counts))
-            elif output_format == "text" and output_file is None and not statistics:
+            elif output_format in _TEXT_FORMATS and output_file is None and not statistics:
                 _print_fixed(result, quiet, "timeoutlint check --fix", shown_fixes)
                 remaining = result.remaining
             else:
@@ -754,6 +790,7 @@ def fix(
     unsafe_fixes: bool,
 ) -> None:
     """Apply the fixes for findings in PATHS, then report what is left."""
+    _start_progress(verbose)
     session = _session(
         paths,
         select,
@@ -769,10 +806,13 @@ def fix(
         rq_version,
         write_cache=False,
     )
+    _progress(f"fixing {len(session.files):,} files")
     try:
         result = _fix(session, FixOptions(unsafe_fixes, diff, jobs))
         if session.stdin is None and not diff:
             _print_fixed(result, quiet, "timeoutlint fix")
+        elif session.stdin is None and not quiet:
+            _print_would_fix(result, unsafe_fixes)
     except Exception as exc:
         _internal_error(exc, verbose)
     if result.failed:
@@ -788,6 +828,7 @@ def _fix(session: Session, options: FixOptions) -> FixResult:
     if session.stdin is not None:
         return _fix_stdin(session, options)
     result = fix_paths(session, options, log=lambda message: _log(True, message))
+    _stop_progress()
     from timeoutlint.report.text import printable
 
     _report_internal_errors(result.crashed, session.verbose)
@@ -823,6 +864,9 @@ def _print_fixed(result: FixResult, quiet: bool, fix_command: str, fixed_block: 
     if not quiet and result.applied:
         noun = "fix" if result.applied == 1 else "fixes"
         click.echo(f"Applied {result.applied} {noun}.")
+    elif not quiet and text.fix_counts(result.remaining)[1]:
+        hidden = text.fix_counts(result.remaining)[1]
+        click.echo(f"No fixes applied ({hidden} more with `--unsafe-fixes`).")
     color = _color()
     for finding in result.remaining:
         click.echo(
@@ -833,6 +877,23 @@ def _print_fixed(result: FixResult, quiet: bool, fix_command: str, fixed_block: 
         click.echo(f"\n{fixed_block}\n")
     if not quiet:
         click.echo(text.summary(result.remaining, fix_command))
+
+
+def _print_would_fix(result: FixResult, unsafe_fixes: bool) -> None:
+    """`fix --diff`: stdout is the patch, so stderr says when unsafe fixes were left out of it
+    (an empty patch would otherwise read as "nothing to fix")."""
+    from timeoutlint.report import text
+
+    hidden = 0 if unsafe_fixes else text.fix_counts(result.remaining)[1]
+    if not hidden:
+        return
+    if result.applied:
+        noun = "fix" if result.applied == 1 else "fixes"
+        click.echo(
+            f"Would apply {result.applied} {noun} ({hidden} more with `--unsafe-fixes`).", err=True
+        )
+    else:
+        click.echo(f"No fixes applied ({hidden} more with `--unsafe-fixes`).", err=True)
 
 
 def _fix_stdin(session: Session, options: FixOptions) -> FixResult:
@@ -911,6 +972,7 @@ def rule(rule_id: str, output_format: str) -> None:
                     "severity": found.severity,
                     "summary": found.summary,
                     "fix": found.fix.applicability,
+                    "fix_when": found.fix.when,
                     "explanation": render_markdown(found),
                 },
                 indent=2,

@@ -147,3 +147,43 @@ def test_blpop_shorter_than_socket_timeout_returns_none(redis_server: RedisServe
         assert 0.9 <= time.monotonic() - started < 1.9
     finally:
         client.close()
+
+
+def _pings(client: redis.Redis) -> int:
+    stats = client.info("commandstats").get("cmdstat_ping", {})
+    return int(stats.get("calls", 0)) if isinstance(stats, dict) else 0
+
+
+def test_health_check_interval_sends_no_ping_while_listen_is_blocked(
+    redis_server: RedisServer,
+) -> None:
+    """Why TL201's fix does not add `health_check_interval`: its PING is sent before a read
+    (`PubSub.check_health` in `parse_response`), never during one that is already blocked,
+    so a listener waiting on a dead connection is not woken by it."""
+    listener = redis.Redis(
+        host=redis_server.host, port=redis_server.port, socket_timeout=None, health_check_interval=1
+    )
+    observer = redis.Redis(host=redis_server.host, port=redis_server.port)
+    pubsub = listener.pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(CHANNEL)
+    received: list[object] = []
+
+    def listen() -> None:
+        for message in pubsub.listen():
+            received.append(message)
+            return
+
+    thread = threading.Thread(target=listen, daemon=True)
+    try:
+        thread.start()
+        time.sleep(0.5)
+        before = _pings(observer)
+        time.sleep(3)  # three health-check intervals with the read blocked
+        assert _pings(observer) == before
+        observer.publish(CHANNEL, "wake up")
+        thread.join(timeout=5)
+        assert received and received[0]["data"] == b"wake up"  # type: ignore[index]
+    finally:
+        pubsub.close()
+        listener.close()
+        observer.close()

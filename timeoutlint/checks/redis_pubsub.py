@@ -32,7 +32,6 @@ from timeoutlint.python.model import PythonModule
 from timeoutlint.redis.model import MethodCall, RedisClient, RedisModel, RedisPubSub, Setting
 
 RULE = "TL201"
-HEALTH_CHECK_INTERVAL = "30"
 _RAISES = "raises TimeoutError after {n} without a message"
 _RECONNECTS = "reconnects and re-subscribes every {n} (extra subscribe messages, publishes can be missed meanwhile)"
 _EITHER = "raises or reconnects every {n}, depending on its retry policy"
@@ -150,11 +149,9 @@ def _fix(ctx: CheckContext, client: RedisClient) -> Fix | None:
         operations.append(ReplaceKeywordValue(start, "socket_timeout", "None", end))
     if settings.socket_keepalive.state == "absent":
         operations.append(AddKeyword(start, "socket_keepalive", "True", end))
-    if settings.health_check_interval.state == "absent":
-        operations.append(AddKeyword(start, "health_check_interval", HEALTH_CHECK_INTERVAL, end))
     return Fix(
         Applicability.UNSAFE,
-        "Set `socket_timeout=None` on the client (with TCP keepalive and health checks)",
+        "Set `socket_timeout=None` on the client (with TCP keepalive)",
         tuple(operations),
     )
 

@@ -77,12 +77,16 @@ class ReportContext:
 
     def line(self, display: str, number: int) -> str:
         """Line `number` (1-based) of a file, '' when it cannot be read."""
+        lines = self.lines(display)
+        return lines[number - 1] if 0 < number <= len(lines) else ""
+
+    def lines(self, display: str) -> list[str]:
+        """A file's lines (read once), [] when it cannot be read."""
         if display not in self._lines:
             reader = self.read_text or (lambda d: read_source_text(self.absolute(d)))
             text = reader(display)
             self._lines[display] = _LINE_BREAK.split(text) if text is not None else []
-        lines = self._lines[display]
-        return lines[number - 1] if 0 < number <= len(lines) else ""
+        return self._lines[display]
 
     def severity(self, finding: Finding) -> str:
         rule = self.rules.get(finding.rule_id)

@@ -47,6 +47,14 @@ def _text(findings: Sequence[Finding], context: ReportContext, options: RenderOp
     return "\n".join(lines)
 
 
+def _full(findings: Sequence[Finding], context: ReportContext, options: RenderOptions) -> str:
+    from timeoutlint.report import full
+
+    if options.statistics:
+        return _text(findings, context, options)
+    return full.render(findings, context, options.color, options.quiet, options.fix_command)
+
+
 def _json(findings: Sequence[Finding], context: ReportContext, options: RenderOptions) -> str:
     from timeoutlint.report import json_report
 
@@ -109,6 +117,8 @@ def _junit(findings: Sequence[Finding], context: ReportContext, options: RenderO
 
 
 FORMATS: dict[str, Render] = {
+    "full": _full,
+    "concise": _text,
     "text": _text,
     "json": _json,
     "json-lines": _json_lines,
@@ -117,9 +127,10 @@ FORMATS: dict[str, Render] = {
     "gitlab": _gitlab,
     "junit": _junit,
 }
-"""Every output format, in the order `--help` lists them."""
+"""Every output format, in the order `--help` lists them. `concise` is the one-line form
+(`text` is its older name); `full` adds code frames and is the default on a terminal."""
 
-WITH_EDITS = frozenset({"json", "json-lines", "sarif"})
+WITH_EDITS = frozenset({"full", "json", "json-lines", "sarif"})
 """The formats that show each fix's edits (so a fix whose edits cannot be made is dropped)."""
 
 

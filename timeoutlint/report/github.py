@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from timeoutlint.findings import Finding
 from timeoutlint.report.context import ReportContext
-from timeoutlint.report.text import format_finding, summary
+from timeoutlint.report.text import fix_hint, format_finding, summary
 
 PER_STEP_LIMIT = 10
 PER_JOB_LIMIT = 50
@@ -51,7 +51,8 @@ def annotation(finding: Finding, context: ReportContext) -> str:
         # GitHub ignores columns on annotations that span several lines.
         del properties["col"], properties["endColumn"]
     rendered = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
-    return f"::{level(finding, context)} {rendered}::{escape_data(finding.message)}"
+    message = finding.message + fix_hint(finding)
+    return f"::{level(finding, context)} {rendered}::{escape_data(message)}"
 
 
 def select_annotated(

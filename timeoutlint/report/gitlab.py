@@ -15,6 +15,7 @@ from typing import Any
 from timeoutlint.findings import Finding
 from timeoutlint.report.context import ReportContext
 from timeoutlint.report.fingerprints import identities
+from timeoutlint.report.text import fix_hint
 
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
@@ -25,7 +26,7 @@ def build(findings: Sequence[Finding], context: ReportContext) -> list[dict[str,
             "type": "issue",
             "engine_name": "timeoutlint",
             "check_name": finding.rule_id,
-            "description": f"{finding.rule_id} {finding.message}",
+            "description": f"{finding.rule_id} {finding.message}{fix_hint(finding)}",
             "categories": ["Bug Risk"],
             "severity": SEVERITIES.get(context.severity(finding), "major"),
             "fingerprint": identity.fingerprint,

@@ -43,6 +43,7 @@ def finding_to_dict(
         "location": _location(finding.span.start),
         "end_location": _location(finding.span.end),
         "fix": fix,
+        "applicability": finding.fix.applicability.value if finding.fix is not None else "none",
         "related": [
             {
                 "filename": related.path,

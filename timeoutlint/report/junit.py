@@ -14,6 +14,7 @@ from itertools import groupby
 
 from timeoutlint.findings import Finding
 from timeoutlint.report.context import ReportContext
+from timeoutlint.report.text import applicability, fix_hint
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
@@ -34,11 +35,14 @@ def _testcase(parent: ET.Element, finding: Finding, path: str) -> None:
         line=str(start.line),
         time="0",
     )
+    properties = ET.SubElement(case, "properties")
+    ET.SubElement(properties, "property", name="applicability", value=applicability(finding))
     failure = ET.SubElement(
         case, "failure", message=_xml_text(finding.message), type=finding.rule_id
     )
     failure.text = _xml_text(
         f"{path}:{start.line}:{start.column}: {finding.rule_id} {finding.message}"
+        + fix_hint(finding)
     )
 
 

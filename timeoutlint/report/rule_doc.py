@@ -9,6 +9,8 @@ from timeoutlint.catalog import Example, Rule
 _FENCE = {"python": "python", "compose": "yaml", "dotenv": "sh"}
 _SAFETY = {
     "safe": "The fix is safe: `timeoutlint fix` applies it.",
+    "sometimes": "The fix is safe for some findings and unsafe for others: {when} An unsafe"
+    " fix is applied only with `timeoutlint fix --unsafe-fixes`; a safe one by `timeoutlint fix`.",
     "unsafe": "The fix is unsafe (it can change behaviour): it is applied only with `timeoutlint fix --unsafe-fixes`.",
     "none": "There is no automatic fix.",
 }
@@ -65,7 +67,8 @@ def render_markdown(rule: Rule) -> str:
             lines += [_example(example, "Bad"), ""]
         for example in rule.good:
             lines += [_example(example, "Good"), ""]
-    lines += ["## Fix safety", "", _SAFETY[rule.fix.applicability], "", rule.fix.description, ""]
+    safety = _SAFETY[rule.fix.applicability].format(when=rule.fix.when)
+    lines += ["## Fix safety", "", safety, "", rule.fix.description, ""]
     if rule.options:
         lines += ["## Options", ""]
         for option in rule.options:

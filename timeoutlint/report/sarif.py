@@ -28,6 +28,7 @@ from timeoutlint.findings import Finding, RelatedLocation, Span, TextEdit
 from timeoutlint.report.context import ReportContext
 from timeoutlint.report.fingerprints import identities
 from timeoutlint.report.rule_doc import render_markdown
+from timeoutlint.report.text import applicability
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 DOCS_URI = "https://github.com/timeoutlint/timeoutlint/blob/main/docs/rules/{id}.md"
@@ -153,6 +154,7 @@ def build(findings: Sequence[Finding], context: ReportContext) -> dict[str, Any]
         fixes = _fixes(finding, context)
         if fixes:
             result["fixes"] = fixes
+        result["properties"] = {"applicability": applicability(finding)}
         results.append(result)
     return {
         "$schema": SCHEMA_URI,
