@@ -66,6 +66,9 @@ _SETTINGS_PREFIX = "django.conf.settings."
 # Uses that need `socket_timeout=None`, possibly of a client imported from another module.
 _LONG_READ_MENTIONS = (b"pubsub(", b"blpop", b"brpop", b"blm", b"bzpop", b"bzmpop", b"xread")
 _RQ_MENTIONS = (b"from rq", b"import rq")
+LONG_READ_LITERALS = frozenset((*_LONG_READ_MENTIONS, *_RQ_MENTIONS))
+"""Every literal `mentions_long_reads` looks for (the scan searches them with its triggers)."""
+MENTION = _MENTION
 
 
 def mentions_long_reads(data: bytes) -> bool:

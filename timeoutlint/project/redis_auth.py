@@ -244,7 +244,11 @@ def _judge(
     return None
 
 
-def mentions_password(data: bytes) -> bool:
+PASSWORD_LITERALS = frozenset((b"password", b"redis"))
+"""Without `REDIS_PASS`, both must be in the bytes for `mentions_password` to say yes."""
+
+
+def mentions_password(data: bytes, possible: bool | None = None) -> bool:
     """Whether a Python file may configure a Redis password (the only ones parsed).
 
     `_python_passwords` finds a module-level `REDIS_PASSWORD`/`REDIS_PASS`
@@ -252,8 +256,12 @@ def mentions_password(data: bytes) -> bool:
     of `_REDIS_CONSTRUCTORS` or to `from_url`; a file whose text names
     neither is not parsed. Identifiers are compared after NFKC normalization,
     as the parser does, so a file with non-ASCII bytes is searched in that form.
+    `possible`: the answer of the first byte test (`REDIS_PASS`, or `PASSWORD_LITERALS`),
+    when the caller already searched those literals.
     """
-    if b"REDIS_PASS" not in data and not (b"password" in data and b"redis" in data):
+    if possible is None:
+        possible = b"REDIS_PASS" in data or (b"password" in data and b"redis" in data)
+    if not possible:
         return False
     text = data if data.isascii() else _normalized(data)
     if text is None or b"REDIS_PASS" in text:
