@@ -17,11 +17,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.file_memo import FileMemo, Signature, signature
 from timeoutlint.parallel import fork_map
+
+if TYPE_CHECKING:
+    from timeoutlint.byte_literals import Literals
 
 MEMO_MIN_FILES = 200
 """Below this many files, reading them costs less than loading a project-wide memo (the
@@ -63,18 +66,49 @@ class FileFacts(NamedTuple):
 def facts_of(
     kind: str, data: bytes, hashed: bool, prefilter: Callable[[str, bytes], bool] | None = None
 ) -> FileFacts:
+    """The digest and flags of one file's bytes. With the engine's `Prefilter`, its triggers and
+    the facts' literals are searched together (`byte_literals.py`), each at most once."""
     from timeoutlint.cache import content_digest
-    from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
-    from timeoutlint.project.redis_auth import mentions_password
+    from timeoutlint.engine import Prefilter
+    from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
+    from timeoutlint.project.redis_auth import mentions_password, password_possible
 
+    triggers = prefilter.triggers.get(kind, ()) if isinstance(prefilter, Prefilter) else ()
+    found = _literals(kind, triggers).found(data)
     flags = 0
     if kind == "python":
-        flags |= MENTIONS_REDIS if mentions_redis(data) else 0
-        flags |= READS_LONG if mentions_long_reads(data) else 0
-        flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
-    if prefilter is not None:
+        reads_long = not found.exact.isdisjoint(LONG_READ_LITERALS)
+        mentions = reads_long or not found.folded.isdisjoint(MENTIONS)
+        flags |= MENTIONS_REDIS if mentions else 0
+        flags |= READS_LONG if reads_long else 0
+        maybe_password = password_possible(found.exact)
+        flags |= MENTIONS_PASSWORD if mentions_password(data, maybe_password) else 0
+    if isinstance(prefilter, Prefilter):
+        flags |= PREFILTERED | (TRIGGERED if not found.exact.isdisjoint(triggers) else 0)
+    elif prefilter is not None:
         flags |= PREFILTERED | (TRIGGERED if prefilter(kind, data) else 0)
     return FileFacts(content_digest(data) if hashed else b"", flags)
+
+
+_LITERALS: dict[tuple[str, tuple[bytes, ...]], Literals] = {}
+
+
+def _literals(kind: str, triggers: tuple[bytes, ...]) -> Literals:
+    """The literals of one file kind's facts and triggers, built on first use (once per run)."""
+    key = (kind, triggers)
+    literals = _LITERALS.get(key)
+    if literals is None:
+        from timeoutlint.byte_literals import Literals
+        from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
+        from timeoutlint.project.redis_auth import PASSWORD_LITERALS
+
+        if kind == "python":
+            exact = {*triggers, *LONG_READ_LITERALS, *PASSWORD_LITERALS}
+            literals = Literals(exact, MENTIONS)
+        else:
+            literals = Literals(triggers)
+        _LITERALS[key] = literals
+    return literals
 
 
 @dataclass

@@ -67,6 +67,10 @@ _SETTINGS_PREFIX = "django.conf.settings."
 # Uses that need `socket_timeout=None`, possibly of a client imported from another module.
 _LONG_READ_MENTIONS = LONG_READ_MENTIONS
 _RQ_MENTIONS = RQ_MENTIONS
+LONG_READ_LITERALS = frozenset((*_LONG_READ_MENTIONS, *_RQ_MENTIONS))
+"""Every literal `mentions_long_reads` looks for (the scan searches them with its triggers)."""
+MENTIONS = _MENTIONS
+"""What `mentions_redis` looks for in the lowered bytes (the scan searches them case-folded)."""
 
 
 def mentions_long_reads(data: bytes) -> bool:

@@ -243,7 +243,19 @@ def _judge(
     return None
 
 
-def mentions_password(data: bytes) -> bool:
+PASSWORD_LITERALS = frozenset((b"password", *PASSWORD_VARIABLE_MENTIONS, *CLIENT_MENTIONS))
+"""Every literal of the first byte test of `mentions_password` (`password_possible`)."""
+
+
+def password_possible(found: frozenset[bytes]) -> bool:
+    """The first byte test of `mentions_password`, from the `PASSWORD_LITERALS` in the bytes:
+    a password variable, or `password` and a client library's name."""
+    if not found.isdisjoint(PASSWORD_VARIABLE_MENTIONS):
+        return True
+    return b"password" in found and not found.isdisjoint(CLIENT_MENTIONS)
+
+
+def mentions_password(data: bytes, possible: bool | None = None) -> bool:
     """Whether a Python file may configure a Redis password (the only ones parsed).
 
     `_python_passwords` finds a module-level `REDIS_PASSWORD`/`REDIS_PASS`
@@ -251,8 +263,12 @@ def mentions_password(data: bytes) -> bool:
     of `_REDIS_CONSTRUCTORS` or to `from_url`; a file whose text names
     neither is not parsed. Identifiers are compared after NFKC normalization,
     as the parser does, so a file with non-ASCII bytes is searched in that form.
+    `possible`: the answer of the first byte test (`password_possible`),
+    when the caller already searched those literals.
     """
-    if not _mentions_variable(data) and not (b"password" in data and _mentions_client(data)):
+    if possible is None:
+        possible = _mentions_variable(data) or (b"password" in data and _mentions_client(data))
+    if not possible:
         return False
     text = data if data.isascii() else _normalized(data)
     if text is None or _mentions_variable(text):
