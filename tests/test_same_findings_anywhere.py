@@ -39,7 +39,16 @@ def _project(tmp_path: Path) -> Path:
 
 def _findings(cwd: Path, *args: str) -> list[tuple[str, str, int]]:
     result = subprocess.run(
-        [sys.executable, "-m", "timeoutlint", "check", "--no-cache", "--output-format", "json", *args],
+        [
+            sys.executable,
+            "-m",
+            "timeoutlint",
+            "check",
+            "--no-cache",
+            "--output-format",
+            "json",
+            *args,
+        ],
         cwd=cwd,
         capture_output=True,
         text=True,
