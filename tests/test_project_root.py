@@ -42,10 +42,11 @@ def test_a_timeoutlint_toml_marks_the_project(tmp_path: Path, name: str) -> None
     assert project_root(tmp_path / "svc") == (tmp_path / "svc").resolve()
 
 
-def test_without_configuration_the_nearest_pyproject_is_the_root(tmp_path: Path) -> None:
+def test_a_pyproject_without_timeoutlint_settings_is_not_a_root(tmp_path: Path) -> None:
+    """As ruff and git find theirs: `check svc/` must see the compose files of the repository."""
     _tree(tmp_path, {".git/": "", "svc/pyproject.toml": "[project]\n", "svc/pkg/app.py": ""})
 
-    assert project_root(tmp_path / "svc" / "pkg") == (tmp_path / "svc").resolve()
+    assert project_root(tmp_path / "svc" / "pkg") == tmp_path.resolve()
 
 
 def test_without_any_pyproject_the_repository_is_the_root(tmp_path: Path) -> None:

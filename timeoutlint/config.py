@@ -296,8 +296,11 @@ def project_root(start: Path) -> Path:
     """The root of the project that `start` (a path being checked) belongs to.
 
     The nearest directory upwards holding a timeoutlint configuration, else the
-    nearest holding a pyproject.toml, else the repository (`.git`), else `start`
-    itself (its directory, for a file). Never the caller's working directory:
+    repository (`.git`), else `start` itself (its directory, for a file), as ruff
+    and git find theirs. A pyproject.toml without [tool.timeoutlint] is not a
+    root: in a repository whose Python service lives in `backend/`, the compose
+    and `.env` files at the repository root belong to the same project (so
+    `check backend/` and `check .` agree). Never the caller's working directory:
     `cd / && timeoutlint fix /repo` must not make `/` the project, or a link
     in the repository could lead a write anywhere. The search does not follow
     a link given as `start`; a link's target is not its project.
@@ -306,7 +309,6 @@ def project_root(start: Path) -> Path:
     candidates = (directory, *directory.parents)
     for marker in (
         _configuration_in,
-        lambda d: d / "pyproject.toml" if (d / "pyproject.toml").is_file() else None,
         lambda d: d if (d / ".git").exists() else None,
     ):
         for candidate in candidates:

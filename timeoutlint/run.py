@@ -79,8 +79,9 @@ def split_selectors(values: Sequence[str]) -> tuple[str, ...] | None:
 
 
 def context_lines(project: ProjectContext) -> list[str]:
-    """The project context for `--show-context`: versions, compose projects, password evidence."""
-    return [*project.dependencies.describe_lines(), *project.redis_auth.describe_lines()]
+    """The project context for `--show-context`: the root, the files read, versions, compose
+    projects, password evidence."""
+    return project.describe_lines()
 
 
 def _ignore(message: str) -> None:
@@ -133,6 +134,7 @@ def build_session(
     from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import build_project_context
+    from timeoutlint.project.context_files import context_files
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
 
     targets = paths or (Path("."),)
@@ -194,15 +196,16 @@ def build_session(
         index_cache, cache_refused = usable_directory(config, cache.directory)
         if cache_refused is not None:
             warn(cache_refused)
+    in_context = context_files(files, () if reading_stdin else targets, config)
     memo = None
-    if index_cache is not None and stdin_data is None and len(files) >= MEMO_MIN_FILES:
+    if index_cache is not None and len(in_context) >= MEMO_MIN_FILES:
         memo = FileMemo.open(index_cache)
     _, checks = enabled_checks(config, rules, enabled)
     prefilter = Prefilter.of(checks)
-    scan = scan_files(files, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
+    scan = scan_files(in_context, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
     if verbose:
-        log(f"{scan.remembered} of {len(files)} files unchanged since the last run")
-    project = build_project_context(files, config, index_cache, write_cache, scan, jobs)
+        log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
+    project = build_project_context(in_context, config, index_cache, write_cache, scan, jobs)
     if verbose:
         for line in context_lines(project):
             log(line)

@@ -36,6 +36,21 @@ class ProjectContext:
     dependencies: Dependencies = field(default_factory=Dependencies)
     python_index: PythonIndex = field(default_factory=PythonIndex)
     redis_auth: RedisAuth = field(default_factory=RedisAuth)
+    compose_and_env: tuple[SourceFile, ...] = ()
+    """The compose and `.env` files the context was built from (for `--show-context`)."""
+
+    def describe_lines(self) -> list[str]:
+        """The root and every file the context read, then what it found, for `--show-context`."""
+        from timeoutlint.project.context_files import described
+
+        return [
+            f"project root: {self.root}",
+            f"compose files read: {described(self.compose_and_env, 'compose')}",
+            f".env files read: {described(self.compose_and_env, 'dotenv')}",
+            f"pin files read: {', '.join(self.dependencies.pin_files) or 'none'}",
+            *self.dependencies.describe_lines(),
+            *self.redis_auth.describe_lines(),
+        ]
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -77,6 +92,7 @@ def build_project_context(
         dependencies=Dependencies.from_project(config),
         python_index=PythonIndex.build(files, cache_directory, write_cache, scan, jobs),
         redis_auth=RedisAuth.build(files, config, may_name_password),
+        compose_and_env=tuple(s for s in files if s.kind in ("compose", "dotenv")),
     )
 
 

@@ -292,6 +292,8 @@ def parse_version_option(text: str) -> str:
 class Dependencies:
     redis: VersionRange = field(default_factory=lambda: VersionRange("redis"))
     rq: VersionRange = field(default_factory=lambda: VersionRange("rq"))
+    pin_files: tuple[str, ...] = ()
+    """The requirements, pyproject and lock files the pins were read from (root-relative)."""
 
     def fingerprint(self) -> str:
         data = [(r.package, r.alternatives, r.source) for r in (self.redis, self.rq)]
@@ -321,4 +323,5 @@ class Dependencies:
                 ranges[package] = override_range(package, override, f"{package}-version")
             else:
                 ranges[package] = resolve_range(package, grouped.get(package, []))
-        return cls(redis=ranges["redis"], rq=ranges["rq"])
+        sources = sorted({d.source for found in grouped.values() for d in found})
+        return cls(redis=ranges["redis"], rq=ranges["rq"], pin_files=tuple(sources))
