@@ -48,7 +48,9 @@ from timeoutlint.python.values import (
     CallResult,
     Constant,
     DictValue,
+    Instance,
     LocalClass,
+    LocalFunction,
     QualifiedName,
     TupleValue,
     Value,
@@ -143,8 +145,19 @@ def _built_by_class(
 
 
 def built_by(value: Value, constructors: tuple[str, ...], overrides: tuple[str, ...] = ()) -> bool:
-    """Whether `value` is an object made by one of `constructors` (or a local subclass)."""
+    """Whether `value` is an object made by one of `constructors` (or a local subclass): a call
+    result, or an `Instance` a type annotation or an `x or Class()` fallback declares."""
+    if isinstance(value, Instance):
+        return _built_by_class(value.cls, constructors, overrides)
     return isinstance(value, CallResult) and _built_by_class(value.callee, constructors, overrides)
+
+
+def _receiver(model: PythonModule, value: Value) -> Value:
+    """The object a method is called on, with a factory function of the file followed to what
+    it returns (`def make(): return requests.Session()`, or `-> requests.Session`)."""
+    if isinstance(value, CallResult) and isinstance(value.callee, LocalFunction):
+        return model.returned_object(value.callee)
+    return value
 
 
 def matching_declarations(
@@ -160,6 +173,7 @@ def matching_declarations(
     if isinstance(callee, QualifiedName):
         return callee, list(index.functions.get(callee.name, ()))
     if isinstance(callee, BoundAttribute):
+        callee = BoundAttribute(_receiver(model, callee.base), callee.name)
         matched = [
             declared
             for declared in index.methods.get(callee.name, ())
@@ -293,7 +307,10 @@ def timeout_argument(
 
 
 def _constructor_sets_it(callee: Value, keyword: str) -> bool | None:
-    """For a method: whether the constructor call of its object passes `keyword` (None: unknown)."""
+    """For a method: whether the constructor call of its object passes `keyword` (None: unknown,
+    as for an object known only by its class)."""
+    if isinstance(callee, BoundAttribute) and isinstance(callee.base, Instance):
+        return None
     if not isinstance(callee, BoundAttribute) or not isinstance(callee.base, CallResult):
         return False
     call = callee.base.call
