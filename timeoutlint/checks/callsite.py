@@ -37,7 +37,12 @@ from timeoutlint.catalog_callsite import (
 )
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, gives, mentions_any
-from timeoutlint.checks.splat_dicts import splat_is_settled
+from timeoutlint.checks.splat_dicts import (
+    helper_dicts,
+    helper_result_is_settled,
+    may_be_overridden,
+    splat_is_settled,
+)
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
@@ -72,6 +77,8 @@ class TimeoutArgument:
     state: TimeoutState
     node: ast.AST | None = None
     keyword: bool = False
+    certain: bool = True
+    """False when a splatted helper may be overridden to pass it after all (no safe fix)."""
 
 
 @dataclass(frozen=True)
@@ -240,22 +247,49 @@ def _state(
 
 def _from_splat(
     model: PythonModule, call: ast.Call, scope: Scope, keyword: str
-) -> tuple[ast.expr | None, bool]:
-    """(the value a `**{...}` splat gives `keyword`, known); unknown splats are unknown."""
+) -> tuple[ast.expr | None, bool, bool]:
+    """(the value a `**{...}` splat gives `keyword`, known, certain); unknown splats are unknown.
+
+    Not certain: a splat of a method's dict (`**self._kwargs()`), which a subclass may
+    override to return other keys; a finding there gets no safe fix.
+    """
+    certain = True
     for item in call.keywords:
         if item.arg is not None:
             continue
         splat = model.resolve(item.value, scope)
+        if isinstance(splat, CallResult):
+            dicts = helper_dicts(model, splat)
+            if dicts is None or not helper_result_is_settled(model, item.value, splat, call):
+                return None, False, False
+            certain = certain and not may_be_overridden(splat)
+            for returned in dicts:
+                passed, known = _dict_item(model, returned, keyword)
+                if not known or passed is not None:
+                    return None, False, False  # the helper may return a timeout: unknown
+            continue
         if not isinstance(splat, DictValue) or not splat_is_settled(model, item.value, splat):
+            return None, False, False
+        passed, known = _dict_item(model, splat, keyword)
+        if not known:
+            return None, False, False
+        if passed is not None:
+            return passed, True, certain
+    return None, True, certain
+
+
+def _dict_item(model: PythonModule, splat: DictValue, keyword: str) -> tuple[ast.expr | None, bool]:
+    """(the value `splat` has for the key `keyword`, known): a `**` inside or a key that is not
+    a constant is unknown."""
+    scope = model.scope_of(splat.node)
+    for key, value in splat.items:
+        if key is None:
             return None, False
-        for key, value in splat.items:
-            if key is None:
-                return None, False
-            key_value = model.resolve(key, scope)
-            if not isinstance(key_value, Constant):
-                return None, False
-            if key_value.value == keyword:
-                return value, True
+        key_value = model.resolve(key, scope)
+        if not isinstance(key_value, Constant):
+            return None, False
+        if key_value.value == keyword:
+            return value, True
     return None, True
 
 
@@ -290,7 +324,7 @@ def timeout_argument(
         state = _state(model.resolve(node, scope), spec, index, model)
         shown = next((k for k in call.keywords if k.value is node), node) if by_keyword else node
         return TimeoutArgument(state, shown, by_keyword)
-    splat_value, splat_known = _from_splat(model, call, scope, spec.keyword)
+    splat_value, splat_known, certain = _from_splat(model, call, scope, spec.keyword)
     if not splat_known:
         return None
     if splat_value is not None:
@@ -303,7 +337,7 @@ def timeout_argument(
         return None
     if in_string:
         return TimeoutArgument(TimeoutState.GIVEN)
-    return TimeoutArgument(TimeoutState.MISSING)
+    return TimeoutArgument(TimeoutState.MISSING, certain=certain)
 
 
 def _constructor_sets_it(callee: Value, keyword: str) -> bool | None:
@@ -385,7 +419,7 @@ def _fix(
     start, end = span.start, span.end
     if state is TimeoutState.MISSING:
         return Fix(
-            Applicability.SAFE,
+            Applicability.SAFE if argument.certain else Applicability.UNSAFE,
             f"Add `{spec.keyword}={value}`",
             (AddKeyword(start, spec.keyword, value, end), *imports),
         )

@@ -397,7 +397,7 @@ class PythonModule:
             declared = annotated_class(node.returns, lambda e: self.resolve(e, scope, _depth + 1))
             return UNKNOWN if declared is None else Instance(declared, node.returns)
         returns = [r.value for r in scope.returns if r.value is not None]
-        if not returns or _may_yield(node):
+        if not returns or function_yields(node):
             return UNKNOWN
         values = [self.resolve(value, scope, _depth + 1) for value in returns]
         values = [v for v in values if not (isinstance(v, Constant) and v.value is None)]
@@ -581,7 +581,7 @@ def _same_kind(a: Value, b: Value) -> bool:
     return a == b
 
 
-def _may_yield(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def function_yields(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """Whether `function` itself (not a nested function) yields: calling it makes a generator."""
     stack: list[ast.AST] = list(function.body)
     while stack:
