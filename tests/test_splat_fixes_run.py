@@ -219,7 +219,7 @@ def test_a_safe_fix_never_passes_a_keyword_twice(fixer: Fixer, code: str) -> Non
         assert "timeout" in calls[0]
 
 
-REDASH_SHAPED = '''\
+REDASH_SHAPED = """\
 import requests
 
 
@@ -239,7 +239,7 @@ class Prometheus:
 
 
 Prometheus().test_connection()
-'''
+"""
 
 
 def test_a_method_helper_without_timeout_is_reported_with_an_unsafe_fix_only(

@@ -310,6 +310,30 @@ def _in_string(
     return None
 
 
+def _may_be_exempt(model: PythonModule, call: ast.Call, scope: Scope, spec: ArgumentSpec) -> bool:
+    """Whether a keyword of `spec.unless_true` is passed, directly or in a `**` splat, with a
+    value not known to be false (`async_=True`, `**{"async": True}`, `async_=flag`)."""
+    if not spec.unless_true:
+        return False
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            splat = model.resolve(keyword.value, scope)
+            if not isinstance(splat, DictValue):
+                continue  # an unknown splat already makes the call unknown
+            for name in spec.unless_true:
+                passed, known = _dict_item(model, splat, name)
+                if not known or (passed is not None and _not_false(model, passed, scope)):
+                    return True
+        elif keyword.arg in spec.unless_true and _not_false(model, keyword.value, scope):
+            return True
+    return False
+
+
+def _not_false(model: PythonModule, node: ast.expr, scope: Scope) -> bool:
+    value = model.resolve(node, scope)
+    return not (isinstance(value, Constant) and not value.value)
+
+
 def timeout_argument(
     model: PythonModule,
     call: ast.Call,
@@ -317,7 +341,9 @@ def timeout_argument(
     spec: ArgumentSpec,
     index: CallsiteIndex,
 ) -> TimeoutArgument | None:
-    """How `call` passes its timeout, or None when it cannot be known."""
+    """How `call` passes its timeout, or None when it cannot be known (or does not apply)."""
+    if _may_be_exempt(model, call, scope, spec):
+        return None
     ref = ArgumentRef(spec.keyword, spec.positional)
     node, by_keyword, known = _argument_node(call, ref)
     if node is not None:
