@@ -89,6 +89,25 @@ FILLED_LATER = {
         'K = {}\ndef setup():\n    K["timeout"] = 5\nsetup()\nrequests.post(url, **K)\n'
     ),
     "dict() filled later": 'K = dict(verify=True)\nK["timeout"] = 5\nrequests.post(url, **K)\n',
+    "a helper that returns a timeout": (
+        'def kwargs():\n    return {"timeout": 5}\nrequests.post(url, **kwargs())\n'
+    ),
+    "a helper that may return a timeout": (
+        "def kwargs(slow):\n    if slow:\n        return {}\n    return {'timeout': 5}\n"
+        "requests.post(url, **kwargs(False))\n"
+    ),
+    "a helper that returns a dict it filled": (
+        "def kwargs():\n    k = {}\n    k['timeout'] = 5\n    return k\n"
+        "requests.post(url, **kwargs())\n"
+    ),
+    "a helper's dict filled before the call": (
+        "def kwargs():\n    return {}\ndef run():\n    k = kwargs()\n    fill(k)\n"
+        "    requests.post(url, **k)\nrun()\n"
+    ),
+    "a helper's dict filled in a loop": (
+        "def kwargs():\n    return {}\ndef run():\n    k = kwargs()\n    for _ in range(2):\n"
+        "        requests.post(url, **k)\n        k['timeout'] = 5\nrun()\n"
+    ),
 }
 
 SETTLED = {
@@ -97,6 +116,14 @@ SETTLED = {
     "dict call": "K = dict(verify=True)\nrequests.post(url, **K)\n",
     "splatted twice": 'K = {"verify": True}\nrequests.post(url, **K)\nrequests.get(url, **K)\n',
     "a literal at the call": 'requests.post(url, **{"verify": True})\n',
+    "a helper at the call": (
+        'def kwargs():\n    return {"verify": True}\nrequests.post(url, **kwargs())\n'
+    ),
+    "a helper's dict used after the call": (
+        "def kwargs():\n    return {'verify': True}\ndef run():\n    k = {}\n    try:\n"
+        "        k = kwargs()\n        requests.post(url, **k)\n    finally:\n        fill(k)\n"
+        "run()\n"
+    ),
 }
 
 
@@ -135,7 +162,11 @@ def modules(draw: st.DrawFn) -> str:
         items = ", ".join(
             f"{k!r}: {draw(TIMEOUT_VALUES) if k == 'timeout' else 'True'}" for k in keys
         )
-        lines.append(f"{name} = {{{items}}}")
+        if draw(st.booleans()):
+            lines.append(f"{name} = {{{items}}}")
+        else:  # the same dict returned by a helper function
+            lines.append(f"def make_{name}():\n    return {{{items}}}")
+            lines.append(f"{name} = make_{name}()")
         later = draw(st.sampled_from(["", "item", "update", "setdefault", "ior", "fill"]))
         key = draw(KEYWORDS)
         lines.append(
@@ -186,3 +217,38 @@ def test_a_safe_fix_never_passes_a_keyword_twice(fixer: Fixer, code: str) -> Non
     assert len(calls) == 1
     if fixed != code:
         assert "timeout" in calls[0]
+
+
+REDASH_SHAPED = """\
+import requests
+
+
+class Prometheus:
+    url = "https://example.com"
+
+    def _kwargs(self):
+        return {"verify": True, "cert": ()}
+
+    def test_connection(self):
+        kwargs = {}
+        try:
+            kwargs = self._kwargs()
+            return requests.get(self.url, **kwargs)
+        finally:
+            fill(kwargs)
+
+
+Prometheus().test_connection()
+"""
+
+
+def test_a_method_helper_without_timeout_is_reported_with_an_unsafe_fix_only(
+    fixer: Fixer,
+) -> None:
+    """A subclass may override `_kwargs` to return a timeout: adding one is not safe."""
+    engine, source = fixer
+    assert _safe_fix(fixer, REDASH_SHAPED) == REDASH_SHAPED
+    outcome = fix_file(engine, source, REDASH_SHAPED.encode("utf-8"), unsafe=True)
+    fixed = outcome.fixed.decode("utf-8")
+    assert "requests.get(self.url, **kwargs, timeout=10)" in fixed
+    assert _run(fixed) == [{"verify": True, "cert": (), "timeout": 10}]

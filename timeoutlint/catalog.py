@@ -19,8 +19,10 @@ from typing import Any
 from timeoutlint.catalog_callsite import (
     CallsiteError,
     CallsiteSpec,
+    Groups,
     check_message,
     parse_callsite,
+    parse_groups,
 )
 from timeoutlint.limits import AUXILIARY_FILE_LIMIT, read_regular_file, read_text_file
 
@@ -239,7 +241,8 @@ def _parse_example(raw: Any, where: str, reads: tuple[str, ...], bad: bool) -> E
     )
 
 
-def parse_rule(data: Any, source: str) -> Rule:
+def parse_rule(data: Any, source: str, groups: Groups | None = None) -> Rule:
+    """A validated rule; its `callsite:` lists may name `groups` (default: the built-in ones)."""
     where = source
     if not isinstance(data, dict):
         raise CatalogError(f"{where}: a rule file must be a mapping")
@@ -330,18 +333,22 @@ def parse_rule(data: Any, source: str) -> Rule:
         bad=bad,
         good=good,
         references=tuple(str(r) for r in references),
-        callsite=_parse_callsite_section(data, where),
+        callsite=_parse_callsite_section(data, where, groups),
         source=source,
     )
 
 
-def _parse_callsite_section(data: Mapping[str, Any], where: str) -> CallsiteSpec | None:
+def _parse_callsite_section(
+    data: Mapping[str, Any], where: str, groups: Groups | None
+) -> CallsiteSpec | None:
     if "callsite" not in data:
         return None
     if "python" not in data.get("reads", ()):
         raise CatalogError(f"{where}: a rule with a 'callsite' section must read python files")
     try:
-        spec = parse_callsite(data["callsite"], where)
+        spec = parse_callsite(
+            data["callsite"], where, builtin_groups() if groups is None else groups
+        )
         check_message(str(data.get("message", "")), spec, where)
         return spec
     except CallsiteError as exc:
@@ -360,10 +367,12 @@ def load_rules_from(paths: Iterable[Path]) -> dict[str, Rule]:
     return _rules_from_documents((path, _load_yaml(path)) for path in paths)
 
 
-def _rules_from_documents(documents: Iterable[tuple[Path, Any]]) -> dict[str, Rule]:
+def _rules_from_documents(
+    documents: Iterable[tuple[Path, Any]], groups: Groups | None = None
+) -> dict[str, Rule]:
     rules: dict[str, Rule] = {}
     for path, data in documents:
-        rule = parse_rule(data, str(path))
+        rule = parse_rule(data, str(path), groups)
         if rule.id in rules:
             raise CatalogError(
                 f"{path}: rule id {rule.id} is already defined in {rules[rule.id].source}"
@@ -390,17 +399,36 @@ def _builtin_documents(files: list[Path]) -> list[Any]:
     return documents
 
 
+GROUPS_FILE = "groups.yaml"
+"""The catalog's named callee lists, shared by several rules (`{group: NAME}` in a list)."""
+
+
 @cache
-def builtin_rules() -> dict[str, Rule]:
+def _builtin_catalog() -> tuple[dict[str, Rule], dict[str, tuple[str, ...]]]:
     directory = builtin_catalog_dir()
     files = sorted(directory.glob("TL*.yaml"))
     if not files:
         raise CatalogError(f"{directory}: the rule catalog is missing (no TL*.yaml files)")
-    rules = _rules_from_documents(zip(files, _builtin_documents(files), strict=True))
+    groups_file = directory / GROUPS_FILE
+    documents = _builtin_documents([*files, groups_file])
+    try:
+        groups = parse_groups(documents[-1], str(groups_file))
+    except CallsiteError as exc:
+        raise CatalogError(str(exc)) from None
+    rules = _rules_from_documents(zip(files, documents[:-1], strict=True), groups)
     names = [r.name for r in rules.values()]
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
         raise CatalogError(
             f"{directory}: rule names must be unique; repeated: {', '.join(sorted(duplicates))}"
         )
-    return dict(sorted(rules.items()))
+    return dict(sorted(rules.items())), groups
+
+
+def builtin_rules() -> dict[str, Rule]:
+    return _builtin_catalog()[0]
+
+
+def builtin_groups() -> dict[str, tuple[str, ...]]:
+    """The built-in catalog's callee groups, which rule packs may name too."""
+    return _builtin_catalog()[1]

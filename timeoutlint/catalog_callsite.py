@@ -35,6 +35,48 @@ class CallsiteError(ValueError):
     """A `callsite:` section is malformed; the catalog adds the file and rule to the message."""
 
 
+Groups = Mapping[str, tuple[str, ...]]
+"""Named lists of callees shared by several rules (`rules/groups.yaml`): a list of functions,
+methods or constructors names one as `{group: NAME}` among its items."""
+
+_GROUP_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def parse_groups(raw: Any, where: str) -> dict[str, tuple[str, ...]]:
+    """Validate the groups file: a mapping of lowercase names to non-empty lists of names."""
+    if not isinstance(raw, dict):
+        raise _fail(where, "must be a mapping of group names to lists of names")
+    groups: dict[str, tuple[str, ...]] = {}
+    for name, items in raw.items():
+        if not isinstance(name, str) or not _GROUP_NAME.match(name):
+            raise _fail(where, f"group name {name!r} must be lowercase words joined by '-'")
+        groups[name] = _names(
+            items, name, re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$"), "names", where
+        )
+    return groups
+
+
+def _expand(raw: Any, field: str, groups: Groups, where: str) -> Any:
+    """A list with each `{group: NAME}` item replaced by the group's names, in place."""
+    if not isinstance(raw, list):
+        return raw
+    expanded: list[Any] = []
+    for item in raw:
+        if isinstance(item, dict):
+            if set(item) != {"group"} or not isinstance(item["group"], str):
+                raise _fail(where, f"field '{field}': a mapping item must be {{group: NAME}}")
+            if item["group"] not in groups:
+                known = ", ".join(sorted(groups)) or "none"
+                raise _fail(
+                    where, f"field '{field}' names an unknown group {item['group']!r} "
+                    f"(known: {known})",
+                )  # fmt: skip
+            expanded.extend(groups[item["group"]])
+        else:
+            expanded.append(item)
+    return expanded
+
+
 @dataclass(frozen=True)
 class ArgumentRef:
     """Where an argument can be passed: by keyword, and by position when it has one."""
@@ -65,6 +107,9 @@ class ArgumentSpec:
     constructor_keyword: bool = False
     fix_value: str | None = "{timeout}"
     fix_imports: tuple[str, ...] = ()
+    unless_true: tuple[str, ...] = ()
+    """Keywords that put the call in a mode where the timeout does not apply
+    (`psycopg2.connect(async_=True)`): given and not known to be false, no finding."""
 
 
 @dataclass(frozen=True)
@@ -97,9 +142,10 @@ class CallsiteSpec:
 _SECTION_KEYS = ("report", "triggers", "defaults", "callees", "timeout-objects")
 _ARGUMENT_KEYS = (
     "keyword", "positional", "when-absent", "when-none", "absent-problem", "tuple-none-index",
-    "in-string", "constructor-keyword", "fix-value", "fix-imports",
+    "in-string", "constructor-keyword", "fix-value", "fix-imports", "unless-true",
 )  # fmt: skip
 _CALLEE_KEYS = ("functions", "methods", "built-by", "unless-overridden", *_ARGUMENT_KEYS)
+_GROUPED_FIELDS = ("functions", "methods", "built-by", "unless-overridden")
 
 
 def _fail(where: str, message: str) -> CallsiteError:
@@ -210,6 +256,10 @@ def _argument_fields(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
         fields["constructor_keyword"] = raw["constructor-keyword"]
     if "fix-value" in raw:
         fields["fix_value"] = _fix_value(raw["fix-value"], where)
+    if "unless-true" in raw:
+        fields["unless_true"] = _names(
+            raw["unless-true"], "unless-true", _IDENTIFIER, "keyword names", where
+        )
     if "fix-imports" in raw:
         fields["fix_imports"] = _names(
             raw["fix-imports"], "fix-imports", re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$"),
@@ -218,10 +268,14 @@ def _argument_fields(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     return fields
 
 
-def _callee(raw: Any, defaults: Mapping[str, Any], where: str) -> Callee:
+def _callee(raw: Any, defaults: Mapping[str, Any], where: str, groups: Groups) -> Callee:
     if not isinstance(raw, dict):
         raise _fail(where, "a callee must be a mapping")
     _check_keys(raw, _CALLEE_KEYS, where)
+    raw = {
+        key: _expand(value, key, groups, where) if key in _GROUPED_FIELDS else value
+        for key, value in raw.items()
+    }
     if ("functions" in raw) == ("methods" in raw):
         raise _fail(where, "give exactly one of 'functions' or 'methods' (with 'built-by')")
     argument = ArgumentSpec(**{**defaults, **_argument_fields(raw, where)})
@@ -310,8 +364,9 @@ def _check_triggers(triggers: tuple[str, ...], callees: tuple[Callee, ...], wher
                 )
 
 
-def parse_callsite(raw: Any, where: str) -> CallsiteSpec:
-    """Validate and build a `callsite:` section; `where` names the file and rule."""
+def parse_callsite(raw: Any, where: str, groups: Groups | None = None) -> CallsiteSpec:
+    """Validate and build a `callsite:` section; `where` names the file and rule, `groups` the
+    named callee lists its items may refer to."""
     where = f"{where} callsite"
     if not isinstance(raw, dict):
         raise _fail(where, "must be a mapping")
@@ -328,7 +383,8 @@ def parse_callsite(raw: Any, where: str) -> CallsiteSpec:
     if not isinstance(callees_raw, list) or not callees_raw:
         raise _fail(where, "field 'callees' must be a non-empty list")
     callees = tuple(
-        _callee(item, defaults, f"{where} callees[{i}]") for i, item in enumerate(callees_raw)
+        _callee(item, defaults, f"{where} callees[{i}]", groups or {})
+        for i, item in enumerate(callees_raw)
     )
     objects_raw = raw.get("timeout-objects") or []
     if not isinstance(objects_raw, list):

@@ -37,7 +37,12 @@ from timeoutlint.catalog_callsite import (
 )
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect, gives, mentions_any
-from timeoutlint.checks.splat_dicts import splat_is_settled
+from timeoutlint.checks.splat_dicts import (
+    helper_dicts,
+    helper_result_is_settled,
+    may_be_overridden,
+    splat_is_settled,
+)
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
@@ -48,7 +53,9 @@ from timeoutlint.python.values import (
     CallResult,
     Constant,
     DictValue,
+    Instance,
     LocalClass,
+    LocalFunction,
     QualifiedName,
     TupleValue,
     Value,
@@ -70,6 +77,8 @@ class TimeoutArgument:
     state: TimeoutState
     node: ast.AST | None = None
     keyword: bool = False
+    certain: bool = True
+    """False when a splatted helper may be overridden to pass it after all (no safe fix)."""
 
 
 @dataclass(frozen=True)
@@ -143,8 +152,19 @@ def _built_by_class(
 
 
 def built_by(value: Value, constructors: tuple[str, ...], overrides: tuple[str, ...] = ()) -> bool:
-    """Whether `value` is an object made by one of `constructors` (or a local subclass)."""
+    """Whether `value` is an object made by one of `constructors` (or a local subclass): a call
+    result, or an `Instance` a type annotation or an `x or Class()` fallback declares."""
+    if isinstance(value, Instance):
+        return _built_by_class(value.cls, constructors, overrides)
     return isinstance(value, CallResult) and _built_by_class(value.callee, constructors, overrides)
+
+
+def _receiver(model: PythonModule, value: Value) -> Value:
+    """The object a method is called on, with a factory function of the file followed to what
+    it returns (`def make(): return requests.Session()`, or `-> requests.Session`)."""
+    if isinstance(value, CallResult) and isinstance(value.callee, LocalFunction):
+        return model.returned_object(value.callee)
+    return value
 
 
 def matching_declarations(
@@ -160,6 +180,7 @@ def matching_declarations(
     if isinstance(callee, QualifiedName):
         return callee, list(index.functions.get(callee.name, ()))
     if isinstance(callee, BoundAttribute):
+        callee = BoundAttribute(_receiver(model, callee.base), callee.name)
         matched = [
             declared
             for declared in index.methods.get(callee.name, ())
@@ -226,22 +247,49 @@ def _state(
 
 def _from_splat(
     model: PythonModule, call: ast.Call, scope: Scope, keyword: str
-) -> tuple[ast.expr | None, bool]:
-    """(the value a `**{...}` splat gives `keyword`, known); unknown splats are unknown."""
+) -> tuple[ast.expr | None, bool, bool]:
+    """(the value a `**{...}` splat gives `keyword`, known, certain); unknown splats are unknown.
+
+    Not certain: a splat of a method's dict (`**self._kwargs()`), which a subclass may
+    override to return other keys; a finding there gets no safe fix.
+    """
+    certain = True
     for item in call.keywords:
         if item.arg is not None:
             continue
         splat = model.resolve(item.value, scope)
+        if isinstance(splat, CallResult):
+            dicts = helper_dicts(model, splat)
+            if dicts is None or not helper_result_is_settled(model, item.value, splat, call):
+                return None, False, False
+            certain = certain and not may_be_overridden(splat)
+            for returned in dicts:
+                passed, known = _dict_item(model, returned, keyword)
+                if not known or passed is not None:
+                    return None, False, False  # the helper may return a timeout: unknown
+            continue
         if not isinstance(splat, DictValue) or not splat_is_settled(model, item.value, splat):
+            return None, False, False
+        passed, known = _dict_item(model, splat, keyword)
+        if not known:
+            return None, False, False
+        if passed is not None:
+            return passed, True, certain
+    return None, True, certain
+
+
+def _dict_item(model: PythonModule, splat: DictValue, keyword: str) -> tuple[ast.expr | None, bool]:
+    """(the value `splat` has for the key `keyword`, known): a `**` inside or a key that is not
+    a constant is unknown."""
+    scope = model.scope_of(splat.node)
+    for key, value in splat.items:
+        if key is None:
             return None, False
-        for key, value in splat.items:
-            if key is None:
-                return None, False
-            key_value = model.resolve(key, scope)
-            if not isinstance(key_value, Constant):
-                return None, False
-            if key_value.value == keyword:
-                return value, True
+        key_value = model.resolve(key, scope)
+        if not isinstance(key_value, Constant):
+            return None, False
+        if key_value.value == keyword:
+            return value, True
     return None, True
 
 
@@ -262,6 +310,30 @@ def _in_string(
     return None
 
 
+def _may_be_exempt(model: PythonModule, call: ast.Call, scope: Scope, spec: ArgumentSpec) -> bool:
+    """Whether a keyword of `spec.unless_true` is passed, directly or in a `**` splat, with a
+    value not known to be false (`async_=True`, `**{"async": True}`, `async_=flag`)."""
+    if not spec.unless_true:
+        return False
+    for keyword in call.keywords:
+        if keyword.arg is None:
+            splat = model.resolve(keyword.value, scope)
+            if not isinstance(splat, DictValue):
+                continue  # an unknown splat already makes the call unknown
+            for name in spec.unless_true:
+                passed, known = _dict_item(model, splat, name)
+                if not known or (passed is not None and _not_false(model, passed, scope)):
+                    return True
+        elif keyword.arg in spec.unless_true and _not_false(model, keyword.value, scope):
+            return True
+    return False
+
+
+def _not_false(model: PythonModule, node: ast.expr, scope: Scope) -> bool:
+    value = model.resolve(node, scope)
+    return not (isinstance(value, Constant) and not value.value)
+
+
 def timeout_argument(
     model: PythonModule,
     call: ast.Call,
@@ -269,14 +341,16 @@ def timeout_argument(
     spec: ArgumentSpec,
     index: CallsiteIndex,
 ) -> TimeoutArgument | None:
-    """How `call` passes its timeout, or None when it cannot be known."""
+    """How `call` passes its timeout, or None when it cannot be known (or does not apply)."""
+    if _may_be_exempt(model, call, scope, spec):
+        return None
     ref = ArgumentRef(spec.keyword, spec.positional)
     node, by_keyword, known = _argument_node(call, ref)
     if node is not None:
         state = _state(model.resolve(node, scope), spec, index, model)
         shown = next((k for k in call.keywords if k.value is node), node) if by_keyword else node
         return TimeoutArgument(state, shown, by_keyword)
-    splat_value, splat_known = _from_splat(model, call, scope, spec.keyword)
+    splat_value, splat_known, certain = _from_splat(model, call, scope, spec.keyword)
     if not splat_known:
         return None
     if splat_value is not None:
@@ -289,11 +363,14 @@ def timeout_argument(
         return None
     if in_string:
         return TimeoutArgument(TimeoutState.GIVEN)
-    return TimeoutArgument(TimeoutState.MISSING)
+    return TimeoutArgument(TimeoutState.MISSING, certain=certain)
 
 
 def _constructor_sets_it(callee: Value, keyword: str) -> bool | None:
-    """For a method: whether the constructor call of its object passes `keyword` (None: unknown)."""
+    """For a method: whether the constructor call of its object passes `keyword` (None: unknown,
+    as for an object known only by its class)."""
+    if isinstance(callee, BoundAttribute) and isinstance(callee.base, Instance):
+        return None
     if not isinstance(callee, BoundAttribute) or not isinstance(callee.base, CallResult):
         return False
     call = callee.base.call
@@ -368,7 +445,7 @@ def _fix(
     start, end = span.start, span.end
     if state is TimeoutState.MISSING:
         return Fix(
-            Applicability.SAFE,
+            Applicability.SAFE if argument.certain else Applicability.UNSAFE,
             f"Add `{spec.keyword}={value}`",
             (AddKeyword(start, spec.keyword, value, end), *imports),
         )

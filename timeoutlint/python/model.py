@@ -30,6 +30,7 @@ from typing import Any, Literal
 
 from timeoutlint.findings import Position, Span
 from timeoutlint.limits import deeper_recursion
+from timeoutlint.python.annotations import annotated_class
 from timeoutlint.python.source import character_column, split_lines
 from timeoutlint.python.values import (
     UNKNOWN,
@@ -37,6 +38,7 @@ from timeoutlint.python.values import (
     CallResult,
     Constant,
     DictValue,
+    Instance,
     LocalClass,
     LocalFunction,
     QualifiedName,
@@ -62,6 +64,8 @@ class Binding:
     effective: tuple[int, int]
     qualified_name: str | None = None
     value: ast.expr | None = None
+    annotation: ast.expr | None = None
+    """The type annotation of a parameter or an annotated assignment (`x: T = ...`, `x: T`)."""
 
 
 @dataclass(eq=False)
@@ -333,14 +337,89 @@ class PythonModule:
             return self._resolve_call(expr, scope, depth)
         if isinstance(expr, ast.NamedExpr):
             return self.resolve(expr.value, scope, depth)
+        if isinstance(expr, ast.BoolOp) and isinstance(expr.op, ast.Or):
+            return self._resolve_fallback(expr, scope, depth)
         return UNKNOWN
+
+    def _resolve_fallback(self, expr: ast.BoolOp, scope: Scope, depth: int) -> Value:
+        """`given or Class()`: an `Instance` of the class the last operand builds.
+
+        The last operand is what the expression is whenever the others are falsy (the usual
+        `session or requests.Session()` default); an operand that is unknown (an injected
+        object) is taken to be of the same class, as the default stands in for it. Any operand
+        known to be something else makes the whole unknown. The constructor's arguments are
+        not kept: the injected object may have been built with others.
+        """
+        last = self.resolve(expr.values[-1], scope, depth)
+        cls = object_class(last)
+        if cls is None:
+            return UNKNOWN
+        for operand in expr.values[:-1]:
+            value = self.resolve(operand, scope, depth)
+            if value is UNKNOWN or (isinstance(value, Constant) and value.value is None):
+                continue
+            other = object_class(value)
+            if other is None or _callee_key(other) != _callee_key(cls):
+                return UNKNOWN
+        return Instance(cls, expr)
+
+    def declared_value(self, binding: Binding, value: Value, _depth: int = 0) -> Value:
+        """`value` refined by the binding's annotation: an `Instance` of the class it names,
+        unless the value is a constant or an object built by a class (whose constructor
+        arguments are then known) the annotation names too or that is defined in the file."""
+        if binding.annotation is None:
+            return value
+        if isinstance(value, Constant):
+            return value
+        if isinstance(value, CallResult) and isinstance(value.callee, LocalClass):
+            return value
+        declared = annotated_class(
+            binding.annotation,
+            lambda node: self.resolve(node, binding.scope, _depth + 1),
+        )
+        if declared is None:
+            return value
+        if isinstance(value, CallResult) and _callee_key(value.callee) == _callee_key(declared):
+            return value
+        return Instance(declared, binding.annotation)
+
+    def returned_object(self, function: LocalFunction, _depth: int = 0) -> Value:
+        """What a factory function defined in the file returns: the class its return annotation
+        names (`-> requests.Session`), else the object every `return` gives when they all agree
+        (one value, or objects of one class as an `Instance`); UNKNOWN otherwise, and for a
+        generator or a coroutine. A path that ends without `return` gives None, on which no
+        method runs, so it does not change what a method call on the result is called on."""
+        node = function.node
+        scope = self._node_scopes.get(node)
+        if scope is None or isinstance(node, ast.AsyncFunctionDef) or _depth > _MAX_DEPTH:
+            return UNKNOWN
+        if node.returns is not None:
+            declared = annotated_class(node.returns, lambda e: self.resolve(e, scope, _depth + 1))
+            return UNKNOWN if declared is None else Instance(declared, node.returns)
+        returns = [r.value for r in scope.returns if r.value is not None]
+        if not returns or function_yields(node):
+            return UNKNOWN
+        values = [self.resolve(value, scope, _depth + 1) for value in returns]
+        values = [v for v in values if not (isinstance(v, Constant) and v.value is None)]
+        if not values:
+            return UNKNOWN
+        first = values[0]
+        if all(_same_kind(first, other) for other in values[1:]) and isinstance(first, CallResult):
+            return first
+        cls = object_class(first)
+        if cls is None or not all(_same_class(cls, object_class(v)) for v in values[1:]):
+            return UNKNOWN
+        return Instance(cls, returns[0])
 
     def resolve_binding(self, binding: Binding, _depth: int = 0) -> Value:
         depth = _depth + 1
         if binding.kind == "import":
             return QualifiedName(binding.qualified_name) if binding.qualified_name else UNKNOWN
         if binding.kind in ("assign", "with"):
-            return self.resolve(binding.value, binding.scope, depth)
+            value = self.resolve(binding.value, binding.scope, depth)
+            return self.declared_value(binding, value, depth)
+        if binding.kind in ("param", "unknown") and binding.annotation is not None:
+            return self.declared_value(binding, UNKNOWN, depth)
         if binding.kind == "class":
             node = binding.node
             assert isinstance(node, ast.ClassDef)
@@ -383,12 +462,28 @@ class PythonModule:
         candidates = list(class_scope.instance_attributes.get(attr, ()))
         candidates += class_scope.bindings.get(attr, [])
         values = [self.resolve_binding(b, depth) for b in candidates]
+        local = any(isinstance(v, CallResult) and isinstance(v.callee, LocalClass) for v in values)
+        for binding in candidates if not local else ():
+            # An annotation (`session: requests.Session` in the class body, or on one
+            # `self.session: ... = ...`) declares the attribute for every assignment; a class
+            # of the file that is assigned is more precise (it may inject a timeout).
+            if binding.annotation is not None:
+                declared = self.declared_value(binding, UNKNOWN, depth)
+                if isinstance(declared, Instance):
+                    return declared
         values = [v for v in values if not (isinstance(v, Constant) and v.value is None)]
         if not values:
             return UNKNOWN
         first = values[0]
         if all(_same_kind(first, other) for other in values[1:]):
             return first
+        cls = object_class(first)
+        if cls is not None and all(_same_class(cls, object_class(v)) for v in values[1:]):
+            node = first.node if isinstance(first, Instance) else None
+            if node is None and isinstance(first, CallResult):
+                node = first.call
+            if node is not None:
+                return Instance(cls, node)
         return UNKNOWN
 
     def _resolve_call(self, call: ast.Call, scope: Scope, depth: int) -> Value:
@@ -486,6 +581,23 @@ def _same_kind(a: Value, b: Value) -> bool:
     return a == b
 
 
+def function_yields(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether `function` itself (not a nested function) yields: calling it makes a generator."""
+    stack: list[ast.AST] = list(function.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(iter_child_nodes(node))
+    return False
+
+
+def _same_class(a: Value, b: Value | None) -> bool:
+    return b is not None and _callee_key(a) == _callee_key(b)
+
+
 def _callee_key(value: Value) -> object:
     if isinstance(value, QualifiedName):
         return value.name
@@ -496,6 +608,16 @@ def _callee_key(value: Value) -> object:
     if isinstance(value, (LocalClass, LocalFunction)):
         return id(value.node)
     return id(value)
+
+
+def object_class(value: Value) -> Value | None:
+    """The class an object was made by: the callee of a call result that names a class (or
+    may: an imported name), or an `Instance`'s class; None for anything else."""
+    if isinstance(value, Instance):
+        return value.cls
+    if isinstance(value, CallResult) and isinstance(value.callee, (QualifiedName, LocalClass)):
+        return value.callee
+    return None
 
 
 _NON_NODE_FIELDS = frozenset(
@@ -614,16 +736,23 @@ class _ScopeBuilder:
         effective: tuple[int, int],
         value: ast.expr | None = None,
         qualified_name: str | None = None,
+        annotation: ast.expr | None = None,
     ) -> None:
         owner = self.scope.module if name in self.scope.global_names else self.scope
-        owner.bind(Binding(name, kind, self.scope, node, effective, qualified_name, value))
+        owner.bind(
+            Binding(name, kind, self.scope, node, effective, qualified_name, value, annotation)
+        )
 
     def _bind_target(
-        self, target: ast.expr, value: ast.expr | None, effective: tuple[int, int]
+        self,
+        target: ast.expr,
+        value: ast.expr | None,
+        effective: tuple[int, int],
+        annotation: ast.expr | None = None,
     ) -> None:
         if isinstance(target, ast.Name):
             kind: BindingKind = "assign" if value is not None else "unknown"
-            self._bind(target.id, kind, target, effective, value)
+            self._bind(target.id, kind, target, effective, value, annotation=annotation)
         elif isinstance(target, (ast.Tuple, ast.List)):
             values: list[ast.expr] | None = None
             if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(target.elts):
@@ -632,7 +761,7 @@ class _ScopeBuilder:
                 inner = element.value if isinstance(element, ast.Starred) else element
                 self._bind_target(inner, values[index] if values else None, effective)
         elif isinstance(target, ast.Attribute):
-            self._bind_attribute(target, value, effective)
+            self._bind_attribute(target, value, effective, annotation)
             self.visit(target.value)
         elif isinstance(target, ast.Starred):
             self._bind_target(target.value, None, effective)
@@ -640,7 +769,11 @@ class _ScopeBuilder:
             self.visit(target)
 
     def _bind_attribute(
-        self, target: ast.Attribute, value: ast.expr | None, effective: tuple[int, int]
+        self,
+        target: ast.Attribute,
+        value: ast.expr | None,
+        effective: tuple[int, int],
+        annotation: ast.expr | None = None,
     ) -> None:
         if not isinstance(target.value, ast.Name):
             return
@@ -651,7 +784,7 @@ class _ScopeBuilder:
             return
         kind: BindingKind = "assign" if value is not None else "unknown"
         function.parent.instance_attributes.setdefault(target.attr, []).append(
-            Binding(target.attr, kind, self.scope, target, effective, None, value)
+            Binding(target.attr, kind, self.scope, target, effective, None, value, annotation)
         )
 
     def _enter(self, kind: ScopeKind, node: ast.AST, is_async: bool = False) -> Scope:
@@ -660,8 +793,11 @@ class _ScopeBuilder:
         return scope
 
     def _bind_parameters(self, arguments: ast.arguments, effective: tuple[int, int]) -> None:
+        starred = (arguments.vararg, arguments.kwarg)
         for param in _parameters(arguments):
-            self._bind(param.arg, "param", param, effective)
+            # `*args: T` and `**kwargs: T` annotate the elements, not the parameter.
+            annotation = None if param in starred else param.annotation
+            self._bind(param.arg, "param", param, effective, annotation=annotation)
 
     # statements ------------------------------------------------------------
 
@@ -704,7 +840,7 @@ class _ScopeBuilder:
         if node.value is not None:
             self.visit(node.value)
         self.visit(node.annotation)
-        self._bind_target(node.target, node.value, _end(node))
+        self._bind_target(node.target, node.value, _end(node), node.annotation)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> None:
         self.visit(node.value)

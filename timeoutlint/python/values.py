@@ -61,6 +61,20 @@ class BoundAttribute:
 
 
 @dataclass(frozen=True, eq=False)
+class Instance:
+    """An object of class `cls` built somewhere the model cannot see, with no known arguments.
+
+    What a type annotation declares (`session: requests.Session`, `Optional[httpx.Client]`,
+    `self.client: httpx.Client = make()`), or the class an `x or Class()` fallback builds. It
+    says which class the object is, never how it was constructed: a rule that needs the
+    constructor's arguments treats them as unknown.
+    """
+
+    cls: Value
+    node: ast.expr
+
+
+@dataclass(frozen=True, eq=False)
 class LocalClass:
     """A class defined in the file, with the values of its bases."""
 
@@ -91,6 +105,7 @@ Value = (
     | Constant
     | QualifiedName
     | CallResult
+    | Instance
     | BoundAttribute
     | LocalClass
     | LocalFunction
