@@ -64,3 +64,38 @@ def test_an_async_psycopg2_connection_returns_at_once_from_a_black_hole(
         assert connection.poll() in (extensions.POLL_READ, extensions.POLL_WRITE)
     finally:
         connection.close()
+
+
+GEVENT_BOUND = """
+import sys, time
+if sys.argv[1] == "patched":
+    from gevent import monkey
+    monkey.patch_all(thread=False)
+import gevent, requests
+started = time.monotonic()
+try:
+    with gevent.Timeout(0.3):
+        requests.get(sys.argv[2], timeout=1.5)
+except BaseException as exc:
+    print(type(exc).__module__, type(exc).__name__, round(time.monotonic() - started, 1))
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [("plain", "requests.exceptions ReadTimeout"), ("patched", "gevent.timeout Timeout")],
+)
+def test_gevent_timeout_bounds_a_request_only_on_a_patched_socket(
+    black_hole: BlackHole, mode: str, expected: str
+) -> None:
+    """Why TL101 still reports a call inside `with gevent.Timeout(...)`: the file cannot show
+    that the socket module is patched, and unpatched the Timeout never fires."""
+    pytest.importorskip("gevent", reason="gevent is not a dev dependency; install it to check")
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", GEVENT_BOUND, mode, black_hole.url],
+        capture_output=True, text=True, timeout=20, check=True,
+    )  # fmt: skip
+    assert result.stdout.startswith(expected), result.stdout + result.stderr
