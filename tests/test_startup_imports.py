@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from timeoutlint import catalog_cache
-from timeoutlint.catalog import builtin_catalog_dir
+from timeoutlint.catalog import GROUPS_FILE, builtin_catalog_dir
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON_ONLY = {"app.py": 'import requests\n\nrequests.get("https://example.com")\n'}
@@ -52,7 +52,8 @@ def _environment(write_bytecode: bool) -> dict[str, str]:
 
 
 def _catalog_cache_is_warm() -> bool:
-    files = sorted(builtin_catalog_dir().glob("TL*.yaml"))
+    directory = builtin_catalog_dir()
+    files = [*sorted(directory.glob("TL*.yaml")), directory / GROUPS_FILE]
     key = catalog_cache.content_key([(path.name, path.read_bytes()) for path in files])
     return catalog_cache.read(key) is not None
 
