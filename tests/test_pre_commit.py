@@ -188,3 +188,42 @@ def test_both_hooks_pass_on_a_fixed_file(hook_repo: Path, tmp_path: Path) -> Non
     assert re.search(r"^timeoutlint\.+Passed$", result.stdout, re.MULTILINE)
     assert re.search(r"^timeoutlint \(fix\)\.+Passed$", result.stdout, re.MULTILINE)
     assert (tmp_path / "app.py").read_text(encoding="utf-8") == GOOD
+
+
+@pytest.mark.slow
+def test_check_hook_on_one_changed_file_sees_the_unchanged_compose_file(
+    hook_repo: Path, tmp_path: Path
+) -> None:
+    """pre-commit passes only `backend/settings.py`; the password the root's compose file
+    requires still makes its password-less URL a finding, as `timeoutlint check .` reports."""
+    (tmp_path / "backend").mkdir()
+    (tmp_path / "docker-compose.dev.yml").write_text(
+        "services:\n  redis:\n    image: redis:7\n"
+        "    command: redis-server --requirepass ${REDIS_PASSWORD}\n",
+        encoding="utf-8",
+    )
+    settings = tmp_path / "backend" / "settings.py"
+    settings.write_text("import os\n", encoding="utf-8")
+    _git("init", "-q", cwd=tmp_path)
+    _git("add", "-A", cwd=tmp_path)
+    _git("commit", "-q", "-m", "start", cwd=tmp_path)
+    settings.write_text(
+        'import os\nREDIS_URL = os.environ.get("REDIS_URL", "redis://redis:6379/0")\n',
+        encoding="utf-8",
+    )
+    _git("add", "backend/settings.py", cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TIMEOUTLINT_", "GITHUB_"))}
+
+    result = subprocess.run(
+        [sys.executable, "-m", "pre_commit", "try-repo", str(hook_repo), "timeoutlint"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "backend/settings.py:2:" in result.stdout
+    assert "TL401" in result.stdout
+    assert "docker-compose.dev.yml" in result.stdout
