@@ -90,7 +90,6 @@ def test_gevent_timeout_bounds_a_request_only_on_a_patched_socket(
 ) -> None:
     """Why TL101 still reports a call inside `with gevent.Timeout(...)`: the file cannot show
     that the socket module is patched, and unpatched the Timeout never fires."""
-    pytest.importorskip("gevent", reason="gevent is not a dev dependency; install it to check")
     import subprocess
     import sys
 
