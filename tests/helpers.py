@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,26 @@ def lint_files(
 
 def lines(findings: list[Finding]) -> list[int]:
     return [f.span.start.line for f in findings]
+
+
+def reported(tmp_path: Path, code: str, select: str = "TL101") -> list[tuple[int, str]]:
+    """(line, rule) of each finding `lint` gives for `code`."""
+    return [(f.span.start.line, f.rule_id) for f in lint(tmp_path, code, select=select)]
+
+
+def read_until_closed(leader: int) -> bytes:
+    """Everything a pseudo-terminal's other end wrote, until it is closed; closes `leader`."""
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks)
 
 
 ACME_RULE: dict[str, Any] = {

@@ -12,12 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lint
-
-
-def reported(tmp_path: Path, code: str, select: str = "TL101") -> list[tuple[int, str]]:
-    return [(f.span.start.line, f.rule_id) for f in lint(tmp_path, code, select=select)]
-
+from tests.helpers import reported
 
 ANNOTATED_PARAMETERS = {
     "a class": "session: requests.Session",

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lint
+from tests.helpers import acme_rule, reported
 from timeoutlint.catalog import CatalogError, builtin_groups, builtin_rules, parse_rule
-
-
-def reported(tmp_path: Path, code: str, select: str) -> list[tuple[int, str]]:
-    return [(f.span.start.line, f.rule_id) for f in lint(tmp_path, code, select=select)]
-
 
 URLLIB3_IN_ASYNC = {
     "the module function": "urllib3.request('GET', url)",
@@ -131,18 +126,7 @@ def test_the_requests_callees_are_written_once_and_shared_by_tl101_and_tl103() -
 
 
 def pack_rule(functions: list[object]) -> dict[str, object]:
-    return {
-        "id": "X-ACME001",
-        "name": "acme-without-timeout",
-        "message": "`{callee}()` {problem}",
-        "severity": "error",
-        "reads": ["python"],
-        "summary": "s",
-        "what": "w",
-        "why": "y",
-        "fix": {"applicability": "safe", "description": "d"},
-        "callsite": {"triggers": ["requests"], "callees": [{"functions": functions}]},
-    }
+    return acme_rule(triggers=["requests"], callees=[{"functions": functions}])
 
 
 def test_a_rule_pack_may_name_a_built_in_group() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+from tests.helpers import read_until_closed
 from timeoutlint.progress import Progress
 
 
@@ -65,17 +66,7 @@ def test_a_terminal_stderr_gets_the_line_and_it_is_erased_before_the_report(proj
     )
     stdout, _ = process.communicate(timeout=60)
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    stderr = b"".join(chunks)
+    stderr = read_until_closed(leader)
     assert b"timeoutlint: " in stderr
     assert stderr.endswith(b"\r\x1b[K")
     assert stdout.startswith(b"app.py:2:1: TL101")

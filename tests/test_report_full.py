@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import read_until_closed
+
 APP = "import requests\n\nrequests.get(u)\nrequests.get(u, timeout=None)\n"
 PUBSUB = (
     "import redis\n"
@@ -125,18 +127,9 @@ def _on_a_terminal(root: Path, *args: str) -> str:
         env=env,
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    output = read_until_closed(leader)
     process.wait(timeout=60)
-    os.close(leader)
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    return output.decode().replace("\r\n", "\n")
 
 
 def test_a_terminal_gets_full_by_default(app) -> None:

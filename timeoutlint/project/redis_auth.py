@@ -267,7 +267,7 @@ def mentions_password(data: bytes, possible: bool | None = None) -> bool:
     when the caller already searched those literals.
     """
     if possible is None:
-        possible = _mentions_variable(data) or (b"password" in data and _mentions_client(data))
+        possible = password_possible(frozenset(x for x in PASSWORD_LITERALS if x in data))
     if not possible:
         return False
     text = data if data.isascii() else _normalized(data)
