@@ -121,6 +121,26 @@ def test_an_attribute_declared_in_the_class_body_is_the_declared_client(tmp_path
     assert reported(tmp_path, code) == [(13, "TL101")]
 
 
+def test_what_an_attribute_is_assigned_outweighs_a_vague_class_body_annotation(
+    tmp_path: Path,
+) -> None:
+    code = """
+    from typing import Any
+
+    import requests
+
+    class Embeddings:
+        session: Any = None
+
+        def validate(self):
+            self.session = requests.Session()
+
+        def embed(self, text):
+            return self.session.post("https://api.example.com", json={"input": text})
+    """
+    assert reported(tmp_path, code) == [(13, "TL101")]
+
+
 def test_a_self_attribute_annotated_where_it_is_set_is_the_declared_client(
     tmp_path: Path,
 ) -> None:

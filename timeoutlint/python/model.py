@@ -462,28 +462,20 @@ class PythonModule:
         candidates = list(class_scope.instance_attributes.get(attr, ()))
         candidates += class_scope.bindings.get(attr, [])
         values = [self.resolve_binding(b, depth) for b in candidates]
+        assigned = _common_value(values)
+        if assigned is not UNKNOWN:
+            return assigned
         local = any(isinstance(v, CallResult) and isinstance(v.callee, LocalClass) for v in values)
         for binding in candidates if not local else ():
-            # An annotation (`session: requests.Session` in the class body, or on one
-            # `self.session: ... = ...`) declares the attribute for every assignment; a class
-            # of the file that is assigned is more precise (it may inject a timeout).
+            # What the assignments build says more than an annotation (`session: Any = None`
+            # above `self.session = requests.Session()`); when they say nothing, an annotation
+            # (`session: requests.Session` in the class body, or on one `self.session: ... =
+            # ...`) declares the attribute. A class of the file that is assigned is more
+            # precise (it may inject a timeout).
             if binding.annotation is not None:
                 declared = self.declared_value(binding, UNKNOWN, depth)
                 if isinstance(declared, Instance):
                     return declared
-        values = [v for v in values if not (isinstance(v, Constant) and v.value is None)]
-        if not values:
-            return UNKNOWN
-        first = values[0]
-        if all(_same_kind(first, other) for other in values[1:]):
-            return first
-        cls = object_class(first)
-        if cls is not None and all(_same_class(cls, object_class(v)) for v in values[1:]):
-            node = first.node if isinstance(first, Instance) else None
-            if node is None and isinstance(first, CallResult):
-                node = first.call
-            if node is not None:
-                return Instance(cls, node)
         return UNKNOWN
 
     def _resolve_call(self, call: ast.Call, scope: Scope, depth: int) -> Value:
@@ -1038,3 +1030,22 @@ _HANDLERS: dict[type, _Handler] = {
     cls: handler for cls in _CHILD_FIELDS if (handler := _handler(cls)) is not None
 }
 """What `_ScopeBuilder.visit` does per node class; a class that is not here is a leaf."""
+
+
+def _common_value(values: list[Value]) -> Value:
+    """The one object every assignment of an attribute gives (assignments of `None` aside):
+    the same value, or instances of the same class; else `UNKNOWN`."""
+    values = [v for v in values if not (isinstance(v, Constant) and v.value is None)]
+    if not values:
+        return UNKNOWN
+    first = values[0]
+    if all(_same_kind(first, other) for other in values[1:]):
+        return first
+    cls = object_class(first)
+    if cls is not None and all(_same_class(cls, object_class(v)) for v in values[1:]):
+        node = first.node if isinstance(first, Instance) else None
+        if node is None and isinstance(first, CallResult):
+            node = first.call
+        if node is not None:
+            return Instance(cls, node)
+    return UNKNOWN
