@@ -13,6 +13,12 @@ users to ignore timeoutlint. Only comments naming the defect count, with one exc
 bandit's bare `# nosec` silences every bandit test on the line, B113 included, so it
 suppresses TL101 (and nothing else). `# pylint: disable=...` is read on the finding's line like
 a `# noqa`; pylint's block scope for a comment on a line of its own is not followed.
+
+The codes after `# noqa:` are read as ruff reads them (`_lex_codes`): uppercase letters then
+digits, separated by commas or spaces, ending at the first word that is not a code (`# noqa:
+TL101 because ...`). A malformed list (`# noqa: XYZ`, `# noqa:`, `# noqa: tl101`, `# noqa:
+TL101x`) is warned about and, as in ruff, suppresses nothing: reading it as a bare `# noqa`
+would silence every rule on the line because of a typo.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from dataclasses import dataclass
 from timeoutlint.findings import Finding
 
 _CODE = r"[A-Z][A-Z0-9-]*[0-9]+"
-_NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODE}(?:[\s,]+{_CODE})*))?", re.IGNORECASE)
+_NOQA = re.compile(r"#\s*noqa(?P<colon>:[^\S\r\n]*)?", re.IGNORECASE)
+_LEX_CODE = re.compile(r"[A-Z][A-Z-]*(?P<digits>[0-9]+)?")
 _IGNORE = re.compile(rf"#\s*timeoutlint:\s*ignore(?:\[(?P<codes>{_CODE}(?:\s*,\s*{_CODE})*)\])?")
 _SKIP_FILE = re.compile(rb"^[ \t]*#[ \t]*timeoutlint:[ \t]*skip-file\b", re.MULTILINE)
 _SPLIT = re.compile(r"[\s,]+")
@@ -64,27 +71,82 @@ def skips_file(data: bytes) -> bool:
     return b"skip-file" in data and _SKIP_FILE.search(data) is not None
 
 
-def codes_in_comment(comment: str) -> frozenset[str] | None:
-    """The codes a comment suppresses, `ALL` for a bare directive, None when it is not one."""
+_NO_CODES = "expected a comma-separated list of codes (e.g., `# noqa: TL101, TL102`)"
+_BAD_CODE = "expected code to consist of uppercase letters followed by digits only (e.g. `TL101`)"
+
+
+def _lex_codes(text: str) -> tuple[list[str], str | None]:
+    """The codes at the start of `text` (what follows `# noqa:`) and why they are malformed
+    (None when they are not), as ruff's noqa lexer decides: a word that does not start with
+    an uppercase letter, or has no digits, ends the list (the rest is a comment); a code
+    followed by anything but a comma, a space, `#` or another code is malformed; no code at
+    all is malformed."""
+    codes: list[str] = []
+    index = 0
+    joined = False
+    while index < len(text):
+        while index < len(text) and text[index].isspace():
+            index += 1
+        if index < len(text) and text[index] == ",":
+            index += 1
+            continue
+        match = _LEX_CODE.match(text, index)
+        if match is None:
+            break
+        if match.group("digits") is None:
+            if joined:
+                return codes, _BAD_CODE
+            break
+        codes.append(match.group())
+        index = match.end()
+        after = text[index : index + 1]
+        joined = after.isupper()
+        if after and not (after in ",#" or after.isspace() or joined):
+            return codes, _BAD_CODE
+        if after == ",":
+            index += 1
+    if not codes:
+        return codes, _NO_CODES
+    return codes, None
+
+
+def _noqa_directives(comment: str) -> tuple[frozenset[str] | None, str | None]:
+    """What the `# noqa` directives of a comment suppress (`ALL` for a bare one, None when
+    there is none) and why one is malformed; a malformed one makes them suppress nothing."""
     found: set[str] = set()
     matched = False
-    for pattern in (_NOQA, _IGNORE):
-        for match in pattern.finditer(comment):
-            matched = True
-            codes = match.group("codes")
-            if not codes:
-                return ALL
-            found.update(c.upper() for c in _SPLIT.split(codes.strip()) if c)
+    for match in _NOQA.finditer(comment):
+        if match.group("colon") is None:
+            return ALL, None
+        codes, error = _lex_codes(comment[match.end() :])
+        if error is not None:
+            return None, error
+        matched = True
+        found.update(codes)
+    return (frozenset(found) if matched else None), None
+
+
+def codes_in_comment(comment: str) -> frozenset[str] | None:
+    """The codes a comment suppresses, `ALL` for a bare directive, None when it is not one
+    (or only a malformed `# noqa:`, which suppresses nothing)."""
+    noqa, _ = _noqa_directives(comment)
+    if noqa is ALL:
+        return ALL
+    found: set[str] = set(noqa or ())
+    matched = noqa is not None
+    for match in _IGNORE.finditer(comment):
+        matched = True
+        codes = match.group("codes")
+        if not codes:
+            return ALL
+        found.update(c.upper() for c in _SPLIT.split(codes.strip()) if c)
     return frozenset(found) if matched else None
 
 
 def external_codes(comment: str) -> frozenset[str]:
     """The rules another linter's directive in `comment` suppresses (see `EXTERNAL_EQUIVALENTS`)."""
-    codes: set[str] = set()
-    for match in _NOQA.finditer(comment):
-        named = match.group("codes")
-        if named:
-            codes.update(c.upper() for c in _SPLIT.split(named.strip()) if c)
+    noqa, _ = _noqa_directives(comment)
+    codes: set[str] = set() if noqa is None or noqa is ALL else set(noqa)
     for match in _PYLINT_DISABLE.finditer(comment):
         codes.update(c.strip().upper() for c in match.group("codes").split(","))
     found: set[str] = set()
@@ -143,27 +205,18 @@ def python_suppressions(source: str, external: bool = True) -> LineSuppressions:
     return LineSuppressions(by_line, statement_start)
 
 
-_NOQA_CODES = re.compile(r"#\s*noqa:[^\S\r\n]*", re.IGNORECASE)
-_FIRST_CODE = re.compile(_CODE, re.IGNORECASE)
-_NO_CODES = "expected a comma-separated list of codes (e.g., `# noqa: TL101, TL102`)"
-_BAD_CODE = "expected code to consist of uppercase letters followed by digits only (e.g. `TL101`)"
+_NOQA_CODES = re.compile(r"#\s*noqa:", re.IGNORECASE)
 
 
 def invalid_noqa(comment: str) -> str | None:
     """Why a `# noqa:` in `comment` is malformed, in ruff's words; None when it is well formed
-    (or not a `# noqa:`). Any code of letters then digits is well formed, ours or another
-    linter's (ruff's `external` idea): `# noqa: E501` is not a mistake. A malformed list
-    (`# noqa: XYZ`) is read as a bare `# noqa`, which silences every finding on the line, so
-    the user should hear about it."""
-    for match in _NOQA_CODES.finditer(comment):
-        rest = comment[match.end() :]
-        code = _FIRST_CODE.match(rest)
-        if code is None:
-            return f"{_NO_CODES}; read as a bare `# noqa`, which suppresses every finding"
-        after = rest[code.end() : code.end() + 1]
-        if after and not after.isspace() and after != ",":
-            return _BAD_CODE
-    return None
+    (or not a `# noqa:`). Any code of uppercase letters then digits is well formed, ours or
+    another linter's (ruff's `external` idea): `# noqa: E501` is not a mistake. A malformed
+    list (`# noqa: XYZ`) suppresses nothing, so the user should hear about it."""
+    _, error = _noqa_directives(comment)
+    if error is None:
+        return None
+    return f"{error}; it suppresses nothing"
 
 
 def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str]]:
