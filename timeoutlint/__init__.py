@@ -1,3 +1,3 @@
 """timeoutlint: find and fix network-timeout and Redis-connection mistakes."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
