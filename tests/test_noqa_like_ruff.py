@@ -102,9 +102,9 @@ def test_the_same_lines_are_reported_and_warned_about_as_by_ruff(
     project, run_cli, tmp_path: Path
 ) -> None:
     root = project({**CONFIG, "app.py": _file(*COMMENTS)})
+    ruff_args = ("check", "--isolated", "--no-cache", "--select", "S113", "--output-format")
     ruff = subprocess.run(
-        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--select", "S113"]
-        + ["--output-format", "concise", "app.py"],
+        [sys.executable, "-m", "ruff", *ruff_args, "concise", "app.py"],
         cwd=root,
         capture_output=True,
         text=True,

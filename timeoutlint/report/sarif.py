@@ -44,14 +44,18 @@ def _clip(text: str, limit: int = MAX_DESCRIPTION) -> str:
 
 
 def rule_descriptor(rule: Rule) -> dict[str, Any]:
+    """A `reportingDescriptor`; `helpUri` only for a built-in rule, whose page is in this
+    repository's docs/rules/ (a rule pack's `X-...` rule has none there, and its `help` says
+    it all)."""
     markdown = render_markdown(rule)
+    help_uri = {"helpUri": DOCS_URI.format(id=rule.id)} if rule.id.startswith("TL") else {}
     return {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": _clip(rule.summary)},
         "fullDescription": {"text": _clip(rule.what)},
         "help": {"text": markdown, "markdown": markdown},
-        "helpUri": DOCS_URI.format(id=rule.id),
+        **help_uri,
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {
             "tags": ["timeoutlint", *rule.reads],
