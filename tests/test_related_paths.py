@@ -1,0 +1,56 @@
+"""A related location's path is written as the primary location's is: relative to the working
+directory, and absolute outside it (as ruff writes paths), never relative to the project root."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+CLIENT = 'import redis\n\nr = redis.Redis(host="redis", socket_timeout=5)\n'
+LISTENER = "from {package}.clients import r\n\np = r.pubsub()\np.subscribe('x')\nfor m in p.listen():\n    print(m)\n"  # fmt: skip
+
+
+def _project(tmp_path: Path, client_package: str) -> Path:
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "requirements.txt").write_text("redis==7.4.1\n", encoding="utf-8")
+    for package in {"app", client_package}:
+        (root / package).mkdir(exist_ok=True)
+        (root / package / "__init__.py").write_text("", encoding="utf-8")
+    (root / client_package / "clients.py").write_text(CLIENT, encoding="utf-8")
+    listener = LISTENER.format(package=client_package)
+    (root / "app" / "worker.py").write_text(listener, encoding="utf-8")
+    return root
+
+
+def _json(run_cli, cwd: Path, *args: str) -> list[dict[str, object]]:
+    result = run_cli("check", "--output-format", "json", *args, cwd=cwd)
+    assert result.returncode == 1, result.stderr
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_from_a_subdirectory_the_related_location_is_relative_to_it(run_cli, tmp_path) -> None:
+    root = _project(tmp_path, "app")
+    (finding,) = _json(run_cli, root / "app", "--no-cache")
+    assert finding["filename"] == "worker.py"
+    assert [r["filename"] for r in finding["related"]] == ["clients.py"]
+    full = run_cli("check", "--no-cache", "--output-format", "full", cwd=root / "app").stdout
+    assert "  ::: clients.py:3:5: the client's connection settings" in full
+    assert "worker.py:5:10: TL201" in full and "app/" not in full
+
+
+def test_a_cached_run_from_the_root_does_not_fix_the_related_paths(run_cli, tmp_path) -> None:
+    root = _project(tmp_path, "app")
+    (at_root,) = _json(run_cli, root, ".")
+    assert [r["filename"] for r in at_root["related"]] == ["app/clients.py"]
+    (inside,) = _json(run_cli, root / "app")
+    assert [r["filename"] for r in inside["related"]] == ["clients.py"]
+
+
+def test_a_related_file_outside_the_working_directory_is_shown_absolute(run_cli, tmp_path) -> None:
+    root = _project(tmp_path, "lib")
+    (finding,) = _json(run_cli, root / "app", "--no-cache")
+    assert finding["filename"] == "worker.py"
+    clients = (root / "lib" / "clients.py").resolve().as_posix()
+    assert [r["filename"] for r in finding["related"]] == [clients]
+    assert f"({clients}:3)" in str(finding["message"])
