@@ -54,3 +54,52 @@ def test_a_related_file_outside_the_working_directory_is_shown_absolute(run_cli,
     clients = (root / "lib" / "clients.py").resolve().as_posix()
     assert [r["filename"] for r in finding["related"]] == [clients]
     assert f"({clients}:3)" in str(finding["message"])
+
+
+COMPOSE = (
+    "services:\n  redis:\n    image: redis:7\n"
+    "    command: redis-server --requirepass ${REDIS_PASSWORD}\n"
+)
+SETTINGS = 'import os\nREDIS_URL = os.environ.get("REDIS_URL", "redis://redis:6379/0")\n'
+
+
+def _compose_project(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    (root / "deploy").mkdir()
+    (root / "backend").mkdir()
+    (root / "deploy" / "docker-compose.yml").write_text(COMPOSE, encoding="utf-8")
+    (root / "backend" / "settings.py").write_text(SETTINGS, encoding="utf-8")
+    return root
+
+
+def test_tl401_names_the_compose_line_relative_to_the_working_directory(run_cli, tmp_path) -> None:
+    root = _compose_project(tmp_path)
+    (finding,) = _json(run_cli, root, "--no-cache", "backend/")
+    assert finding["filename"] == "backend/settings.py"
+    assert "(deploy/docker-compose.yml:4)" in str(finding["message"])
+    (related,) = finding["related"]  # type: ignore[misc]
+    assert related["filename"] == "deploy/docker-compose.yml"
+    assert related["location"] == {"row": 4, "column": 5}
+
+
+def test_tl401_from_inside_a_subdirectory_names_the_compose_file_absolute(
+    run_cli, tmp_path
+) -> None:
+    """The compose file is outside the working directory, so it is shown absolute, as ruff
+    shows a file outside it; not `deploy/docker-compose.yml`, which is not a path from here."""
+    root = _compose_project(tmp_path)
+    (finding,) = _json(run_cli, root / "backend", "--no-cache")
+    compose = (root / "deploy" / "docker-compose.yml").resolve().as_posix()
+    assert finding["filename"] == "settings.py"
+    assert f"({compose}:4)" in str(finding["message"])
+    assert [r["filename"] for r in finding["related"]] == [compose]  # type: ignore[index]
+
+
+def test_the_full_format_frames_the_compose_line_that_requires_the_password(
+    run_cli, tmp_path
+) -> None:
+    root = _compose_project(tmp_path)
+    full = run_cli("check", "--no-cache", "--output-format", "full", ".", cwd=root).stdout
+    assert "  ::: deploy/docker-compose.yml:4:5: the password the server requires\n" in full
+    assert "4 |     command: redis-server --requirepass ${REDIS_PASSWORD}\n" in full

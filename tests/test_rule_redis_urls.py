@@ -72,7 +72,8 @@ def test_the_seed_fallback_url_is_flagged_when_compose_requires_a_password(tmp_p
         select="TL401",
     )
     assert _where(findings) == [("TL401", "settings.py", 3, 41)]
-    assert "--requirepass of service 'redis' (docker-compose.yml:4)" in findings[0].message
+    compose = (tmp_path / "docker-compose.yml").resolve().as_posix()  # as the finding's path
+    assert f"--requirepass of service 'redis' ({compose}:4)" in findings[0].message
 
 
 def test_celery_and_django_cache_urls_are_flagged(tmp_path: Path) -> None:

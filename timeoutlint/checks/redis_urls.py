@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -38,7 +39,7 @@ from timeoutlint.checks.redis_url_parts import (
     scan_urls,
 )
 from timeoutlint.discovery import SourceFile, is_documentation_env
-from timeoutlint.findings import Applicability, Fix, Position, Span, TextEdit
+from timeoutlint.findings import Applicability, Fix, Position, RelatedLocation, Span, TextEdit
 from timeoutlint.project.redis_auth import PasswordSource, breaks_url
 from timeoutlint.redis.vocabulary import (
     CONFIG_TRIGGERS,
@@ -147,13 +148,58 @@ def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
     )
     if source is None:
         return
+    where = _shown_path(ctx, source.path)
+    related: tuple[RelatedLocation, ...] = ()
+    if where is not None and source.line > 0:
+        span = _line_span(ctx.config.root / source.path, source.line, ctx.config.max_file_size)
+        related = (RelatedLocation(where, span, "the password the server requires"),)
     ctx.report(
         MISSING_PASSWORD,
         site.whole,
         policy.insert_password(site, source) if site.editable and url.readable else None,
+        related,
         url=site.masked(),
-        source=source.describe(),
+        source=f"{source.how} ({where}:{source.line})" if where else source.describe(),
     )
+
+
+def _line_span(path: Path, line: int, limit: int) -> Span:
+    """The text of a line of a context file, without its indentation (the whole line when the
+    file cannot be read again)."""
+    from timeoutlint.limits import read_regular_file
+
+    try:
+        text = read_regular_file(path, limit).decode("utf-8", "replace").splitlines()[line - 1]
+    except (OSError, IndexError):
+        return Span.of(line, 1, line + 1, 1)
+    stripped = text.rstrip()
+    start = len(stripped) - len(stripped.lstrip()) + 1
+    return Span.of(line, start, line, max(len(stripped) + 1, start + 1))
+
+
+def _shown_path(ctx: CheckContext, relative: str) -> str | None:
+    """A root-relative path of the project context, written as the finding's own path is:
+    relative to the same directory (the working directory, for the CLI), absolute when it is
+    outside it or the finding's path is absolute (as ruff writes paths); None when it is not a
+    file of the project. It follows from the finding's two paths alone, so a cached result
+    never depends on where the run started."""
+    import os
+    import posixpath
+
+    if not relative:
+        return None
+    absolute = ctx.config.root / relative
+    if not absolute.is_file():
+        return None
+    if os.path.isabs(ctx.path):
+        return absolute.as_posix()
+    here = posixpath.dirname(ctx.relative) or "."
+    shown = posixpath.normpath(
+        posixpath.join(posixpath.dirname(ctx.path), posixpath.relpath(relative, here))
+    )
+    if shown == ".." or shown.startswith("../"):
+        return absolute.as_posix()
+    return shown
 
 
 def _report_user_only(ctx: CheckContext, site: UrlSite, url: RedisUrl, policy: UrlPolicy) -> None:
