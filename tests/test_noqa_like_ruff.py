@@ -42,6 +42,11 @@ COMMENTS = (
     "# NOQA: S113",
     "# noqa:S113",
     "# noqa S113",
+    "# noqa: S113,,E501",
+    "# noqa: ,S113",
+    "# noqa: S113,",
+    "# noqa: S113E501",
+    "# noqa: E501Fabc",
 )
 
 
@@ -115,5 +120,17 @@ def test_the_same_lines_are_reported_and_warned_about_as_by_ruff(
     ruff_reported = _lines(r"^app\.py:(\d+):\d+: S113", ruff.stdout)
     assert ruff_reported, ruff.stdout + ruff.stderr
     assert _lines(r"^app\.py:(\d+):\d+: TL101", ours.stdout) == ruff_reported
-    warned = r"Invalid `# noqa` directive on app\.py:(\d+):"
-    assert _lines(warned, ours.stderr) == _lines(warned, ruff.stderr)
+    for warned in (r"Invalid `# noqa` directive on", r"Missing or joined rule code\(s\) at"):
+        where = warned + r" app\.py:(\d+):"
+        assert _lines(where, ours.stderr) == _lines(where, ruff.stderr), warned
+        assert _lines(where, ruff.stderr), warned
+
+
+def test_an_empty_item_between_codes_is_a_warning_but_the_codes_count(project, run_cli) -> None:
+    root = project({**CONFIG, "app.py": _file("# noqa: E501,,TL101")})
+    result = run_cli("check", "--no-cache", ".", cwd=root)
+    assert result.returncode == 0, result.stdout
+    assert result.stderr == (
+        "timeoutlint: warning: Missing or joined rule code(s) at app.py:3: "
+        "expected rule code between commas\n"
+    )

@@ -374,8 +374,8 @@ def _noqa_warnings(source: SourceFile, data: bytes) -> list[str]:
         return []
     text = data.decode("utf-8", "replace").removeprefix("\ufeff")
     return [
-        f"Invalid `# noqa` directive on {source.display}:{line}: {reason}"
-        for line, reason in invalid_noqa_lines(text, source.kind)
+        f"{what} {source.display}:{line}: {reason}"
+        for line, what, reason in invalid_noqa_lines(text, source.kind)
     ]
 
 

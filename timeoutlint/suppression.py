@@ -73,21 +73,26 @@ def skips_file(data: bytes) -> bool:
 
 _NO_CODES = "expected a comma-separated list of codes (e.g., `# noqa: TL101, TL102`)"
 _BAD_CODE = "expected code to consist of uppercase letters followed by digits only (e.g. `TL101`)"
+_EMPTY_ITEM = "expected rule code between commas"
+_JOINED = "expected comma or space delimiter between codes"
 
 
-def _lex_codes(text: str) -> tuple[list[str], str | None]:
-    """The codes at the start of `text` (what follows `# noqa:`) and why they are malformed
-    (None when they are not), as ruff's noqa lexer decides: a word that does not start with
-    an uppercase letter, or has no digits, ends the list (the rest is a comment); a code
-    followed by anything but a comma, a space, `#` or another code is malformed; no code at
-    all is malformed."""
+def _lex_codes(text: str) -> tuple[list[str], str | None, str | None]:
+    """The codes at the start of `text` (what follows `# noqa:`), why they are malformed and
+    what is only odd about them (None when nothing is), as ruff's noqa lexer decides: a word
+    that does not start with an uppercase letter, or has no digits, ends the list (the rest is
+    a comment); a code followed by anything but a comma, a space, `#` or another code is
+    malformed; no code at all is malformed. An empty item (`TL101,,TL102`) and two codes
+    written together (`TL101TL102`) are only warned about: the codes still count."""
     codes: list[str] = []
     index = 0
     joined = False
+    odd: str | None = None
     while index < len(text):
         while index < len(text) and text[index].isspace():
             index += 1
         if index < len(text) and text[index] == ",":
+            odd = odd or _EMPTY_ITEM
             index += 1
             continue
         match = _LEX_CODE.match(text, index)
@@ -95,19 +100,21 @@ def _lex_codes(text: str) -> tuple[list[str], str | None]:
             break
         if match.group("digits") is None:
             if joined:
-                return codes, _BAD_CODE
+                return codes, _BAD_CODE, odd
             break
         codes.append(match.group())
         index = match.end()
         after = text[index : index + 1]
         joined = after.isupper()
+        if joined:
+            odd = odd or _JOINED
         if after and not (after in ",#" or after.isspace() or joined):
-            return codes, _BAD_CODE
+            return codes, _BAD_CODE, odd
         if after == ",":
             index += 1
     if not codes:
-        return codes, _NO_CODES
-    return codes, None
+        return codes, _NO_CODES, odd
+    return codes, None, odd
 
 
 def _noqa_directives(comment: str) -> tuple[frozenset[str] | None, str | None]:
@@ -118,7 +125,7 @@ def _noqa_directives(comment: str) -> tuple[frozenset[str] | None, str | None]:
     for match in _NOQA.finditer(comment):
         if match.group("colon") is None:
             return ALL, None
-        codes, error = _lex_codes(comment[match.end() :])
+        codes, error, _ = _lex_codes(comment[match.end() :])
         if error is not None:
             return None, error
         matched = True
@@ -208,36 +215,55 @@ def python_suppressions(source: str, external: bool = True) -> LineSuppressions:
 _NOQA_CODES = re.compile(r"#\s*noqa:", re.IGNORECASE)
 
 
+INVALID = "Invalid `# noqa` directive on"
+ODD = "Missing or joined rule code(s) at"
+"""ruff's two warnings about a `# noqa:`: the first for one that suppresses nothing, the second
+for one whose codes still count (`TL101,,TL102`, `TL101TL102`)."""
+
+
+def noqa_problem(comment: str) -> tuple[str, str] | None:
+    """ruff's warning about the `# noqa:` in `comment` as (`INVALID` or `ODD`, why), or None
+    when it is well formed (or not a `# noqa:`). Any code of uppercase letters then digits is
+    well formed, ours or another linter's (ruff's `external` idea): `# noqa: E501` is not a
+    mistake. A malformed list (`# noqa: XYZ`) suppresses nothing, so the user should hear
+    about it."""
+    odd: str | None = None
+    for match in _NOQA.finditer(comment):
+        if match.group("colon") is None:
+            return None
+        _, error, warning = _lex_codes(comment[match.end() :])
+        if error is not None:
+            return INVALID, f"{error}; it suppresses nothing"
+        odd = odd or warning
+    return (ODD, odd) if odd is not None else None
+
+
 def invalid_noqa(comment: str) -> str | None:
-    """Why a `# noqa:` in `comment` is malformed, in ruff's words; None when it is well formed
-    (or not a `# noqa:`). Any code of uppercase letters then digits is well formed, ours or
-    another linter's (ruff's `external` idea): `# noqa: E501` is not a mistake. A malformed
-    list (`# noqa: XYZ`) suppresses nothing, so the user should hear about it."""
-    _, error = _noqa_directives(comment)
-    if error is None:
-        return None
-    return f"{error}; it suppresses nothing"
+    """Why a `# noqa:` in `comment` is malformed (suppresses nothing), or None."""
+    problem = noqa_problem(comment)
+    return problem[1] if problem is not None and problem[0] == INVALID else None
 
 
-def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str]]:
-    """The lines of a file (`kind` as `discovery.classify` gives it) with a malformed `# noqa:`
-    and why; Python comments are found with `tokenize` (not in strings)."""
+def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str, str]]:
+    """The lines of a file (`kind` as `discovery.classify` gives it) with a `# noqa:` that ruff
+    would warn about, with `noqa_problem`'s answer; Python comments are found with `tokenize`
+    (not in strings)."""
     if _NOQA_CODES.search(text) is None:
         return []
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, str, str]] = []
     if kind != "python":
         for number, line in enumerate(text.splitlines(), start=1):
             if "#" in line:
-                reason = invalid_noqa(line[line.index("#") :])
-                if reason is not None:
-                    found.append((number, reason))
+                problem = noqa_problem(line[line.index("#") :])
+                if problem is not None:
+                    found.append((number, *problem))
         return found
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
-                reason = invalid_noqa(token.string)
-                if reason is not None:
-                    found.append((token.start[0], reason))
+                problem = noqa_problem(token.string)
+                if problem is not None:
+                    found.append((token.start[0], *problem))
     except (tokenize.TokenError, SyntaxError):
         pass
     return found
