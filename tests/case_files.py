@@ -14,9 +14,9 @@ A line without a marker must not be reported either: the runner fails on a missi
 on a finding on a line marked `ok`, and on a finding on an unmarked line.
 
 The configuration is written in the case as `# case: KEY = VALUE` lines, VALUE in TOML
-(`# case: redis-version = "==5.0.8"`); these are `[tool.timeoutlint]` keys, except
-`filename`, the name a single-file case is linted under (its own name otherwise). `select`
-defaults to the rule id the case is named for.
+(`# case: redis-version = "==5.0.8"`); these are `[tool.timeoutlint]` keys. `select` defaults
+to the rule id (or family, `TL3`) the case is named for. A file keeps its name, so a compose or
+`.env` file, or a module imported by another, needs a directory case.
 
 The case is copied to a temporary directory and linted there through the real pipeline
 (`tests/helpers.lint_files`: `run.build_session` and `run.check_paths`), so the repository's own
@@ -43,7 +43,9 @@ CASES = Path(__file__).resolve().parent / "cases"
 
 _RULE_NAME = re.compile(r"^(?P<rule>[A-Z]+[0-9]+)")
 _ERROR = re.compile(r"#\s*error(?P<next>-on-next-line)?:\s*(?P<specs>.*)$")
-_SPEC = re.compile(r'(?P<rule>[A-Z][A-Z0-9-]*[0-9])(?:@(?P<column>\d+))?(?:\s+"(?P<fragment>[^"]*)")?')
+_SPEC = re.compile(
+    r'(?P<rule>[A-Z][A-Z0-9-]*[0-9])(?:@(?P<column>\d+))?(?:\s+"(?P<fragment>[^"]*)")?'
+)
 _OK = re.compile(r"#\s*ok\b(?::.*)?$")
 _SETTING = re.compile(r"^\s*#\s*case:\s*(?P<setting>.+?)\s*$")
 
@@ -127,14 +129,6 @@ def load_case(path: Path) -> Case:
                     )
             elif _OK.search(line):
                 ok_lines.add((name, number))
-    rename = config.pop("filename", None)
-    if rename is not None:
-        if len(files) != 1:
-            raise ValueError(f"{path.name}: `filename` is for single-file cases")
-        [(old, text)] = files.items()
-        files = {rename: text}
-        expected = [Expected(rename, e.line, e.rule, e.column, e.fragment) for e in expected]
-        ok_lines = {(rename, line) for _, line in ok_lines}
     rule = _RULE_NAME.match(path.name)
     assert rule is not None, path
     config.setdefault("select", [rule["rule"]])
@@ -155,7 +149,11 @@ def problems(case: Case, findings: list[Finding], root: Path) -> list[str]:
             left.remove(match)
     for finding, path in left:
         where = f"{path}:{finding.span.start.line}:{finding.span.start.column}"
-        kind = "on a line marked ok" if (path, finding.span.start.line) in case.ok_lines else "unmarked"
+        kind = (
+            "on a line marked ok"
+            if (path, finding.span.start.line) in case.ok_lines
+            else "unmarked"
+        )
         found.append(f"{kind}: {where}: {finding.rule_id} {finding.message}")
     return found
 
