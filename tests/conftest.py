@@ -11,6 +11,9 @@ from tests.helpers import run_cli_in_process, run_cli_in_subprocess
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
+collect_ignore = ["cases"]
+"""Annotated case files are code to lint (`tests/test_cases.py`), never tests to collect."""
+
 
 @pytest.fixture
 def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
