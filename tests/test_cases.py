@@ -88,3 +88,13 @@ def test_case_settings_reach_the_configuration(tmp_path: Path) -> None:
 def test_a_marker_for_the_next_line_expects_the_finding_there(tmp_path: Path) -> None:
     path = _case(tmp_path, "TL203.py", CLIENT + "# error-on-next-line: TL203\nr.brpop('q')\n")
     assert run_case(load_case(path), tmp_path / "run") == []
+
+
+def test_one_marker_may_ask_for_several_findings_with_columns_and_fragments(
+    tmp_path: Path,
+) -> None:
+    path = _case(tmp_path, "TL3.py", 'r.get("k")  # error: TL302, TL303@5 "a call"\n')
+    assert [str(e) for e in load_case(path).expected] == [
+        "TL3.py:1: TL302",
+        'TL3.py:1: TL303@5 "a call"',
+    ]
