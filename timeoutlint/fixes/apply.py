@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Applicability, Finding, TextEdit
+from timeoutlint.fix_operations import AddKeyword
 from timeoutlint.fixes.keyword_text import CallIndex
-from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.python.source import SourceDecodeError, decode_python
 
 MAX_ROUNDS = 5
