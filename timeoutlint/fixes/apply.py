@@ -166,11 +166,6 @@ def needs_libcst(kind: str, finding: Finding) -> bool:
     return not all(isinstance(op, AddKeyword) for op in finding.fix.operations)
 
 
-def edits_for(kind: str, data: bytes, finding: Finding) -> tuple[TextEdit, ...]:
-    """The text edits of one finding's fix, for reports that show fixes as edits."""
-    return FileEdits(kind, data).of(finding)
-
-
 class FileEdits:
     """The edits of each finding's fix in one file; the file is decoded and indexed once."""
 
