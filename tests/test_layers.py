@@ -1,4 +1,4 @@
-"""The package's imports keep to its layers (docs/architecture.md, "Import direction").
+"""The package's imports keep to its layers (docs/architecture.md, "Layers").
 
 Every module is read with `ast`: imports at module level and inside functions count alike (a
 function-level import is still a dependency, only a later one); imports under
@@ -189,3 +189,23 @@ def test_no_module_imports_a_higher_layer() -> None:
         if LAYERS.get(source, 0) < LAYERS.get(target, 0)
     ]
     assert not upward, "imports against the layers:\n" + "\n".join(upward)
+
+
+def _documented_layers() -> dict[str, int]:
+    """The layer table of docs/architecture.md ("Layers"): unit -> layer."""
+    text = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = text.split("\n## Layers", 1)[1].split("\n## ", 1)[0]
+    documented: dict[str, int] = {}
+    for row in section.splitlines():
+        cells = row.split("|")
+        if len(cells) < 3 or not cells[1].strip()[:1].isdigit():
+            continue
+        layer = int(cells[1].split()[0])
+        for unit in cells[2].split("`")[1::2]:
+            documented[unit.rstrip("/")] = layer
+    return documented
+
+
+def test_the_architecture_page_shows_this_layer_table() -> None:
+    # The package's own `__init__` (the version) is left out of the page.
+    assert _documented_layers() == {u: n for u, n in LAYERS.items() if u != "timeoutlint"}
