@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import lines, lint, lint_files
-from timeoutlint.fixes.operations import AddKeyword
+from timeoutlint.fix_operations import AddKeyword
 
 
 def test_default_clients_are_flagged_only_when_redis_py_8_is_allowed(tmp_path: Path) -> None:
