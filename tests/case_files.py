@@ -5,7 +5,7 @@ holding a small project (compose files, `.env`, several modules). Its lines carr
 
 - `# error: TL203` — this line must be reported with TL203. Several findings on one line are
   written `# error: TL302, TL303`; a column is `TL203@5` (1-based, as the reports print it);
-  a fragment of the message is `TL203 "blocks forever"`.
+  fragments of the message are `TL203 "blocks forever"` (each in quotes, all must occur).
 - `# error-on-next-line: TL401` — the same for the next line, for files where a comment at
   the end of the line would change its value (an unquoted `.env` value).
 - `# ok` (optionally `# ok: why`) — this line must not be reported.
@@ -44,8 +44,9 @@ CASES = Path(__file__).resolve().parent / "cases"
 _RULE_NAME = re.compile(r"^(?P<rule>[A-Z]+[0-9]+)")
 _ERROR = re.compile(r"#\s*error(?P<next>-on-next-line)?:\s*(?P<specs>.*)$")
 _SPEC = re.compile(
-    r'(?P<rule>[A-Z][A-Z0-9-]*[0-9])(?:@(?P<column>\d+))?(?:\s+"(?P<fragment>[^"]*)")?'
+    r'(?P<rule>[A-Z][A-Z0-9-]*[0-9])(?:@(?P<column>\d+))?(?P<fragments>(?:\s+"[^"]*")*)'
 )
+_FRAGMENT = re.compile(r'"([^"]*)"')
 _OK = re.compile(r"#\s*ok\b(?::.*)?$")
 _SETTING = re.compile(r"^\s*#\s*case:\s*(?P<setting>.+?)\s*$")
 
@@ -58,7 +59,7 @@ class Expected:
     line: int
     rule: str
     column: int | None = None
-    fragment: str | None = None
+    fragments: tuple[str, ...] = ()
 
     def matches(self, finding: Finding, path: str) -> bool:
         return (
@@ -66,13 +67,13 @@ class Expected:
             and finding.span.start.line == self.line
             and finding.rule_id == self.rule
             and (self.column is None or finding.span.start.column == self.column)
-            and (self.fragment is None or self.fragment in finding.message)
+            and all(fragment in finding.message for fragment in self.fragments)
         )
 
     def __str__(self) -> str:
         column = f"@{self.column}" if self.column is not None else ""
-        fragment = f' "{self.fragment}"' if self.fragment is not None else ""
-        return f"{self.path}:{self.line}: {self.rule}{column}{fragment}"
+        fragments = "".join(f' "{fragment}"' for fragment in self.fragments)
+        return f"{self.path}:{self.line}: {self.rule}{column}{fragments}"
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def load_case(path: Path) -> Case:
                             target,
                             spec["rule"],
                             int(column) if column else None,
-                            spec["fragment"],
+                            tuple(_FRAGMENT.findall(spec["fragments"])),
                         )
                     )
             elif _OK.search(line):

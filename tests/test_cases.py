@@ -93,8 +93,16 @@ def test_a_marker_for_the_next_line_expects_the_finding_there(tmp_path: Path) ->
 def test_one_marker_may_ask_for_several_findings_with_columns_and_fragments(
     tmp_path: Path,
 ) -> None:
-    path = _case(tmp_path, "TL3.py", 'r.get("k")  # error: TL302, TL303@5 "a call"\n')
+    path = _case(tmp_path, "TL3.py", 'r.get("k")  # error: TL302, TL303@5 "a call" "TL301"\n')
     assert [str(e) for e in load_case(path).expected] == [
         "TL3.py:1: TL302",
-        'TL3.py:1: TL303@5 "a call"',
+        'TL3.py:1: TL303@5 "a call" "TL301"',
     ]
+
+
+def test_every_fragment_of_a_marker_must_occur_in_the_message(tmp_path: Path) -> None:
+    line = 'r.brpop(\'q\')  # error: TL203 "blocks forever" "never said"\n'
+    path = _case(tmp_path, "TL203.py", CLIENT + line)
+    assert run_case(load_case(path), tmp_path / "run")[0] == (
+        'missing: TL203.py:3: TL203 "blocks forever" "never said"'
+    )
