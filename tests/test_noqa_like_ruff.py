@@ -47,6 +47,10 @@ COMMENTS = (
     "# noqa: S113,",
     "# noqa: S113E501",
     "# noqa: E501Fabc",
+    "# noqa: S113  # noqa: XYZ",
+    "# noqa: E501  # noqa: S113",
+    "# reason  # noqa: S113",
+    "# noqa: E501 # noqa",
 )
 
 
@@ -134,3 +138,26 @@ def test_an_empty_item_between_codes_is_a_warning_but_the_codes_count(project, r
         "timeoutlint: warning: Missing or joined rule code(s) at app.py:3: "
         "expected rule code between commas\n"
     )
+
+
+def test_only_the_first_noqa_of_a_comment_is_the_directive(project, run_cli) -> None:
+    """As in ruff: a later `# noqa` is text, so `# noqa: TL101  # noqa: XYZ` suppresses TL101
+    without a warning and `# noqa: E501  # noqa: TL101` does not suppress it."""
+    code = _file("# noqa: TL101  # noqa: XYZ", "# noqa: E501  # noqa: TL101")
+    root = project({**CONFIG, "app.py": code})
+    result = run_cli("check", "--no-cache", "--output-format", "concise", ".", cwd=root)
+    assert re.findall(r"^app\.py:(\d+):", result.stdout, re.M) == ["4"]
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("comment", MALFORMED)
+def test_add_noqa_puts_a_directive_before_a_malformed_one(project, run_cli, comment) -> None:
+    """Appended after it, the new directive would be text and suppress nothing."""
+    root = project({**CONFIG, "app.py": _file(comment)})
+    added = run_cli("check", "--no-cache", "--add-noqa", ".", cwd=root)
+    assert added.returncode == 0, added.stdout + added.stderr
+    text = (root / "app.py").read_text(encoding="utf-8")
+    assert text.splitlines()[2] == f"requests.get('https://a')  # noqa: TL101  {comment}"
+    again = run_cli("check", "--no-cache", ".", cwd=root)
+    assert again.returncode == 0, again.stdout
+    assert again.stderr == ""

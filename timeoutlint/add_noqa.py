@@ -31,7 +31,7 @@ from timeoutlint.findings import Finding
 from timeoutlint.python.source import SourceDecodeError, decode_python
 
 _CODE = r"[A-Z][A-Z0-9-]*[0-9]+"
-_NOQA = re.compile(rf"#\s*noqa(?P<colon>:\s*(?P<codes>{_CODE}(?:[\s,]+{_CODE})*))?", re.IGNORECASE)
+_NOQA = re.compile(rf"(?i:#\s*noqa)(?P<colon>:\s*(?P<codes>{_CODE}(?:[\s,]+{_CODE})*))?")
 _SPLIT = re.compile(r"[\s,]+")
 _LINE_END = re.compile(r"[\r\n]*$")
 
@@ -72,8 +72,16 @@ def _scan_python(text: str) -> _PythonLines:
 
 
 def merged_comment(comment: str, codes: Sequence[str], separator: str = "  ") -> str:
-    """`comment` with `codes` added to its `# noqa:` list, or a `# noqa:` comment appended."""
+    """`comment` with `codes` added to its `# noqa:` list, or a `# noqa:` comment appended.
+
+    A malformed `# noqa:` (`# noqa: XYZ`) suppresses nothing and, being the comment's first
+    directive, would make an appended one text: the new directive goes before it."""
+    from timeoutlint.suppression import invalid_noqa
+
     match = _NOQA.search(comment)
+    if match is not None and invalid_noqa(comment) is not None:
+        at = match.start()
+        return f"{comment[:at]}# noqa: {', '.join(codes)}{separator}{comment[at:]}"
     if match is not None and match.group("codes") is None:
         return comment
     if match is None:

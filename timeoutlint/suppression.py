@@ -118,19 +118,18 @@ def _lex_codes(text: str) -> tuple[list[str], str | None, str | None]:
 
 
 def _noqa_directives(comment: str) -> tuple[frozenset[str] | None, str | None]:
-    """What the `# noqa` directives of a comment suppress (`ALL` for a bare one, None when
-    there is none) and why one is malformed; a malformed one makes them suppress nothing."""
-    found: set[str] = set()
-    matched = False
-    for match in _NOQA.finditer(comment):
-        if match.group("colon") is None:
-            return ALL, None
-        codes, error, _ = _lex_codes(comment[match.end() :])
-        if error is not None:
-            return None, error
-        matched = True
-        found.update(codes)
-    return (frozenset(found) if matched else None), None
+    """What the `# noqa` directive of a comment suppresses (`ALL` for a bare one, None when
+    there is none) and why it is malformed (then it suppresses nothing). As in ruff, the first
+    `# noqa` of a comment is the directive; a later one is part of its text."""
+    match = _NOQA.search(comment)
+    if match is None:
+        return None, None
+    if match.group("colon") is None:
+        return ALL, None
+    codes, error, _ = _lex_codes(comment[match.end() :])
+    if error is not None:
+        return None, error
+    return frozenset(codes), None
 
 
 def codes_in_comment(comment: str) -> frozenset[str] | None:
@@ -227,14 +226,12 @@ def noqa_problem(comment: str) -> tuple[str, str] | None:
     well formed, ours or another linter's (ruff's `external` idea): `# noqa: E501` is not a
     mistake. A malformed list (`# noqa: XYZ`) suppresses nothing, so the user should hear
     about it."""
-    odd: str | None = None
-    for match in _NOQA.finditer(comment):
-        if match.group("colon") is None:
-            return None
-        _, error, warning = _lex_codes(comment[match.end() :])
-        if error is not None:
-            return INVALID, f"{error}; it suppresses nothing"
-        odd = odd or warning
+    match = _NOQA.search(comment)
+    if match is None or match.group("colon") is None:
+        return None
+    _, error, odd = _lex_codes(comment[match.end() :])
+    if error is not None:
+        return INVALID, f"{error}; it suppresses nothing"
     return (ODD, odd) if odd is not None else None
 
 
