@@ -43,7 +43,6 @@ from timeoutlint.project.source_roots import PackageDirectories, import_names, n
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python
 from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
-from timeoutlint.redact import masked_constant
 from timeoutlint.redis.model import (
     Exported,
     ExportedAlias,
@@ -468,6 +467,8 @@ def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
         return ExportedAlias(value.name)
     constant = model.constant(binding.value, binding.scope) if binding.value is not None else None
     if isinstance(constant, Constant) and _plain(constant.value):
+        from timeoutlint.redact import masked_constant  # its patterns: only with a constant
+
         return ExportedConstant(masked_constant(binding.name, constant.value), constant.from_env)
     return None
 
