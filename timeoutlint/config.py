@@ -10,16 +10,10 @@ from __future__ import annotations
 import functools
 import math
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 from timeoutlint.catalog import Rule
 from timeoutlint.ignore_patterns import PatternSet
@@ -223,28 +217,13 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Co
 
 
 def read_config_file(path: Path) -> Config:
+    """The configuration of one file, its `extend` chain applied (`config_extend.py`)."""
+    from timeoutlint.config_extend import ExtendError, read_table
+
     try:
-        data = tomllib.loads(read_text_file(path))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not valid UTF-8") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("timeoutlint", {})
-    elif isinstance(data.get("tool"), dict):
-        # A pyproject-style file under another name: only its [tool.timeoutlint] is ours.
-        if "timeoutlint" not in data["tool"]:
-            raise ConfigError(
-                f"{path}: has no [tool.timeoutlint] table (a configuration file holds the"
-                " settings at its top level, or in [tool.timeoutlint] as pyproject.toml does)"
-            )
-        table = data["tool"]["timeoutlint"]
-    else:
-        table = data
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.timeoutlint] must be a table")
+        table, _ = read_table(path)
+    except ExtendError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         return parse_table(table, path.parent.resolve(), path)
     except ConfigError as exc:
@@ -281,21 +260,33 @@ def _configuration_in(directory: Path) -> Path | None:
     return None
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest timeoutlint configuration from `start` upwards: a `.timeoutlint.toml` or
-    `timeoutlint.toml`, or a pyproject.toml with a [tool.timeoutlint] table."""
-    directory = _search_start(start, follow_links=True)
+def _outermost_configuration(directory: Path) -> Path | None:
+    """The configuration that roots the project `directory` is in: inside a repository (`.git`)
+    the outermost one between `directory` and the repository root, so that a service's own
+    configuration (`services/api/pyproject.toml`) does not cut the service off from the
+    repository's compose files and its parent configuration; outside one, the nearest."""
+    found: list[Path] = []
     for candidate in (directory, *directory.parents):
-        found = _configuration_in(candidate)
-        if found is not None:
-            return found
-    return None
+        own = _configuration_in(candidate)
+        if own is not None:
+            found.append(own)
+        if found and (candidate / ".git").exists():
+            return found[-1]
+    return found[0] if found else None
+
+
+def find_config(start: Path) -> Path | None:
+    """The timeoutlint configuration from `start` upwards that roots its project (a
+    `.timeoutlint.toml` or `timeoutlint.toml`, or a pyproject.toml with a [tool.timeoutlint]
+    table): the nearest one, or inside a repository the outermost one below its root. Nested
+    configurations below it apply to their own directories (`config_tree.py`)."""
+    return _outermost_configuration(_search_start(start, follow_links=True))
 
 
 def project_root(start: Path) -> Path:
     """The root of the project that `start` (a path being checked) belongs to.
 
-    The nearest directory upwards holding a timeoutlint configuration, else the
+    The directory of the configuration `find_config` chooses, else the
     repository (`.git`), else `start` itself (its directory, for a file), as ruff
     and git find theirs. A pyproject.toml without [tool.timeoutlint] is not a
     root: in a repository whose Python service lives in `backend/`, the compose
@@ -306,14 +297,12 @@ def project_root(start: Path) -> Path:
     a link given as `start`; a link's target is not its project.
     """
     directory = _search_start(start, follow_links=False)
-    candidates = (directory, *directory.parents)
-    for marker in (
-        _configuration_in,
-        lambda d: d if (d / ".git").exists() else None,
-    ):
-        for candidate in candidates:
-            if marker(candidate) is not None:
-                return candidate.resolve()
+    found = _outermost_configuration(directory)
+    if found is not None:
+        return found.parent.resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate.resolve()
     return directory.resolve()
 
 
