@@ -1,0 +1,59 @@
+"""What a file's findings depend on besides its bytes and the project context: the
+configuration that applies to it (`config_tree.py`) and the pins of its project
+(`project/project_pins.py`). The engine analyses each file under its own scope."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from timeoutlint.config import Config
+from timeoutlint.config_tree import ConfigTree
+from timeoutlint.project.dependencies import Dependencies
+from timeoutlint.project.project_pins import ProjectPins
+
+
+@dataclass(frozen=True)
+class FileScopes:
+    tree: ConfigTree
+    pins: ProjectPins
+
+    def of(self, path: Path | str) -> tuple[Config, Dependencies]:
+        config = self.tree.for_file(path)
+        return config, self.pins.for_file(path, config)
+
+    def fingerprint(self) -> str:
+        """The nested configurations and the per-project pins (in the result cache's key)."""
+        digest = hashlib.sha256(self.tree.fingerprint().encode("utf-8"))
+        for directory, dependencies in self.pins.projects():
+            digest.update(f"\0{directory}\0{dependencies.fingerprint()}".encode())
+        return digest.hexdigest()
+
+    def describe_lines(self) -> list[str]:
+        """Per project below the root: its configuration and its pins, for `--show-context`."""
+        root = self.tree.root.root
+        lines: list[str] = []
+        configs = {str(c.root): c for c in self.tree.nested()}
+        projects = dict(self.pins.projects())
+        for directory in sorted({*_relative(configs, root), *projects}):
+            source = self.tree.for_directory(os.path.join(self.tree.root_text, directory)).source
+            shown = _shown(source, root) if source is not None else "defaults"
+            lines.append(f"project {directory}: configuration {shown}")
+            found = projects.get(directory)
+            if found is not None:
+                lines.append(f"  pin files read: {', '.join(found.pin_files) or 'none'}")
+                lines.extend(f"  {line}" for line in found.describe_lines())
+        return lines
+
+
+def _relative(configs: dict[str, Config], root: Path) -> list[str]:
+    return [Path(directory).relative_to(root).as_posix() for directory in configs]
+
+
+def _shown(source: Path, root: Path) -> str:
+    try:
+        return source.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(source)
