@@ -260,33 +260,21 @@ def _configuration_in(directory: Path) -> Path | None:
     return None
 
 
-def _outermost_configuration(directory: Path) -> Path | None:
-    """The configuration that roots the project `directory` is in: inside a repository (`.git`)
-    the outermost one between `directory` and the repository root, so that a service's own
-    configuration (`services/api/pyproject.toml`) does not cut the service off from the
-    repository's compose files and its parent configuration; outside one, the nearest."""
-    found: list[Path] = []
-    for candidate in (directory, *directory.parents):
-        own = _configuration_in(candidate)
-        if own is not None:
-            found.append(own)
-        if found and (candidate / ".git").exists():
-            return found[-1]
-    return found[0] if found else None
-
-
 def find_config(start: Path) -> Path | None:
-    """The timeoutlint configuration from `start` upwards that roots its project (a
-    `.timeoutlint.toml` or `timeoutlint.toml`, or a pyproject.toml with a [tool.timeoutlint]
-    table): the nearest one, or inside a repository the outermost one below its root. Nested
-    configurations below it apply to their own directories (`config_tree.py`)."""
-    return _outermost_configuration(_search_start(start, follow_links=True))
+    """The nearest timeoutlint configuration from `start` upwards: a `.timeoutlint.toml` or
+    `timeoutlint.toml`, or a pyproject.toml with a [tool.timeoutlint] table."""
+    directory = _search_start(start, follow_links=True)
+    for candidate in (directory, *directory.parents):
+        found = _configuration_in(candidate)
+        if found is not None:
+            return found
+    return None
 
 
 def project_root(start: Path) -> Path:
     """The root of the project that `start` (a path being checked) belongs to.
 
-    The directory of the configuration `find_config` chooses, else the
+    The nearest directory upwards holding a timeoutlint configuration, else the
     repository (`.git`), else `start` itself (its directory, for a file), as ruff
     and git find theirs. A pyproject.toml without [tool.timeoutlint] is not a
     root: in a repository whose Python service lives in `backend/`, the compose
@@ -297,12 +285,14 @@ def project_root(start: Path) -> Path:
     a link given as `start`; a link's target is not its project.
     """
     directory = _search_start(start, follow_links=False)
-    found = _outermost_configuration(directory)
-    if found is not None:
-        return found.parent.resolve()
-    for candidate in (directory, *directory.parents):
-        if (candidate / ".git").exists():
-            return candidate.resolve()
+    candidates = (directory, *directory.parents)
+    for marker in (
+        _configuration_in,
+        lambda d: d if (d / ".git").exists() else None,
+    ):
+        for candidate in candidates:
+            if marker(candidate) is not None:
+                return candidate.resolve()
     return directory.resolve()
 
 
@@ -314,7 +304,28 @@ def load_config(explicit: Path | None, start: Path) -> Config:
     found = find_config(start)
     if found is None:
         return Config(root=project_root(start))
-    return read_config_file(found)
+    return read_config_file(_outermost_extended(found))
+
+
+def _outermost_extended(found: Path) -> Path:
+    """The configuration that roots the project of `found`: `found` itself, or, when its
+    `extend` chain names configurations in directories above it, the one highest up. A
+    service configuration that extends the repository's is part of the repository's project
+    (its compose files, its other services), wherever the run starts; one that extends
+    nothing is a project of its own, as the nearest configuration is in ruff."""
+    from timeoutlint.config_extend import ExtendError, read_table
+
+    try:
+        _, chain = read_table(found)
+    except ExtendError as exc:
+        raise ConfigError(str(exc)) from None
+    directory = found.parent.resolve()
+    above = [
+        path
+        for path in chain
+        if path.parent in directory.parents and _configuration_in(path.parent) == path
+    ]
+    return min(above, key=lambda path: len(path.parts)) if above else found
 
 
 def _matches(selector: str, rule: Rule) -> bool:
