@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from timeoutlint.config import CONFIG_FILES, Config, read_config_file
@@ -31,6 +31,11 @@ class DirectoryNames:
 
     def __init__(self) -> None:
         self._names: dict[str, frozenset[str]] = {}
+
+    def record(self, directory: str, names: Iterable[str]) -> None:
+        """What a walk listed anyway, so the directory is not listed again."""
+        if directory not in self._names:
+            self._names[directory] = frozenset(names)
 
     def __call__(self, directory: str) -> frozenset[str]:
         names = self._names.get(directory)

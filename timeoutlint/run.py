@@ -206,7 +206,9 @@ def build_session(
     if verbose:
         log(f"configuration: {config.source or 'defaults (no [tool.timeoutlint] found)'}")
         log(f"enabled rules: {', '.join(sorted(enabled))}")
-    discovery = Discovery(config)
+    names = DirectoryNames()
+    tree = ConfigTree(config, adjust, explicit, names)
+    discovery = Discovery(config, tree)
     stdin_data: bytes | None = None
     if reading_stdin:
         name = stdin_filename or "-"
@@ -215,7 +217,10 @@ def build_session(
         files = [SourceFile(path, display_path(path) if stdin_filename else "-", name, kind)]
         stdin_data = read_stdin() if read_stdin is not None else b""
     else:
-        files = discovery.files(targets)
+        try:
+            files = discovery.files(targets)
+        except ConfigError as exc:  # a nested configuration met on the walk
+            raise SessionError(str(exc)) from None
     index_cache = None
     cache_refused = None
     cache = cache or CacheOptions()
@@ -223,10 +228,8 @@ def build_session(
         index_cache, cache_refused = usable_directory(config, cache.directory)
         if cache_refused is not None:
             warn(cache_refused)
-    in_context = context_files(files, () if reading_stdin else targets, config)
-    names = DirectoryNames()
-    tree = ConfigTree(config, adjust, explicit, names)
     try:
+        in_context = context_files(files, () if reading_stdin else targets, config, tree)
         for source in in_context:
             tree.for_file(source.path)
         nested_enabled = [(c, selected_rules(c, rules)) for c in tree.nested()]
