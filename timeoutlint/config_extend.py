@@ -13,6 +13,7 @@ relative to the directory of the file that applies them, the extending one.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ def read_table(path: Path) -> tuple[dict[str, Any], tuple[Path, ...]]:
             raise ExtendError(
                 f"{current}: 'extend' must be the path of a configuration file, not {target!r}"
             )
-        following = Path(current.parent, Path(target).expanduser())
+        following = Path(os.path.normpath(Path(current.parent, Path(target).expanduser())))
         if not following.is_file():
             raise ExtendError(
                 f"{current}: 'extend' names {following}, which is not a file"
