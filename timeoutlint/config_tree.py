@@ -48,6 +48,14 @@ class DirectoryNames:
         return names
 
 
+def directory_of(path: Path | str) -> str:
+    """The absolute directory of a file, as a string (discovered paths are absolute already)."""
+    text = os.fspath(path)
+    if not text.startswith("/") or "/." in text or "//" in text:
+        text = os.path.abspath(text)
+    return text.rpartition("/")[0] or "/"
+
+
 def configuration_file(directory: str, names: frozenset[str]) -> Path | None:
     """The directory's own configuration file, chosen as `config._configuration_in` does."""
     for name in CONFIG_FILES:
@@ -90,7 +98,7 @@ class ConfigTree:
 
     def for_file(self, path: Path | str) -> Config:
         """The configuration that applies to the file at `path`."""
-        return self.for_directory(os.path.dirname(os.path.abspath(path)))
+        return self.for_directory(directory_of(path))
 
     def for_directory(self, directory: str) -> Config:
         if self.explicit or not directory.startswith(self._root_prefix):

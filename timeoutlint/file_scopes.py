@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from timeoutlint.config import Config
-from timeoutlint.config_tree import ConfigTree
+from timeoutlint.config_tree import ConfigTree, directory_of
 from timeoutlint.project.dependencies import Dependencies
 from timeoutlint.project.project_pins import ProjectPins
 
@@ -19,10 +19,17 @@ from timeoutlint.project.project_pins import ProjectPins
 class FileScopes:
     tree: ConfigTree
     pins: ProjectPins
+    _by_directory: dict[str, tuple[Config, Dependencies]] = field(default_factory=dict)
 
     def of(self, path: Path | str) -> tuple[Config, Dependencies]:
-        config = self.tree.for_file(path)
-        return config, self.pins.for_file(path, config)
+        """The configuration and pins of the file at `path` (one lookup per directory)."""
+        directory = directory_of(path)
+        known = self._by_directory.get(directory)
+        if known is None:
+            config = self.tree.for_directory(directory)
+            known = (config, self.pins.for_directory(directory, config))
+            self._by_directory[directory] = known
+        return known
 
     def fingerprint(self) -> str:
         """The nested configurations and the per-project pins (in the result cache's key)."""

@@ -250,9 +250,11 @@ def build_session(
     if verbose:
         log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
     project = build_project_context(in_context, config, index_cache, write_cache, scan, jobs)
-    scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
+    file_scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
     for source in in_context:
-        scopes.of(source.path)
+        file_scopes.of(source.path)
+    # One configuration and one set of pins: nothing to look up per file.
+    scopes = file_scopes if tree.nested() or file_scopes.pins.projects() else None
     if verbose:
         for line in context_lines(project, scopes):
             log(line)

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from timeoutlint.config import Config
-from timeoutlint.config_tree import DirectoryNames
+from timeoutlint.config_tree import DirectoryNames, directory_of
 from timeoutlint.project.dependencies import (
     Dependencies,
     VersionRange,
@@ -97,7 +97,10 @@ class ProjectPins:
 
     def for_file(self, path: Path | str, config: Config) -> Dependencies:
         """The pins a file's findings assume, its configuration's overrides applied."""
-        directory = os.path.dirname(os.path.abspath(path))
+        return self.for_directory(directory_of(path), config)
+
+    def for_directory(self, directory: str, config: Config) -> Dependencies:
+        """The pins of the files of `directory` (absolute), under `config`."""
         key = (directory, config.redis_version, config.rq_version)
         known = self._found.get(key)
         if known is not None:
