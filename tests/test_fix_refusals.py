@@ -141,8 +141,8 @@ def test_a_file_with_lone_cr_line_endings_keeps_them(tmp_path: Path) -> None:
 
 def test_a_change_outside_the_fixs_own_code_is_refused() -> None:
     from timeoutlint.findings import Position
+    from timeoutlint.fix_operations import AddKeyword
     from timeoutlint.fixes.apply import FixRefused
-    from timeoutlint.fixes.operations import AddKeyword
     from timeoutlint.fixes.own_edits import check_own_edits, keep_own_edits
 
     text = "import requests\n\x0cx = 1\nrequests.get(URL)\n"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.helpers import lines, lint
 from timeoutlint.findings import Applicability
-from timeoutlint.fixes.operations import AddImport, ReplaceExpression
+from timeoutlint.fix_operations import AddImport, ReplaceExpression
 from timeoutlint.fixes.python_codemod import apply_operations
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.helpers import lines, lint, lint_files
-from timeoutlint.fixes.operations import AddKeyword
+from timeoutlint.fix_operations import AddKeyword
 
 
 def test_blocking_for_as_long_as_the_socket_timeout_is_flagged(tmp_path: Path) -> None:

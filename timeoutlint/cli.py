@@ -1024,7 +1024,7 @@ def list_rules(output_format: str, output_dir: Path | None) -> None:
 )
 def validate_rules(config_file: Path | None) -> None:
     """Load the configured rule packs and run their examples, as the built-in rules are tested."""
-    from timeoutlint.rule_packs import validate_packs
+    from timeoutlint.examples import validate_packs
 
     try:
         config = load_config(config_file, Path("."))

@@ -161,7 +161,7 @@ def _positive_seconds(key: str, value: Any) -> float:
 
 def _version_specifier(key: str, value: Any) -> str:
     """A version specifier such as ">=5,<6" or "5.0.8", normalised."""
-    from timeoutlint.project.dependencies import parse_version_option
+    from timeoutlint.version_option import parse_version_option
 
     if not isinstance(value, str):
         raise ConfigError(f"'{key}' must be a string such as \">=5,<6\", not {value!r}")
@@ -386,7 +386,7 @@ def ignored_for_path(
         }
     if not config.per_file_ignores:
         return frozenset(ignored)
-    from timeoutlint.discovery import compile_patterns
+    from timeoutlint.ignore_patterns import compile_patterns
 
     for glob, codes in config.per_file_ignores.items():
         if compile_patterns([glob]).match_file(relative_path):

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from timeoutlint.config import Config
-from timeoutlint.ignore_patterns import GitIgnore, PatternSet, gitignore_spec
+from timeoutlint.ignore_patterns import PatternSet
 from timeoutlint.limits import describe_os_error, read_text_file
 
 if TYPE_CHECKING:
@@ -45,10 +45,6 @@ class SourceFile:
 class DiscoveryProblem:
     display: str
     message: str
-
-
-def compile_patterns(patterns: Iterable[str]) -> GitIgnore:
-    return gitignore_spec(tuple(patterns))
 
 
 def classify(name: str) -> str | None:

@@ -47,8 +47,9 @@ from timeoutlint.limits import (
     time_budget,
 )
 from timeoutlint.parallel import fork_map
-from timeoutlint.project import ProjectContext, module_name_for
+from timeoutlint.project import ProjectContext
 from timeoutlint.python.model import PythonModule
+from timeoutlint.python.module_names import module_name_for
 from timeoutlint.python.source import SourceDecodeError, decode_python, split_lines
 from timeoutlint.suppression import (
     python_suppressions,

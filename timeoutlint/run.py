@@ -126,7 +126,7 @@ def _ignore(message: str) -> None:
 
 def _version_option(option: str, value: str) -> str:
     """A version specifier given on the command line, validated as the configuration's is."""
-    from timeoutlint.project.dependencies import parse_version_option
+    from timeoutlint.version_option import parse_version_option
 
     try:
         return parse_version_option(value)
@@ -171,6 +171,7 @@ def build_session(
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.file_scopes import FileScopes
     from timeoutlint.project import build_project_context
+    from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
     from timeoutlint.project.context_files import context_files
     from timeoutlint.project.project_pins import ProjectPins
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
@@ -246,7 +247,14 @@ def build_session(
     for nested, nested_rules in nested_enabled:
         scan_checks.extend(enabled_checks(nested, rules, nested_rules)[1])
     prefilter = Prefilter.of(scan_checks)
-    scan = scan_files(in_context, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
+    scan = scan_files(
+        in_context,
+        memo,
+        jobs,
+        hashed=index_cache is not None,
+        prefilter=prefilter,
+        byte_facts=PYTHON_BYTE_FACTS,
+    )
     if verbose:
         log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
     project = build_project_context(in_context, config, index_cache, write_cache, scan, jobs)

@@ -45,7 +45,7 @@ from timeoutlint.checks.splat_dicts import (
 )
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
-from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
+from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.values import (
     UNKNOWN,

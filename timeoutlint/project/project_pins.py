@@ -30,14 +30,17 @@ from timeoutlint.project.dependencies import (
 )
 from timeoutlint.project.dependency_files import (
     _SKIPPED_DIRECTORIES,
-    LOCK_FILES,
     Declaration,
     _directory_declarations,
     by_package,
 )
 
 PACKAGES = ("redis", "rq")
-_DECLARING_FILES = frozenset({"pyproject.toml", "setup.cfg", "setup.py", "Pipfile", *LOCK_FILES})
+_DECLARING_FILES = frozenset(
+    {"pyproject.toml", "setup.cfg", "setup.py", "Pipfile"}
+    | {"poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock"}
+)
+"""The files `dependency_files._directory_declarations` reads, besides requirements files."""
 
 
 def declares_dependencies(names: Iterable[str]) -> bool:

@@ -125,10 +125,16 @@ class PythonIndex:
         them again; without it they are scanned here.
         """
         if scan is None:
+            from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
             from timeoutlint.scan import scan_files
 
             python_files = [source for source in files if source.kind == "python"]
-            scan = scan_files(python_files, jobs=jobs, hashed=cache_directory is not None)
+            scan = scan_files(
+                python_files,
+                jobs=jobs,
+                hashed=cache_directory is not None,
+                byte_facts=PYTHON_BYTE_FACTS,
+            )
         candidates: dict[str, _Candidate] = {}
         packages = PackageDirectories()
         for source in files:
@@ -222,7 +228,7 @@ def _cache_key(candidates: Mapping[str, _Candidate]) -> str:
 
 
 def _candidate(source: SourceFile, scan: Scan, packages: PackageDirectories) -> _Candidate | None:
-    from timeoutlint.project import module_name_for
+    from timeoutlint.python.module_names import module_name_for
 
     facts = scan.get(source)
     if facts is None or not facts.mentions_redis:
