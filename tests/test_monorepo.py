@@ -347,3 +347,18 @@ def test_show_context_lists_each_project_with_its_configuration_and_pins(
     ]
     search = lines.index("project services/search: configuration services/search/pyproject.toml")
     assert lines[search + 2] == "  redis-py: redis>=8.0.1 (services/search/requirements.txt)"
+
+
+def test_show_context_gives_the_versions_a_projects_files_assume(tmp_path: Path, run_cli) -> None:
+    root = _monorepo(tmp_path, **{"services/billing/timeoutlint.toml": 'redis-version = "8.1.0"\n'})
+
+    result = run_cli("check", "--no-cache", "--show-context", ".", cwd=root)
+
+    lines = [line.removeprefix("timeoutlint: ") for line in result.stderr.splitlines()]
+    billing = lines.index(
+        "project services/billing: configuration services/billing/timeoutlint.toml"
+    )
+    assert lines[billing + 1 : billing + 3] == [
+        "  pin files read: services/billing/requirements.txt",
+        "  redis-py: redis==8.1.0 ([tool.timeoutlint] redis-version)",
+    ]

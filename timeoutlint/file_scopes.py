@@ -39,19 +39,23 @@ class FileScopes:
         return digest.hexdigest()
 
     def describe_lines(self) -> list[str]:
-        """Per project below the root: its configuration and its pins, for `--show-context`."""
+        """Per project below the root (a directory with its own configuration or pins): its
+        configuration, the pin files it has, and the versions its files assume, for
+        `--show-context`."""
         root = self.tree.root.root
         lines: list[str] = []
         configs = {str(c.root): c for c in self.tree.nested()}
         projects = dict(self.pins.projects())
         for directory in sorted({*_relative(configs, root), *projects}):
-            source = self.tree.for_directory(os.path.join(self.tree.root_text, directory)).source
-            shown = _shown(source, root) if source is not None else "defaults"
+            absolute = os.path.join(self.tree.root_text, directory)
+            config = self.tree.for_directory(absolute)
+            shown = _shown(config.source, root) if config.source is not None else "defaults"
             lines.append(f"project {directory}: configuration {shown}")
-            found = projects.get(directory)
-            if found is not None:
-                lines.append(f"  pin files read: {', '.join(found.pin_files) or 'none'}")
-                lines.extend(f"  {line}" for line in found.describe_lines())
+            own = projects.get(directory)
+            lines.append(f"  pin files read: {', '.join(own.pin_files) if own else 'none'}")
+            # What its files assume: its own pins, the root's, or a configured version.
+            in_force = self.pins.for_directory(absolute, config)
+            lines.extend(f"  {line}" for line in in_force.describe_lines())
         return lines
 
 
