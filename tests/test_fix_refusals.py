@@ -10,13 +10,12 @@ real fixer (or command line) and asserts the exact bytes and messages.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli_in_process
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import parse_table
 from timeoutlint.fixes.apply import FileFix, fix_file
@@ -41,16 +40,7 @@ def _fix(tmp_path: Path, name: str, data: bytes, unsafe: bool = True) -> FileFix
 
 
 def _run(cwd: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "NO_COLOR": "1"}
-    env.pop("FORCE_COLOR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "timeoutlint", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli_in_process(*args, cwd=cwd, stdin=stdin, text=False)
 
 
 UNPARSEABLE = b'import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\nrequests.get("u")\n'

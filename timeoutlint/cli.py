@@ -503,7 +503,7 @@ def check(
     )
     _progress(f"checking {len(session.files):,} files")
     if show_context and not verbose:
-        for line in context_lines(session.engine.project):
+        for line in context_lines(session.engine.project, session.engine.scopes):
             click.echo(f"timeoutlint: {line}", err=True)
     if add_noqa and session.stdin is not None:
         raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")
