@@ -38,6 +38,9 @@ LAYERS: dict[str, int] = {
     "progress": 0,
     # The inputs of a run: configuration, files, caches, the scan and the project context.
     "config": 1,
+    "config_extend": 1,
+    "config_tree": 1,
+    "file_scopes": 1,
     "discovery": 1,
     "rule_packs": 1,
     "cache": 1,

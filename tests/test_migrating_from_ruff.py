@@ -167,9 +167,3 @@ def test_the_pages_pre_commit_snippet_uses_the_readmes_rev_and_real_hooks() -> N
     manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {hook["id"] for hook in entry["hooks"]} <= {hook["id"] for hook in manifest}
 
-
-def test_the_page_says_there_is_no_extend_key_only_while_there_is_none(tmp_path: Path) -> None:
-    """Per-directory configuration with `extend` is being built; when it lands this page's
-    "one configuration for a run" paragraph must change with it."""
-    if "there is no `extend` key" in PAGE:
-        assert not _accepts_key(tmp_path, "extend")
