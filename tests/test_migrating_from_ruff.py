@@ -166,4 +166,3 @@ def test_the_pages_pre_commit_snippet_uses_the_readmes_rev_and_real_hooks() -> N
     assert f"rev: {entry['rev']}\n" in readme
     manifest = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
     assert {hook["id"] for hook in entry["hooks"]} <= {hook["id"] for hook in manifest}
-
