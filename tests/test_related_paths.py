@@ -103,3 +103,19 @@ def test_the_full_format_frames_the_compose_line_that_requires_the_password(
     full = run_cli("check", "--no-cache", "--output-format", "full", ".", cwd=root).stdout
     assert "  ::: deploy/docker-compose.yml:4:5: the password the server requires\n" in full
     assert "4 |     command: redis-server --requirepass ${REDIS_PASSWORD}\n" in full
+
+
+def test_tl401_under_a_nested_configuration_still_frames_the_compose_line(
+    run_cli, tmp_path
+) -> None:
+    """A service's own configuration has its own root; the compose file's path is the
+    project's, so the related location is found from the project root, not the service's."""
+    root = _compose_project(tmp_path)
+    (root / "pyproject.toml").write_text("[tool.timeoutlint]\n", encoding="utf-8")
+    (root / "backend" / "timeoutlint.toml").write_text(
+        'extend = "../pyproject.toml"\ndefault-timeout = 3\n', encoding="utf-8"
+    )
+    (finding,) = _json(run_cli, root, "--no-cache", ".")
+    assert finding["filename"] == "backend/settings.py"
+    assert "(deploy/docker-compose.yml:4)" in str(finding["message"])
+    assert [r["filename"] for r in finding["related"]] == ["deploy/docker-compose.yml"]  # type: ignore[index]

@@ -152,7 +152,7 @@ def url_findings(ctx: CheckContext, site: UrlSite, policy: UrlPolicy) -> None:
     where = _shown_path(ctx, source.path)
     related: tuple[RelatedLocation, ...] = ()
     if where is not None and source.line > 0:
-        span = _line_span(ctx.config.root / source.path, source.line, ctx.config.max_file_size)
+        span = _line_span(ctx.project.root / source.path, source.line, ctx.config.max_file_size)
         related = (RelatedLocation(where, span, "the password the server requires"),)
     ctx.report(
         MISSING_PASSWORD,
@@ -189,7 +189,7 @@ def _shown_path(ctx: CheckContext, relative: str) -> str | None:
 
     if not relative:
         return None
-    absolute = ctx.config.root / relative
+    absolute = ctx.project.root / relative
     if not absolute.is_file():
         return None
     if os.path.isabs(ctx.path):
