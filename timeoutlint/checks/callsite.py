@@ -221,6 +221,12 @@ def _unbounded_object(value: Value, index: CallsiteIndex, model: PythonModule) -
         isinstance(a, ast.Starred) for a in call.args
     ):
         return False
+    for ref in timeout_object.read_limit:
+        node, _, _ = _argument_node(call, ref)
+        if node is not None:
+            return _is_none(model.resolve(node, value.scope))
+    if timeout_object.read_limit:
+        return False  # nothing passed: the constructor raises, or has a limit of its own
     for ref in timeout_object.unbounded_when_none:
         node, _, _ = _argument_node(call, ref)
         if node is not None and not _is_none(model.resolve(node, value.scope)):
