@@ -35,6 +35,7 @@ READS_LONG = 2
 MENTIONS_PASSWORD = 4
 PREFILTERED = 8
 TRIGGERED = 16
+MENTIONS_CLIENT_FACTORY = 32
 _RUN_ONLY = PREFILTERED | TRIGGERED
 """The prefilter's answer holds for this run's settings only: never recorded in the memo."""
 
@@ -54,6 +55,11 @@ class FileFacts(NamedTuple):
         return bool(self.flags & READS_LONG)
 
     @property
+    def mentions_client_factory(self) -> bool:
+        """It names a network client library and a constructor (`client_factories.py`)."""
+        return bool(self.flags & MENTIONS_CLIENT_FACTORY)
+
+    @property
     def mentions_password(self) -> bool:
         return bool(self.flags & MENTIONS_PASSWORD)
 
@@ -70,6 +76,7 @@ def facts_of(
     the facts' literals are searched together (`byte_literals.py`), each at most once."""
     from timeoutlint.cache import content_digest
     from timeoutlint.engine import Prefilter
+    from timeoutlint.project.client_factories import mentions_client_factory
     from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
     from timeoutlint.project.redis_auth import mentions_password, password_possible
 
@@ -81,6 +88,7 @@ def facts_of(
         mentions = reads_long or not found.folded.isdisjoint(MENTIONS)
         flags |= MENTIONS_REDIS if mentions else 0
         flags |= READS_LONG if reads_long else 0
+        flags |= MENTIONS_CLIENT_FACTORY if mentions_client_factory(found.exact) else 0
         maybe_password = password_possible(found.exact)
         flags |= MENTIONS_PASSWORD if mentions_password(data, maybe_password) else 0
     if isinstance(prefilter, Prefilter):
@@ -99,11 +107,13 @@ def _literals(kind: str, triggers: tuple[bytes, ...]) -> Literals:
     literals = _LITERALS.get(key)
     if literals is None:
         from timeoutlint.byte_literals import Literals
+        from timeoutlint.project.client_factories import CONSTRUCTOR_LITERALS, LIBRARY_LITERALS
         from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
         from timeoutlint.project.redis_auth import PASSWORD_LITERALS
 
         if kind == "python":
             exact = {*triggers, *LONG_READ_LITERALS, *PASSWORD_LITERALS}
+            exact |= {*LIBRARY_LITERALS, *CONSTRUCTOR_LITERALS}
             literals = Literals(exact, MENTIONS)
         else:
             literals = Literals(triggers)
