@@ -34,8 +34,8 @@ from timeoutlint.checks.base import Check, CheckContext  # noqa: E402
 from timeoutlint.discovery import SourceFile  # noqa: E402
 from timeoutlint.engine import Engine  # noqa: E402
 from timeoutlint.findings import Finding  # noqa: E402
-from timeoutlint.project import module_name_for  # noqa: E402
 from timeoutlint.python.model import PythonModule  # noqa: E402
+from timeoutlint.python.module_names import module_name_for  # noqa: E402
 from timeoutlint.python.source import SourceDecodeError, decode_python  # noqa: E402
 from timeoutlint.suppression import (  # noqa: E402
     python_suppressions,

@@ -1,44 +1,31 @@
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli_in_process, run_cli_in_subprocess
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
+collect_ignore = ["cases"]
+"""Annotated case files are code to lint (`tests/test_cases.py`), never tests to collect."""
+
 
 @pytest.fixture
-def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., subprocess.CompletedProcess[str]]:
-    """Run the real `timeoutlint` command in a subprocess, as a user would."""
+def run_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `timeoutlint` in-process (`run_cli_in_process`): the tests that read its output."""
+    return run_cli_in_process
 
-    def run(
-        *args: str,
-        cwd: Path | None = None,
-        stdin: str | None = None,
-        env: dict[str, str] | None = None,
-    ) -> subprocess.CompletedProcess[str]:
-        base = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in ("FORCE_COLOR", "TIMEOUTLINT_OUTPUT_FORMAT")
-        }
-        full_env = {**base, "NO_COLOR": "1", **(env or {})}
-        return subprocess.run(
-            [sys.executable, "-m", "timeoutlint", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            env=full_env,
-            timeout=120,
-        )
 
-    return run
+@pytest.fixture
+def run_cli_process() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run `timeoutlint` in a subprocess: the few true end-to-end runs (a fresh interpreter,
+    real file descriptors, exit by signal)."""
+    return run_cli_in_subprocess
 
 
 @pytest.fixture

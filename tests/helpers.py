@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import copy
+import gc
 import os
+import signal
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -59,6 +63,80 @@ def read_until_closed(leader: int) -> bytes:
         chunks.append(chunk)
     os.close(leader)
     return b"".join(chunks)
+
+
+def _user_environment(env: dict[str, str] | None) -> dict[str, str]:
+    """The environment a user's shell gives the command: no forced colour or output format
+    inherited from the test run, NO_COLOR set, then the test's own variables."""
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TIMEOUTLINT_OUTPUT_FORMAT")
+    }
+    return {**base, "NO_COLOR": "1", **(env or {})}
+
+
+def run_cli_in_process(
+    *args: str,
+    cwd: Path | None = None,
+    stdin: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+    text: bool = True,
+) -> subprocess.CompletedProcess[Any]:
+    """Run `timeoutlint ARGS` in this process with click's `CliRunner`, as the command line
+    would: in `cwd`, with the user's environment, stdin and stdout not terminals (as pipes).
+
+    What a command changes in the process is put back: the working directory, the signal
+    handlers `cli.main` installs, the garbage collector's tuning, and `sys.stdout` (the output
+    error path points it at /dev/null). An exception the CLI's own guard would not catch is
+    raised, not hidden in the result. `text=False` gives bytes, as `subprocess.run` without
+    `text=True`."""
+    from click.testing import CliRunner
+
+    from timeoutlint.cli import main
+
+    full_env = _user_environment(env)
+    unset = {k: None for k in os.environ if k not in full_env}
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    thresholds = gc.get_threshold()
+    old_cwd = os.getcwd()
+    stdout, stderr = sys.stdout, sys.stderr
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        result = CliRunner(env={**full_env, **unset}).invoke(
+            main, list(args), input=stdin, catch_exceptions=False, color=False
+        )
+    finally:
+        os.chdir(old_cwd)
+        sys.stdout, sys.stderr = stdout, stderr
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
+    if text:
+        return subprocess.CompletedProcess(
+            ["timeoutlint", *args], result.exit_code, result.stdout, result.stderr
+        )
+    return subprocess.CompletedProcess(
+        ["timeoutlint", *args], result.exit_code, result.stdout_bytes, result.stderr_bytes
+    )
+
+
+def run_cli_in_subprocess(
+    *args: str,
+    cwd: Path | None = None,
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `python -m timeoutlint` in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "timeoutlint", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=_user_environment(env),
+        timeout=120,
+    )
 
 
 ACME_RULE: dict[str, Any] = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from timeoutlint.fixes.operations import AddImport
+from timeoutlint.fix_operations import AddImport
 from timeoutlint.fixes.python_codemod import add_imports
 
 SOCKET = AddImport("socket")

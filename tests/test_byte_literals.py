@@ -17,9 +17,12 @@ from timeoutlint.catalog import builtin_rules
 from timeoutlint.checks import ALL_CHECKS
 from timeoutlint.config import Config
 from timeoutlint.engine import Prefilter, enabled_checks
+from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
+from timeoutlint.project.client_factories import may_build_a_client
 from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
 from timeoutlint.project.redis_auth import mentions_password
 from timeoutlint.scan import (
+    MENTIONS_CLIENT_FACTORY,
     MENTIONS_PASSWORD,
     MENTIONS_REDIS,
     PREFILTERED,
@@ -42,6 +45,7 @@ def _expected_flags(kind: str, data: bytes) -> int:
         flags |= MENTIONS_REDIS if mentions_redis(data) else 0
         flags |= READS_LONG if mentions_long_reads(data) else 0
         flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
+        flags |= MENTIONS_CLIENT_FACTORY if may_build_a_client(data) else 0
     return flags
 
 
@@ -58,7 +62,9 @@ def test_facts_of_every_fixture_and_catalog_example_match_the_per_fact_tests() -
     assert len(texts) > 100
     for data in texts:
         for kind in KINDS:
-            assert facts_of(kind, data, False, PREFILTER).flags == _expected_flags(kind, data)
+            assert facts_of(
+                kind, data, False, PREFILTER, byte_facts=PYTHON_BYTE_FACTS
+            ).flags == _expected_flags(kind, data)
 
 
 _pieces = st.one_of(
@@ -76,7 +82,9 @@ _pieces = st.one_of(
 def test_facts_of_bytes_built_from_the_triggers_match_the_per_fact_tests(
     data: bytes, kind: str
 ) -> None:
-    assert facts_of(kind, data, False, PREFILTER).flags == _expected_flags(kind, data)
+    assert facts_of(
+        kind, data, False, PREFILTER, byte_facts=PYTHON_BYTE_FACTS
+    ).flags == _expected_flags(kind, data)
 
 
 @settings(max_examples=300, deadline=None)

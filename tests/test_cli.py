@@ -18,10 +18,11 @@ def test_clean_project_exits_zero_and_says_so(project, run_cli) -> None:
 
 
 def test_findings_are_printed_as_path_line_column_code_message_with_a_summary(
-    project, run_cli
+    project, run_cli_process
 ) -> None:
+    """End to end: `python -m timeoutlint` in a fresh interpreter, as a user runs it."""
     root = project({"app.py": BAD})
-    result = run_cli("check", cwd=root)
+    result = run_cli_process("check", cwd=root)
     assert result.returncode == 1
     assert result.stdout == (
         "app.py:3:1: TL101 [*] `requests.get()` has no timeout and can wait forever\n"

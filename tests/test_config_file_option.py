@@ -4,22 +4,17 @@ pyproject.toml (or any file with a `[tool]` table) holds them in `[tool.timeoutl
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run_cli_in_process
 
 BAD = 'import requests\nrequests.get("https://example.com")\n'
 
 
 def _check(root: Path, config: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "timeoutlint", "check", "--no-cache", "--config", config, "app.py"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli_in_process("check", "--no-cache", "--config", config, "app.py", cwd=root)
 
 
 @pytest.mark.parametrize(

@@ -76,13 +76,14 @@ def test_findings_are_identical_with_or_without_cache_and_workers(
 
 @pytest.mark.parametrize("fixture", fixture_dirs(), ids=lambda p: p.name)
 def test_the_cli_prints_the_expected_report_from_a_warm_cache(
-    fixture: Path, tmp_path: Path, run_cli
+    fixture: Path, tmp_path: Path, run_cli_process
 ) -> None:
+    """End to end: two processes, so two hash seeds, share one cache directory."""
     project = copy_fixture_project(fixture, tmp_path)
     args = fixture_args(fixture)
     expected = (fixture / "expected" / "check.txt").read_text(encoding="utf-8")
-    cold = run_cli("check", ".", *args, cwd=project)
-    warm = run_cli("check", ".", *args, "--verbose", cwd=project)
+    cold = run_cli_process("check", ".", *args, cwd=project)
+    warm = run_cli_process("check", ".", *args, "--verbose", cwd=project)
     assert cold.stdout == expected, cold.stderr
     assert warm.stdout == expected, warm.stderr
     assert "), 0 parsed and checked" in warm.stderr

@@ -23,6 +23,7 @@ from timeoutlint.discovery import Discovery
 from timeoutlint.engine import Engine, FileResult
 from timeoutlint.file_memo import RACY_MARGIN_NS, FileMemo, signature
 from timeoutlint.project import build_project_context
+from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
 from timeoutlint.scan import scan_files
 
 UNSAFE_CALL = "import requests\n\nrequests.get('https://example.com')\n"
@@ -47,7 +48,7 @@ def _check(root: Path, cache_dir: Path, now_ns: int | None) -> list[FileResult]:
     config = parse_table({"select": ["TL101"]}, root.resolve(), None)
     files = Discovery(config).files([root])
     memo = FileMemo.open(cache_dir)
-    scan = scan_files(files, memo, jobs=1, now_ns=now_ns)
+    scan = scan_files(files, memo, jobs=1, now_ns=now_ns, byte_facts=PYTHON_BYTE_FACTS)
     project = build_project_context(files, config, cache_dir, True, scan, jobs=1)
     engine = Engine(config, rules, selected_rules(config, rules), project)
     key = settings_key(config, rules, engine.enabled, project.fingerprint())

@@ -10,7 +10,6 @@ used to break.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -18,20 +17,14 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli_in_process
 from timeoutlint.fixes.patch import quote_path, unified_diff
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def _run(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "timeoutlint", *args],
-        cwd=cwd,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli_in_process(*args, cwd=cwd, text=False)
 
 
 def _git(cwd: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

@@ -10,13 +10,12 @@ real fixer (or command line) and asserts the exact bytes and messages.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_cli_in_process
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.config import parse_table
 from timeoutlint.fixes.apply import FileFix, fix_file
@@ -41,16 +40,7 @@ def _fix(tmp_path: Path, name: str, data: bytes, unsafe: bool = True) -> FileFix
 
 
 def _run(cwd: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "NO_COLOR": "1"}
-    env.pop("FORCE_COLOR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "timeoutlint", *args],
-        cwd=cwd,
-        input=stdin,
-        capture_output=True,
-        env=env,
-        timeout=120,
-    )
+    return run_cli_in_process(*args, cwd=cwd, stdin=stdin, text=False)
 
 
 UNPARSEABLE = b'import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\nrequests.get("u")\n'
@@ -141,8 +131,8 @@ def test_a_file_with_lone_cr_line_endings_keeps_them(tmp_path: Path) -> None:
 
 def test_a_change_outside_the_fixs_own_code_is_refused() -> None:
     from timeoutlint.findings import Position
+    from timeoutlint.fix_operations import AddKeyword
     from timeoutlint.fixes.apply import FixRefused
-    from timeoutlint.fixes.operations import AddKeyword
     from timeoutlint.fixes.own_edits import check_own_edits, keep_own_edits
 
     text = "import requests\n\x0cx = 1\nrequests.get(URL)\n"

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from tests.test_fix_safety import modules
 from timeoutlint.findings import Position
+from timeoutlint.fix_operations import AddKeyword
 from timeoutlint.fixes.apply import index_calls
-from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.fixes.python_codemod import apply_operations
 from timeoutlint.python.source import split_lines
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ast
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -31,18 +30,43 @@ MB = 1024 * 1024
 pytestmark = pytest.mark.skipif(not limits.can_isolate(), reason="needs fork")
 
 
+_MEASURED = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+with open(sys.argv[1], "w") as out:
+    out.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+"""Runs a command in a fresh process and writes the peak resident size of its tree (in KiB).
+
+`RUSAGE_CHILDREN` of the test process itself would be the largest child of the whole test
+session, so another test's subprocess could fail this one."""
+
+
 def _check(root: Path) -> tuple[subprocess.CompletedProcess[str], float, int]:
     """The command's result, its wall time, and the peak resident size of its process tree."""
+    peak_file = root.parent / f"{root.name}.peak"
     started = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "timeoutlint", "check", "--no-cache", "."],
+        [
+            sys.executable,
+            "-c",
+            _MEASURED,
+            str(peak_file),
+            sys.executable,
+            "-m",
+            "timeoutlint",
+            "check",
+            "--no-cache",
+            ".",
+        ],
         cwd=root,
         capture_output=True,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
         timeout=300,
     )
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    peak = int(peak_file.read_text()) * 1024
     return result, time.monotonic() - started, peak
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timeoutlint.findings import Position
-from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
+from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.fixes.python_codemod import apply_operations
 
 

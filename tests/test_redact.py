@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from timeoutlint import redact as redact_module
-from timeoutlint.redact import masked_constant, masked_python_source, redact
+from timeoutlint.python.secrets import mask_literals, secret_literal_texts
+from timeoutlint.redact import masked_constant, redact
 
 CODE_FORMS = [
     (
@@ -81,7 +82,12 @@ def test_redact_keeps_references_and_other_text(text: str) -> None:
     assert redact(text) == text
 
 
-def test_a_python_file_is_masked_by_position_for_a_diff() -> None:
+def _masked_python(source: str) -> str:
+    """A Python file's password literals masked as `fix --diff` masks them (`fixes/patch.py`)."""
+    return mask_literals(source, secret_literal_texts(source))
+
+
+def test_a_python_file_is_masked_for_a_diff() -> None:
     source = (
         "import os\n"
         "A = redis.Redis('redis', 6379, 0, 'P0s')\n"
@@ -91,7 +97,7 @@ def test_a_python_file_is_masked_by_position_for_a_diff() -> None:
         "É = 'é'; E = requests.get(u, auth=('u', 'Äuth'))\n"
     )
 
-    assert masked_python_source(source) == (
+    assert _masked_python(source) == (
         "import os\n"
         "A = redis.Redis('redis', 6379, 0, '****')\n"
         "B = 'redis://:' + '****' + '@h'\n"
@@ -102,7 +108,7 @@ def test_a_python_file_is_masked_by_position_for_a_diff() -> None:
 
 
 def test_text_that_is_not_python_is_left_to_redact() -> None:
-    assert masked_python_source("services:\n  a: [\n") == "services:\n  a: [\n"
+    assert _masked_python("services:\n  a: [\n") == "services:\n  a: [\n"
 
 
 @pytest.mark.parametrize(
@@ -200,7 +206,7 @@ def test_redact_on_a_200_kb_line_makes_a_linear_number_of_regex_calls(
 def test_a_diff_of_a_200_kb_python_line_is_masked() -> None:
     line = "URLS = [" + "'redis://:pw@h', os.getenv('A_PASSWORD', 'S3cret'), " * 4000 + "]\n"
 
-    masked = redact(masked_python_source(line))
+    masked = redact(_masked_python(line))
 
     assert "S3cret" not in masked and ":pw@" not in masked
     assert masked.count("'****'") == 4000

@@ -104,8 +104,11 @@ def test_a_report_is_not_written_through_a_link_out_of_the_project(tmp_path: Pat
     assert result.returncode == 2
 
 
-def test_a_report_to_standard_output_by_its_device_path_still_works(repo: Path, run_cli) -> None:
-    result = run_cli("check", ".", "-o", "/dev/stdout", cwd=repo)
+def test_a_report_to_standard_output_by_its_device_path_still_works(
+    repo: Path, run_cli_process
+) -> None:
+    """End to end: `/dev/stdout` is the real file descriptor 1 only in a process of its own."""
+    result = run_cli_process("check", ".", "-o", "/dev/stdout", cwd=repo)
 
     assert result.stdout.startswith("app.py:3:1: TL101 ")
     assert result.returncode == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from tests.helpers import run_cli_in_process
 from timeoutlint.catalog import builtin_rules
 from timeoutlint.findings import Finding, Span
 from timeoutlint.report import github
@@ -179,19 +180,12 @@ def test_a_file_name_that_starts_like_a_workflow_command_is_shown_as_a_relative_
 def test_the_command_line_escapes_a_file_name_with_line_breaks_in_every_format(
     tmp_path: Path,
 ) -> None:
-    import os
-    import subprocess
-    import sys
 
     (tmp_path / INJECTED).write_text("import requests\nrequests.get(URL)\n")
-    env = {**os.environ, "NO_COLOR": "1", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
+    env = {"GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md")}
     for output_format in ("text", "github"):
-        result = subprocess.run(
-            [sys.executable, "-m", "timeoutlint", "check", ".", "--output-format", output_format],
-            cwd=tmp_path,
-            capture_output=True,
-            env=env,
-            timeout=120,
+        result = run_cli_in_process(
+            "check", ".", "--output-format", output_format, cwd=tmp_path, env=env, text=False
         )
         lines = result.stdout.decode().splitlines()
 

@@ -9,7 +9,8 @@ import pytest
 
 from timeoutlint.catalog import CatalogError, builtin_rules
 from timeoutlint.config import ConfigError, read_config_file
-from timeoutlint.rule_packs import all_rules, load_pack, validate_packs
+from timeoutlint.examples import validate_packs
+from timeoutlint.rule_packs import all_rules, load_pack
 
 PYPROJECT = """
 [tool.timeoutlint]

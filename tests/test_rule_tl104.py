@@ -33,37 +33,6 @@ def test_an_entry_built_from_named_dicts_is_followed(tmp_path: Path) -> None:
     ]
 
 
-def test_a_settings_class_attribute_is_checked(tmp_path: Path) -> None:
-    code = """
-    class Production:
-        DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": "app"}}
-    """
-    assert [line for line, _ in flagged(tmp_path, code)] == [3]
-
-
-def test_options_that_cannot_be_read_are_not_guessed_about(tmp_path: Path) -> None:
-    code = """
-    import os
-
-    EXTRA = load_options()
-    DATABASES = {
-        "default": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": EXTRA},
-        "other": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {**EXTRA}},
-        "third": {"ENGINE": "django.db.backends.postgresql", **EXTRA},
-    }
-    """
-    assert flagged(tmp_path, code) == []
-
-
-def test_a_function_local_databases_is_not_a_setting(tmp_path: Path) -> None:
-    code = """
-    def build():
-        DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql"}}
-        return DATABASES
-    """
-    assert flagged(tmp_path, code) == []
-
-
 def test_the_fix_adds_connect_timeout_in_whole_seconds(tmp_path: Path) -> None:
     code = """
     DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "OPTIONS": {}}}

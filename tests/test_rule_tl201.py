@@ -65,29 +65,6 @@ def test_redis_py_8_0_1_and_later_are_not_affected(tmp_path: Path) -> None:
     assert lint(tmp_path, code, select="TL201", redis_version=">=8.0.1") == []
 
 
-def test_only_waiting_reads_are_listeners(tmp_path: Path) -> None:
-    code = _host_client(
-        "p.get_message(timeout=1.0)\np.get_message()\np.get_message(timeout=None)\n"
-        "p.run_in_thread(sleep_time=0.1)\np.run_in_thread(sleep_time=None)"
-    )
-    assert lines(lint(tmp_path, code, select="TL201")) == [6, 8]
-
-
-def test_socket_timeout_none_or_unknown_is_not_flagged(tmp_path: Path) -> None:
-    code = """
-    import redis
-
-    def listen(timeout):
-        for r in (redis.Redis(socket_timeout=None), redis.Redis(socket_timeout=timeout)):
-            pass
-        a = redis.Redis(socket_timeout=None).pubsub()
-        b = redis.Redis(socket_timeout=timeout).pubsub()
-        a.listen()
-        b.listen()
-    """
-    assert lint(tmp_path, code, select="TL201") == []
-
-
 def test_default_timeout_of_8_0_0_only_when_the_project_may_run_it(tmp_path: Path) -> None:
     code = "import redis\np = redis.from_url('redis://h').pubsub()\np.listen()\n"
     pinned = lint(tmp_path / "a", code, select="TL201", redis_version="==8.0.0")

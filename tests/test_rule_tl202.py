@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import lines, lint
+from tests.helpers import lint
 from timeoutlint.findings import Applicability
-from timeoutlint.fixes.operations import AddImport, ReplaceExpression
+from timeoutlint.fix_operations import AddImport, ReplaceExpression
 from timeoutlint.fixes.python_codemod import apply_operations
 
 
@@ -60,23 +60,3 @@ def test_no_fix_when_socket_is_another_name_or_keys_would_collide(tmp_path: Path
     colliding = "import redis\nr = redis.Redis(socket_keepalive_options={1: 60, 4: 30})\n"
     assert _only(tmp_path / "a", shadowed).fix is None
     assert _only(tmp_path / "b", colliding).fix is None
-
-
-def test_the_dict_is_found_through_names_and_settings_dicts(tmp_path: Path) -> None:
-    code = """
-    import redis
-    OPTIONS = {1: 60}
-    pool = redis.ConnectionPool(socket_keepalive_options=OPTIONS)
-    broker_transport_options = {"socket_keepalive_options": {"TCP_KEEPIDLE": 60}}
-    kwargs = dict(socket_keepalive_options={5: 10})
-    UNRELATED = {1: 60}
-    """
-    assert lines(lint(tmp_path, code, select="TL202")) == [3, 5, 6]
-
-
-def test_constant_keys_are_not_flagged(tmp_path: Path) -> None:
-    code = (
-        "import socket\nimport redis\n"
-        "r = redis.Redis(socket_keepalive_options={socket.TCP_KEEPIDLE: 60})\n"
-    )
-    assert lint(tmp_path, code, select="TL202") == []

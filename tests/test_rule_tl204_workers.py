@@ -4,61 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import lint, lint_files
+from tests.helpers import lint_files
 from tests.test_prefilter_guards import rule_ids, run
 
 RQ1 = {"rq_version": "==1.16.2"}
-
-
-def flagged(tmp_path: Path, code: str) -> list[int]:
-    return [f.span.start.line for f in lint(tmp_path, code, select="TL204", **RQ1)]
-
-
-def test_a_worker_that_only_runs_in_burst_mode_never_waits_on_blpop(tmp_path: Path) -> None:
-    code = """
-    from redis import Redis
-    from rq import Worker
-
-    conn = Redis(host="redis", socket_timeout=5)
-    worker = Worker(["default"], connection=conn)
-    worker.work(burst=True)
-    Worker(["low"], connection=conn).work(True)
-    """
-    assert flagged(tmp_path, code) == []
-
-
-def test_a_worker_that_may_run_without_burst_is_still_flagged(tmp_path: Path) -> None:
-    code = """
-    from redis import Redis
-    from rq import Worker
-
-    conn = Redis(host="redis", socket_timeout=5)
-    worker = Worker(["default"], connection=conn)
-    if ONCE:
-        worker.work(burst=True)
-    else:
-        worker.work()
-    Worker(["low"], connection=conn).work(burst=options["burst"])
-    Worker(["unseen"], connection=conn)
-    """
-    assert flagged(tmp_path, code) == [6, 11, 12]
-
-
-def test_a_worker_subclass_of_the_same_file_is_a_worker(tmp_path: Path) -> None:
-    code = """
-    from redis import Redis
-    from rq import Worker
-
-    class LoggingWorker(Worker):
-        pass
-
-    class AuditWorker(LoggingWorker):
-        pass
-
-    conn = Redis(host="redis", socket_timeout=5)
-    AuditWorker(["default"], connection=conn).work()
-    """
-    assert flagged(tmp_path, code) == [12]
 
 
 WORKER_MODULE = """
@@ -102,32 +51,3 @@ def test_the_prefilter_admits_a_file_that_uses_a_worker_subclass_of_another_modu
     linted = run(tmp_path, files, "TL204")
     assert linted.admitted["app/run.py"] is True
     assert rule_ids(linted.findings["app/run.py"]) == ["TL204"]
-
-
-def test_a_connection_pushed_with_the_rq_1_connection_context_counts(tmp_path: Path) -> None:
-    code = """
-    from redis import Redis
-    from rq import Connection, Queue, Worker
-
-    conn = Redis(host="redis", socket_timeout=5)
-    with Connection(conn):
-        Worker([Queue("default")]).work()
-    with Connection():
-        Worker(["default"]).work()
-    """
-    assert flagged(tmp_path, code) == [7]
-
-
-def test_a_connection_context_does_not_reach_a_function_defined_inside_it(
-    tmp_path: Path,
-) -> None:
-    code = """
-    from redis import Redis
-    from rq import Connection, Worker
-
-    conn = Redis(host="redis", socket_timeout=5)
-    with Connection(conn):
-        def later():
-            Worker(["default"]).work()
-    """
-    assert flagged(tmp_path, code) == []

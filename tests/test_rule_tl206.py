@@ -77,24 +77,6 @@ def test_unknown_version_says_so_in_the_message(tmp_path: Path) -> None:
     assert finding.message.endswith("(assuming redis-py <8; no pin found)")
 
 
-def test_a_socket_timeout_alone_also_bounds_the_connect(tmp_path: Path) -> None:
-    settings = """
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://redis:6379/0",
-            "OPTIONS": {"SOCKET_TIMEOUT": 5},
-        },
-        "builtin": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://redis:6379/0",
-            "OPTIONS": {"socket_timeout": 5},
-        },
-    }
-    """
-    assert check(tmp_path, settings) == []
-
-
 def test_missing_timeouts_are_not_flagged_when_only_redis_py_8_is_allowed(tmp_path: Path) -> None:
     assert check(tmp_path, SEED_004, redis_version=">=8.0") == []
 
@@ -166,24 +148,6 @@ def test_a_zero_timeout_is_reported_and_its_fix_is_unsafe(tmp_path: Path) -> Non
     assert '"SOCKET_CONNECT_TIMEOUT": 10' in fixed(tmp_path, code, unsafe=True)
 
 
-def test_timeouts_in_connection_pool_kwargs_or_the_url_count(tmp_path: Path) -> None:
-    code = """
-    CACHES = {
-        "pool": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "OPTIONS": {
-                "CONNECTION_POOL_KWARGS": {"socket_timeout": 5, "socket_connect_timeout": 2},
-            },
-        },
-        "url": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://r:6379/0?socket_timeout=5&socket_connect_timeout=2",
-        },
-    }
-    """
-    assert check(tmp_path, code) == []
-
-
 def test_entries_and_options_bound_to_names_and_dict_calls_are_followed(tmp_path: Path) -> None:
     code = """
     REDIS_OPTIONS = {"CLIENT_CLASS": "django_redis.client.DefaultClient"}
@@ -195,35 +159,6 @@ def test_entries_and_options_bound_to_names_and_dict_calls_are_followed(tmp_path
         'REDIS_OPTIONS = {"CLIENT_CLASS": "django_redis.client.DefaultClient", '
         '"SOCKET_CONNECT_TIMEOUT": 10, "SOCKET_TIMEOUT": 10}'
     ) in fixed(tmp_path, code)
-
-
-def test_options_that_a_splat_may_complete_are_not_guessed_about(tmp_path: Path) -> None:
-    code = """
-    from .base import BASE_OPTIONS, BASE_CACHE
-    CACHES = {
-        "a": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {**BASE_OPTIONS}},
-        "b": {**BASE_CACHE, "BACKEND": "django_redis.cache.RedisCache"},
-        "c": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": BASE_OPTIONS},
-    }
-    """
-    assert check(tmp_path, code) == []
-
-
-def test_caches_built_inside_a_function_are_not_settings(tmp_path: Path) -> None:
-    code = """
-    def test_caches():
-        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
-        return CACHES
-    """
-    assert check(tmp_path, code) == []
-
-
-def test_a_settings_class_attribute_is_checked(tmp_path: Path) -> None:
-    code = """
-    class Production(Base):
-        CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
-    """
-    assert lines(check(tmp_path, code)) == [3]
 
 
 def test_a_missing_options_is_created_in_the_entrys_quote_style(tmp_path: Path) -> None:
@@ -300,17 +235,6 @@ def test_builtin_cache_without_timeouts_gets_lower_case_keys(tmp_path: Path) -> 
     )
 
 
-def test_other_backends_are_not_checked(tmp_path: Path) -> None:
-    code = """
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "memcached": {"BACKEND": "django.core.cache.backends.memcached.PyMemcacheCache"},
-        "unknown": {"BACKEND": CACHE_BACKEND},
-    }
-    """
-    assert check(tmp_path, code) == []
-
-
 # Changes after the dict is built --------------------------------------------------------
 
 NETBOX = """
@@ -377,24 +301,6 @@ def test_a_key_set_by_a_later_assignment_counts_and_only_the_other_is_missing(
     assert "sets no SOCKET_TIMEOUT:" in finding.message
 
 
-def test_keys_given_to_a_later_update_count(tmp_path: Path) -> None:
-    keywords = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
-    CACHES["default"]["OPTIONS"].update(SOCKET_TIMEOUT=5, SOCKET_CONNECT_TIMEOUT=2)
-    """
-    display = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
-    CACHES["default"].update({"OPTIONS": {"SOCKET_TIMEOUT": 5, "SOCKET_CONNECT_TIMEOUT": 2}})
-    """
-    merged = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
-    CACHES["default"]["OPTIONS"] |= {"SOCKET_TIMEOUT": 5, "SOCKET_CONNECT_TIMEOUT": 2}
-    """
-    assert check(tmp_path, keywords) == []
-    assert check(tmp_path, display) == []
-    assert check(tmp_path, merged) == []
-
-
 def test_an_entry_added_later_is_checked_where_it_is_written(tmp_path: Path) -> None:
     code = """
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -407,30 +313,6 @@ def test_an_entry_added_later_is_checked_where_it_is_written(tmp_path: Path) -> 
         "`CACHES['redis']`",
         "`CACHES['sessions']`",
     ]
-
-
-def test_a_replaced_entry_is_judged_as_replaced(tmp_path: Path) -> None:
-    code = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache"}}
-    CACHES["default"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    """
-    assert check(tmp_path, code) == []
-
-
-def test_an_update_with_unseen_keys_hides_only_the_keys_of_the_dict_it_changes(
-    tmp_path: Path,
-) -> None:
-    options_opened = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
-    CACHES["default"]["OPTIONS"].update(EXTRA_OPTIONS)
-    """
-    location_changed = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
-    CACHES["default"]["LOCATION"] = REDIS_URL
-    CACHES["default"]["OPTIONS"]["CLIENT_CLASS"] = CLIENT
-    """
-    assert check(tmp_path, options_opened) == []
-    assert lines(check(tmp_path, location_changed)) == [2]
 
 
 def test_a_conditional_unseen_update_of_caches_or_an_entry_is_named_in_the_message(
@@ -469,42 +351,6 @@ def test_a_change_after_branches_that_assign_caches_reaches_each_of_them(
     ]
 
 
-def test_a_key_set_for_every_entry_in_a_loop_counts(tmp_path: Path) -> None:
-    code = """
-    CACHES = {
-        "a": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}},
-        "b": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}},
-    }
-    for cache in CACHES.values():
-        cache["OPTIONS"]["SOCKET_TIMEOUT"] = 5
-    for alias in CACHES:
-        CACHES[alias]["OPTIONS"].setdefault("SOCKET_CONNECT_TIMEOUT", 2)
-    """
-    assert check(tmp_path, code) == []
-
-
-def test_a_change_through_an_alias_or_a_setdefault_chain_counts(tmp_path: Path) -> None:
-    code = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
-    options = CACHES["default"]["OPTIONS"]
-    options["SOCKET_CONNECT_TIMEOUT"] = 2
-    options.setdefault("CONNECTION_POOL_KWARGS", {})["socket_timeout"] = 5
-    """
-    assert check(tmp_path, code) == []
-
-
-def test_a_sub_dict_put_back_through_an_alias_stays_readable(tmp_path: Path) -> None:
-    code = """
-    OPTIONS = {"CONNECTION_POOL_KWARGS": {"max_connections": 10}}
-    if SENTINELS:
-        POOL = OPTIONS["CONNECTION_POOL_KWARGS"]
-        POOL["connection_class"] = SentinelManagedSSLConnection
-        OPTIONS["CONNECTION_POOL_KWARGS"] = POOL
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": OPTIONS}}
-    """
-    assert lines(check(tmp_path, code)) == [7]
-
-
 def test_a_deleted_timeout_is_missing_again(tmp_path: Path) -> None:
     code = """
     CACHES = {"default": {
@@ -515,16 +361,6 @@ def test_a_deleted_timeout_is_missing_again(tmp_path: Path) -> None:
     """
     (finding,) = check(tmp_path, code)
     assert "sets no SOCKET_TIMEOUT:" in finding.message
-
-
-def test_a_change_inside_a_function_may_have_set_the_key(tmp_path: Path) -> None:
-    code = """
-    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}
-    def harden():
-        CACHES["default"]["OPTIONS"]["SOCKET_TIMEOUT"] = 0
-        CACHES["default"]["OPTIONS"]["SOCKET_CONNECT_TIMEOUT"] = 0
-    """
-    assert check(tmp_path, code) == []
 
 
 def test_a_zero_set_later_is_reported_unless_an_unseen_update_may_replace_it(
@@ -647,23 +483,6 @@ def test_an_unseen_update_after_the_added_entry_may_replace_it(tmp_path: Path) -
     assert check(tmp_path, always) == []
     (finding,) = check(tmp_path, conditional)
     assert "unless the conditional change on line 5 adds them:" in finding.message
-
-
-def test_setdefault_on_a_star_imported_caches_may_keep_the_base_entry(tmp_path: Path) -> None:
-    code = """
-    from .base import *
-    CACHES.setdefault("sessions", {"BACKEND": "django_redis.cache.RedisCache"})
-    """
-    assert check(tmp_path, code) == []
-
-
-def test_an_entry_added_inside_a_function_may_not_have_been_added(tmp_path: Path) -> None:
-    code = """
-    from .base import *
-    def add_sessions_cache():
-        CACHES["sessions"] = {"BACKEND": "django_redis.cache.RedisCache"}
-    """
-    assert check(tmp_path, code) == []
 
 
 def test_the_fix_writes_the_timeouts_into_the_added_entry(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from tests.fixture_projects import (
     fixture_dirs,
     fixture_settings,
 )
+from tests.helpers import run_cli_in_process
 from timeoutlint.discovery import classify
 from timeoutlint.findings import Finding
 from timeoutlint.run import (
@@ -43,13 +44,7 @@ def _copy(name: str, tmp_path: Path) -> tuple[Path, list[str], bool]:
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "timeoutlint", *args, "--no-cache"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    return run_cli_in_process(*args, "--no-cache", cwd=root)
 
 
 def _session(root: Path, args: list[str], monkeypatch: pytest.MonkeyPatch) -> Session:

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import run_cli_in_process
 
 COMPOSE = """services:
   redis:
@@ -38,23 +37,7 @@ def _project(tmp_path: Path) -> Path:
 
 
 def _findings(cwd: Path, *args: str) -> list[tuple[str, str, int]]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "timeoutlint",
-            "check",
-            "--no-cache",
-            "--output-format",
-            "json",
-            *args,
-        ],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    result = run_cli_in_process("check", "--no-cache", "--output-format", "json", *args, cwd=cwd)
     assert result.returncode in (0, 1), result.stderr
     return sorted(
         (Path(cwd, item["filename"]).resolve().as_posix(), item["code"], item["location"]["row"])
@@ -95,13 +78,7 @@ def test_show_context_lists_the_root_and_the_files_it_read(tmp_path: Path) -> No
     root = _project(tmp_path)
     (root / ".env").write_text("REDIS_PASSWORD=s3cret\n", encoding="utf-8")
 
-    result = subprocess.run(
-        [sys.executable, "-m", "timeoutlint", "check", "--no-cache", "--show-context"],
-        cwd=root / "backend",
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_cli_in_process("check", "--no-cache", "--show-context", cwd=root / "backend")
 
     assert f"project root: {root.resolve()}" in result.stderr
     assert "compose files read: docker-compose.dev.yml" in result.stderr

@@ -13,6 +13,7 @@ from timeoutlint.discovery import Discovery, SourceFile
 from timeoutlint.engine import Engine, Prefilter, enabled_checks
 from timeoutlint.file_memo import FileMemo
 from timeoutlint.project import build_project_context
+from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
 from timeoutlint.scan import PREFILTERED, TRIGGERED, scan_files
 
 UNSAFE_CALL = "import requests\n\nrequests.get('https://example.com')\n"
@@ -29,7 +30,9 @@ def _engine_reads(root: Path, monkeypatch: pytest.MonkeyPatch, prefiltered: bool
     files = Discovery(config).files([root])
     _, checks = enabled_checks(config, rules, enabled)
     prefilter = Prefilter.of(checks) if prefiltered else None
-    scan = scan_files(files, None, jobs=1, hashed=False, prefilter=prefilter)
+    scan = scan_files(
+        files, None, jobs=1, hashed=False, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS
+    )
     engine = Engine(config, rules, enabled, build_project_context(files, config), checks)
     read: list[str] = []
     original = engine_module.read_regular_file
@@ -62,7 +65,9 @@ def test_the_prefilter_answer_is_not_kept_in_the_facts_the_memo_records(tmp_path
     source = SourceFile(path, "tool.py", "tool.py", "python")
     memo = FileMemo.open(tmp_path / "cache")
     later = path.stat().st_mtime_ns + 3600 * 10**9
-    scan = scan_files([source], memo, jobs=1, now_ns=later, prefilter=lambda kind, data: False)
+    scan = scan_files(
+        [source], memo, jobs=1, now_ns=later, prefilter=Prefilter({}), byte_facts=PYTHON_BYTE_FACTS
+    )
     facts = scan.get(source)
     assert facts is not None and facts.rejected_by_prefilter
     recorded_flags = memo.entries[scan.memo_keys[path]][2]

@@ -10,7 +10,6 @@ searched for each password, raw and percent-encoded.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.helpers import run_cli_in_process
 from timeoutlint.cli import OUTPUT_FORMATS
 
 SECRETS = {
@@ -123,16 +123,7 @@ def project(tmp_path: Path) -> Path:
 
 
 def _run(root: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-    full_env.pop("TIMEOUTLINT_OUTPUT_FORMAT", None)
-    result = subprocess.run(
-        [sys.executable, "-m", "timeoutlint", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=120,
-    )
+    result = run_cli_in_process(*args, cwd=root, env=env)
     assert "Traceback" not in result.stderr, result.stderr
     return f"$ timeoutlint {' '.join(args)}\n{result.stdout}\n{result.stderr}"
 
@@ -171,13 +162,8 @@ def _outputs(root: Path, work: Path) -> dict[str, bytes]:
     for name, data in _files_under(work):
         outputs[f"file {name}"] = data
     stdin = (root / "app/settings.py").read_text()
-    outputs["check - (stdin)"] = subprocess.run(
-        [sys.executable, "-m", "timeoutlint", "check", "-", "--stdin-filename", "app/settings.py"],
-        cwd=root,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    outputs["check - (stdin)"] = run_cli_in_process(
+        "check", "-", "--stdin-filename", "app/settings.py", cwd=root, stdin=stdin
     ).stdout.encode()
     for name, data in _files_under(root):
         if ".timeoutlint_cache" in name or "cache" in Path(name).parts:

@@ -6,17 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from timeoutlint.findings import Position, Span, TextEdit
-from timeoutlint.fixes.text_edits import apply_text_edits, edits_between, minimal_edit
+from timeoutlint.fixes.text_edits import apply_text_edits, edits_between
 
 
 def test_an_edit_replaces_its_span() -> None:
     edit = TextEdit(Span(Position(2, 5), Position(2, 8)), "new")
     assert apply_text_edits("a\nkey=old\n", [edit]) == "a\nkey=new\n"
-
-
-def test_minimal_edit_is_the_changed_middle() -> None:
-    edit = minimal_edit("get(u)\n", "get(u, timeout=10)\n")
-    assert edit == TextEdit(Span(Position(1, 6), Position(1, 6)), ", timeout=10")
 
 
 def test_separate_changes_become_separate_edits_without_the_text_between() -> None:

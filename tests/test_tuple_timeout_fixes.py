@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import lint
 from timeoutlint.findings import Applicability
-from timeoutlint.fixes.operations import ReplaceKeywordValue
+from timeoutlint.fix_operations import ReplaceKeywordValue
 
 
 def _replacement(tmp_path: Path, call: str, select: str = "TL101", **config: object) -> str:

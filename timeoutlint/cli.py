@@ -503,7 +503,7 @@ def check(
     )
     _progress(f"checking {len(session.files):,} files")
     if show_context and not verbose:
-        for line in context_lines(session.engine.project):
+        for line in context_lines(session.engine.project, session.engine.scopes):
             click.echo(f"timeoutlint: {line}", err=True)
     if add_noqa and session.stdin is not None:
         raise UsageFailure("--add-noqa edits files; it cannot be used with stdin ('-')")
@@ -1024,7 +1024,7 @@ def list_rules(output_format: str, output_dir: Path | None) -> None:
 )
 def validate_rules(config_file: Path | None) -> None:
     """Load the configured rule packs and run their examples, as the built-in rules are tested."""
-    from timeoutlint.rule_packs import validate_packs
+    from timeoutlint.examples import validate_packs
 
     try:
         config = load_config(config_file, Path("."))

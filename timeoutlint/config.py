@@ -10,16 +10,10 @@ from __future__ import annotations
 import functools
 import math
 import os
-import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 from timeoutlint.catalog import Rule
 from timeoutlint.ignore_patterns import PatternSet
@@ -167,7 +161,7 @@ def _positive_seconds(key: str, value: Any) -> float:
 
 def _version_specifier(key: str, value: Any) -> str:
     """A version specifier such as ">=5,<6" or "5.0.8", normalised."""
-    from timeoutlint.project.dependencies import parse_version_option
+    from timeoutlint.version_option import parse_version_option
 
     if not isinstance(value, str):
         raise ConfigError(f"'{key}' must be a string such as \">=5,<6\", not {value!r}")
@@ -223,28 +217,13 @@ def parse_table(table: Mapping[str, Any], root: Path, source: Path | None) -> Co
 
 
 def read_config_file(path: Path) -> Config:
+    """The configuration of one file, its `extend` chain applied (`config_extend.py`)."""
+    from timeoutlint.config_extend import ExtendError, read_table
+
     try:
-        data = tomllib.loads(read_text_file(path))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not valid UTF-8") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("timeoutlint", {})
-    elif isinstance(data.get("tool"), dict):
-        # A pyproject-style file under another name: only its [tool.timeoutlint] is ours.
-        if "timeoutlint" not in data["tool"]:
-            raise ConfigError(
-                f"{path}: has no [tool.timeoutlint] table (a configuration file holds the"
-                " settings at its top level, or in [tool.timeoutlint] as pyproject.toml does)"
-            )
-        table = data["tool"]["timeoutlint"]
-    else:
-        table = data
-    if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.timeoutlint] must be a table")
+        table, _ = read_table(path)
+    except ExtendError as exc:
+        raise ConfigError(str(exc)) from None
     try:
         return parse_table(table, path.parent.resolve(), path)
     except ConfigError as exc:
@@ -325,7 +304,28 @@ def load_config(explicit: Path | None, start: Path) -> Config:
     found = find_config(start)
     if found is None:
         return Config(root=project_root(start))
-    return read_config_file(found)
+    return read_config_file(_outermost_extended(found))
+
+
+def _outermost_extended(found: Path) -> Path:
+    """The configuration that roots the project of `found`: `found` itself, or, when its
+    `extend` chain names configurations in directories above it, the one highest up. A
+    service configuration that extends the repository's is part of the repository's project
+    (its compose files, its other services), wherever the run starts; one that extends
+    nothing is a project of its own, as the nearest configuration is in ruff."""
+    from timeoutlint.config_extend import ExtendError, read_table
+
+    try:
+        _, chain = read_table(found)
+    except ExtendError as exc:
+        raise ConfigError(str(exc)) from None
+    directory = found.parent.resolve()
+    above = [
+        path
+        for path in chain
+        if path.parent in directory.parents and _configuration_in(path.parent) == path
+    ]
+    return min(above, key=lambda path: len(path.parts)) if above else found
 
 
 def _matches(selector: str, rule: Rule) -> bool:
@@ -386,7 +386,7 @@ def ignored_for_path(
         }
     if not config.per_file_ignores:
         return frozenset(ignored)
-    from timeoutlint.discovery import compile_patterns
+    from timeoutlint.ignore_patterns import compile_patterns
 
     for glob, codes in config.per_file_ignores.items():
         if compile_patterns([glob]).match_file(relative_path):

@@ -15,11 +15,14 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from timeoutlint.config import Config
-from timeoutlint.ignore_patterns import GitIgnore, PatternSet, gitignore_spec
+from timeoutlint.ignore_patterns import PatternSet
 from timeoutlint.limits import describe_os_error, read_text_file
+
+if TYPE_CHECKING:
+    from timeoutlint.config_tree import ConfigTree
 
 COMPOSE_PATTERNS = (
     "docker-compose.yml", "docker-compose.yaml", "docker-compose.*.yml", "docker-compose.*.yaml",
@@ -42,10 +45,6 @@ class SourceFile:
 class DiscoveryProblem:
     display: str
     message: str
-
-
-def compile_patterns(patterns: Iterable[str]) -> GitIgnore:
-    return gitignore_spec(tuple(patterns))
 
 
 def classify(name: str) -> str | None:
@@ -181,12 +180,34 @@ _by_name = operator.attrgetter("name")
 
 
 class Discovery:
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, tree: ConfigTree | None = None) -> None:
+        """`tree`, when given, has the nested configurations: below one, its own `exclude`
+        and `extend-exclude` apply, relative to its directory (as in ruff)."""
         self.config = config
         self.root = config.root
         self.exclude = PatternSet([*config.exclude, *config.extend_exclude])
         self.compose_files = PatternSet(config.compose_files)
         self.problems: list[DiscoveryProblem] = []
+        self.tree = tree
+        self._nested_excludes: dict[int, tuple[PatternSet, str]] = {}
+
+    def nested_exclude(self, directory: str, names: Iterable[str]) -> tuple[PatternSet, str] | None:
+        """The excludes of the nested configuration `directory` is under, and the directory's
+        path relative to that configuration's own directory ("" or ending in "/"); None
+        where the root configuration applies."""
+        if self.tree is None:
+            return None
+        self.tree.names.record(directory, names)
+        config = self.tree.for_directory(directory)
+        if config is self.tree.root:
+            return None
+        known = self._nested_excludes.get(id(config))
+        if known is None:
+            known = (PatternSet([*config.exclude, *config.extend_exclude]), str(config.root))
+            self._nested_excludes[id(config)] = known
+        patterns, root = known
+        below = directory[len(root) :].strip("/")
+        return patterns, (below + "/" if below else "")
 
     def files(self, paths: Iterable[Path]) -> list[SourceFile]:
         text = _PathText(self.root)
@@ -305,6 +326,10 @@ class _Walk:
             if gitignore is not None:
                 layers = (*layers, (gitignore, False))
         exclude = self.exclude
+        match_prefix = relative_prefix
+        nested = discovery.nested_exclude(directory, (entry.name for entry in entries))
+        if nested is not None:
+            exclude, match_prefix = nested
         by_name_only = exclude.per_component and not exclude.has_rest
         excluded_name = exclude.name_matches
         display_prefix = self.text.display_prefix(directory)
@@ -318,7 +343,7 @@ class _Walk:
             if by_name_only:
                 if excluded_name(name, is_dir):
                     continue
-            elif discovery.excluded(relative, name, is_dir):
+            elif exclude.matches(match_prefix + name, is_dir) or exclude.matches(name, is_dir):
                 continue
             if layers and _ignored(layers, entry.path, name, is_dir):
                 continue

@@ -11,9 +11,11 @@ take the run down.
 from __future__ import annotations
 
 import ast
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeoutlint.catalog import Rule
@@ -27,7 +29,7 @@ from timeoutlint.checks import (
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.callsite import with_callsite_rules, with_project_client_triggers
 from timeoutlint.checks.prefilter import Prospect
-from timeoutlint.config import Config, ignored_for_path
+from timeoutlint.config import Config, ignored_for_path, selected_rules
 from timeoutlint.discovery import SourceFile
 from timeoutlint.findings import Finding, Span
 from timeoutlint.limits import (
@@ -45,8 +47,9 @@ from timeoutlint.limits import (
     time_budget,
 )
 from timeoutlint.parallel import fork_map
-from timeoutlint.project import ProjectContext, module_name_for
+from timeoutlint.project import ProjectContext
 from timeoutlint.python.model import PythonModule
+from timeoutlint.python.module_names import module_name_for
 from timeoutlint.python.source import SourceDecodeError, decode_python, split_lines
 from timeoutlint.suppression import (
     python_suppressions,
@@ -57,6 +60,7 @@ from timeoutlint.suppression import (
 
 if TYPE_CHECKING:
     from timeoutlint.cache import EntryKey, ResultCache
+    from timeoutlint.file_scopes import FileScopes
     from timeoutlint.scan import Scan
 
 
@@ -95,6 +99,13 @@ def minimal_triggers(triggers: Iterable[bytes]) -> tuple[bytes, ...]:
 
 def entry_key(source: SourceFile) -> EntryKey:
     return (source.display, source.relative, source.kind)
+
+
+def _relative_to(path: Path, directory: Path) -> str:
+    """`path` relative to `directory` (both made absolute), in `/` form."""
+    text = os.path.abspath(path)
+    prefix = os.path.abspath(directory).rstrip("/") + "/"
+    return text[len(prefix) :] if text.startswith(prefix) else text.lstrip("/")
 
 
 def _point(line: int, column: int) -> Span:
@@ -155,7 +166,11 @@ class Engine:
         enabled: frozenset[str],
         project: ProjectContext,
         checks: Sequence[Check] = ALL_CHECKS,
+        scopes: FileScopes | None = None,
     ) -> None:
+        """`scopes`, when given, says which configuration and pins apply to each file (a
+        nested configuration, another project's pins); a file whose scope is not this
+        engine's own is analysed by an engine of its scope, made once per scope."""
         self.config = config
         self.rules = rules
         self.project = project
@@ -164,13 +179,39 @@ class Engine:
         """A file the scan's prefilter rejected may still use a client built in another
         project module (known only now): it is read again for the names that reach one."""
         self.prefilter = Prefilter.of(self.checks)
+        self.scopes = scopes
+        self._selected = enabled
+        self._scoped: dict[tuple[int, object], Engine] = {}
+
+    def for_source(self, source: SourceFile) -> Engine:
+        """The engine of the file's own configuration and pins (this one, in a project with a
+        single configuration and set of pins)."""
+        if self.scopes is None:
+            return self
+        config, dependencies = self.scopes.of(source.path)
+        if config is self.config and dependencies is self.project.dependencies:
+            return self
+        key = (id(config), dependencies)
+        engine = self._scoped.get(key)
+        if engine is None:
+            enabled = (
+                self._selected if config is self.config else selected_rules(config, self.rules)
+            )
+            project = replace(self.project, dependencies=dependencies)
+            engine = Engine(config, self.rules, enabled, project)
+            self._scoped[key] = engine
+        return engine
 
     def may_need_analysis(self, kind: str, data: bytes) -> bool:
         """`Prefilter`: can any enabled check of this file kind match these bytes?"""
         return self.prefilter(kind, data)
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
-        return self.enabled - ignored_for_path(self.config, source.relative, self.rules)
+        relative = source.relative
+        if self.config.root != self.project.root:
+            # A nested configuration's paths are relative to its own directory.
+            relative = _relative_to(source.path, self.config.root)
+        return self.enabled - ignored_for_path(self.config, relative, self.rules)
 
     def _context(self, source: SourceFile, enabled: frozenset[str]) -> CheckContext:
         return CheckContext(
@@ -185,6 +226,9 @@ class Engine:
         return ctx.findings
 
     def read_error(self, source: SourceFile, detail: str) -> list[Finding]:
+        engine = self.for_source(source)
+        if engine is not self:
+            return engine.read_error(source, detail)
         return self._problem(
             IO_ERROR, source, _point(1, 1), self._enabled_for(source), detail=detail
         )
@@ -206,6 +250,9 @@ class Engine:
 
     def _analyze(self, source: SourceFile, data: bytes) -> tuple[list[Finding], bool]:
         """`analyze`, and whether some check admitted the file (it was parsed)."""
+        engine = self.for_source(source)
+        if engine is not self:
+            return engine._analyze(source, data)
         if skips_file(data):
             return [], False
         enabled = self._enabled_for(source)
@@ -326,7 +373,7 @@ class Engine:
         except OSError as exc:
             detail = describe_os_error(exc)
             return FileResult(source.display, tuple(self.read_error(source, detail)))
-        if not self.may_need_analysis(source.kind, data):
+        if not self.for_source(source).may_need_analysis(source.kind, data):
             if hash_rejected and cache is not None:
                 from timeoutlint.cache import content_digest
 

@@ -109,3 +109,15 @@ def run_rule_examples(rule: Rule, rules: Mapping[str, Rule]) -> dict[str, list[s
             rule, example, rules, False
         )
     return results
+
+
+def validate_packs(config: Config) -> dict[str, list[str]]:
+    """Run every example of every pack rule: {example label: problems} (empty list = passes)."""
+    from timeoutlint.catalog import builtin_rules
+    from timeoutlint.rule_packs import all_rules, pack_rules
+
+    rules = all_rules(config)
+    results: dict[str, list[str]] = {}
+    for rule in pack_rules(config, builtin_rules()).values():
+        results.update(run_rule_examples(rule, rules))
+    return results

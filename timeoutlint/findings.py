@@ -48,7 +48,7 @@ class Fix:
     """A repair for one finding.
 
     `operations` are declarative: `TextEdit`s for YAML and .env files, or the
-    codemod operations of `timeoutlint.fixes.operations` for Python, which
+    codemod operations of `timeoutlint.fix_operations` for Python, which
     libcst turns into edits only when a fix is applied or shown.
     """
 

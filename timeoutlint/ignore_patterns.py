@@ -468,3 +468,7 @@ class PatternSet:
         if not self.per_component:
             return gitignore_spec(self.lines).include(path + "/" if is_dir else path)
         return True if self.matches(path, is_dir) else None
+
+
+def compile_patterns(patterns: Iterable[str]) -> GitIgnore:
+    return gitignore_spec(tuple(patterns))

@@ -18,9 +18,8 @@ verbatim, so it passes through `redact` before it is printed:
   literal concatenated (`+`), `.format`ted or `%`-formatted into a URL.
 
 References (`${VAR}`, `{expr}` without literals, `os.environ.get(...)`,
-`settings.NAME`) stay. `masked_python_source` masks, by position, the literals
-of a whole Python file that may hold a password (`python/secrets.py`), for
-`fix --diff`.
+`settings.NAME`) stay. `fix --diff` masks the literals of a whole Python file
+that may hold a password first (`python/secrets.py`, `fixes/patch.py`).
 
 Linear time: every pattern below starts with a fixed anchor, anything it
 reads beyond the anchor is either bounded (`_CODE_WINDOW`) or consumed (the
@@ -318,65 +317,3 @@ def masked_constant(name: str, value: object) -> object:
     if secret_name(name):
         return MASK
     return redact(value)
-
-
-# Whole Python files (`fix --diff`) -----------------------------------------------------
-
-
-def masked_python_source(source: str) -> str:
-    """`source` with the literals that may hold a password (`python/secrets.py`) masked in
-    place, or unchanged when it is not Python; both sides of a diff go through this."""
-    import ast
-
-    from timeoutlint.python.secrets import secret_constants
-
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return source
-    constants = secret_constants(tree)
-    if not constants:
-        return source
-    offsets = _Offsets(source)
-    spans: list[Span] = []
-    for constant in constants:
-        if constant.end_lineno is None or constant.end_col_offset is None:
-            continue
-        start = offsets.of(constant.lineno, constant.col_offset)
-        end = offsets.of(constant.end_lineno, constant.end_col_offset)
-        if start is None or end is None or end <= start:
-            continue
-        segment = source[start:end]
-        quote = re.match(r"[A-Za-z]*('''|\"\"\"|'|\")", segment)
-        if quote is None or not segment.endswith(quote.group(1)):
-            continue
-        spans.append((start + quote.end(), end - len(quote.group(1))))
-    return _apply(source, [span for span in spans if span[0] < span[1]])
-
-
-class _Offsets:
-    """Character offsets of `ast` positions (line, UTF-8 byte column); lines end at `\\r\\n`,
-    `\\n` or `\\r` as for `ast`. A non-ASCII line's byte-to-character map is built once."""
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.starts = [0] + [found.end() for found in re.finditer(r"\r\n|\r|\n", source)]
-        self.maps: dict[int, list[int]] = {}
-
-    def of(self, line: int, byte_column: int) -> int | None:
-        if not 0 < line <= len(self.starts):
-            return None
-        start = self.starts[line - 1]
-        if line not in self.maps:
-            end = self.starts[line] if line < len(self.starts) else len(self.source)
-            text = self.source[start:end]
-            characters: list[int] = []
-            if not text.isascii():
-                for index, char in enumerate(text):
-                    characters.extend([index] * len(char.encode("utf-8", "surrogatepass")))
-                characters.append(len(text))
-            self.maps[line] = characters
-        characters = self.maps[line]
-        if not characters:
-            return start + byte_column
-        return start + characters[min(byte_column, len(characters) - 1)]

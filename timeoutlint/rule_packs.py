@@ -5,7 +5,7 @@ built-in catalog entry (`rules/TL101.yaml`), usually with a `callsite:`
 section, and an id in the user namespace (`X-ACME001`) so that it can never
 collide with a built-in rule. Paths are relative to the configuration file.
 Packs are validated as strictly as the built-in catalog, and their examples
-run the way the built-in ones do in our tests (`validate_packs`).
+run the way the built-in ones do in our tests (`examples.validate_packs`).
 """
 
 from __future__ import annotations
@@ -70,14 +70,3 @@ def all_rules(config: Config) -> dict[str, Rule]:
     if not config.rule_packs:
         return builtin
     return {**builtin, **pack_rules(config, builtin)}
-
-
-def validate_packs(config: Config) -> dict[str, list[str]]:
-    """Run every example of every pack rule: {example label: problems} (empty list = passes)."""
-    from timeoutlint.examples import run_rule_examples
-
-    rules = all_rules(config)
-    results: dict[str, list[str]] = {}
-    for rule in pack_rules(config, builtin_rules()).values():
-        results.update(run_rule_examples(rule, rules))
-    return results

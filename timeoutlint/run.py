@@ -23,6 +23,7 @@ from timeoutlint.config import (
     load_config,
     selected_rules,
 )
+from timeoutlint.config_tree import ConfigTree, DirectoryNames
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
@@ -30,6 +31,7 @@ from timeoutlint.limits import read_regular_file
 from timeoutlint.rule_packs import all_rules
 
 if TYPE_CHECKING:
+    from timeoutlint.file_scopes import FileScopes
     from timeoutlint.fixes.apply import FileEdits, FileFix
     from timeoutlint.project import ProjectContext
     from timeoutlint.report.context import ReportContext
@@ -78,10 +80,44 @@ def split_selectors(values: Sequence[str]) -> tuple[str, ...] | None:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def context_lines(project: ProjectContext) -> list[str]:
+def context_lines(project: ProjectContext, scopes: FileScopes | None = None) -> list[str]:
     """The project context for `--show-context`: the root, the files read, versions, compose
-    projects, password evidence."""
-    return project.describe_lines()
+    projects, password evidence; then each project below the root with its own
+    configuration or pins."""
+    return [*project.describe_lines(), *(scopes.describe_lines() if scopes else [])]
+
+
+def _command_line_options(
+    select: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    force_exclude: bool | None,
+    default_timeout: float | None,
+    redis_version: str | None,
+    rq_version: str | None,
+) -> Callable[[Config], Config]:
+    """The command line's settings applied to a configuration (the root's, and every nested
+    one alike): `--select` replaces, `--extend-select` and `--ignore` add."""
+    overrides: dict[str, Any] = {
+        "select": split_selectors(select),
+        "force_exclude": force_exclude,
+        "default_timeout": default_timeout,
+    }
+    for option, key, value in (
+        ("--redis-version", "redis_version", redis_version),
+        ("--rq-version", "rq_version", rq_version),
+    ):
+        if value is not None:
+            overrides[key] = _version_option(option, value)
+
+    def adjust(config: Config) -> Config:
+        config = config.with_overrides(**overrides)
+        return config.with_overrides(
+            extend_select=(*config.extend_select, *(split_selectors(extend_select) or ())),
+            ignore=(*config.ignore, *(split_selectors(ignore) or ())),
+        )
+
+    return adjust
 
 
 def _ignore(message: str) -> None:
@@ -90,7 +126,7 @@ def _ignore(message: str) -> None:
 
 def _version_option(option: str, value: str) -> str:
     """A version specifier given on the command line, validated as the configuration's is."""
-    from timeoutlint.project.dependencies import parse_version_option
+    from timeoutlint.version_option import parse_version_option
 
     try:
         return parse_version_option(value)
@@ -133,8 +169,11 @@ def build_session(
     """
     from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
+    from timeoutlint.file_scopes import FileScopes
     from timeoutlint.project import build_project_context
+    from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
     from timeoutlint.project.context_files import context_files
+    from timeoutlint.project.project_pins import ProjectPins
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
 
     targets = paths or (Path("."),)
@@ -151,35 +190,26 @@ def build_session(
         if reading_stdin and stdin_filename
         else (Path(".") if reading_stdin else targets[0])
     )
+    explicit = config is not None or config_file is not None
     try:
         if config is None:
             config = load_config(config_file, start)
         rules = dict(rules) if rules is not None else all_rules(config)
-        overrides: dict[str, Any] = {
-            "select": split_selectors(select),
-            "force_exclude": force_exclude,
-            "default_timeout": default_timeout,
-        }
         if default_timeout is not None:
             check_default_timeout("--default-timeout", default_timeout)
-        for option, key, value in (
-            ("--redis-version", "redis_version", redis_version),
-            ("--rq-version", "rq_version", rq_version),
-        ):
-            if value is not None:
-                overrides[key] = _version_option(option, value)
-        config = config.with_overrides(**overrides)
-        config = config.with_overrides(
-            extend_select=(*config.extend_select, *(split_selectors(extend_select) or ())),
-            ignore=(*config.ignore, *(split_selectors(ignore) or ())),
+        adjust = _command_line_options(
+            select, extend_select, ignore, force_exclude, default_timeout, redis_version, rq_version
         )
+        config = adjust(config)
         enabled = selected_rules(config, rules)
     except (ConfigError, CatalogError) as exc:
         raise SessionError(str(exc)) from None
     if verbose:
         log(f"configuration: {config.source or 'defaults (no [tool.timeoutlint] found)'}")
         log(f"enabled rules: {', '.join(sorted(enabled))}")
-    discovery = Discovery(config)
+    names = DirectoryNames()
+    tree = ConfigTree(config, adjust, explicit, names)
+    discovery = Discovery(config, tree)
     stdin_data: bytes | None = None
     if reading_stdin:
         name = stdin_filename or "-"
@@ -188,7 +218,10 @@ def build_session(
         files = [SourceFile(path, display_path(path) if stdin_filename else "-", name, kind)]
         stdin_data = read_stdin() if read_stdin is not None else b""
     else:
-        files = discovery.files(targets)
+        try:
+            files = discovery.files(targets)
+        except ConfigError as exc:  # a nested configuration met on the walk
+            raise SessionError(str(exc)) from None
     index_cache = None
     cache_refused = None
     cache = cache or CacheOptions()
@@ -196,20 +229,44 @@ def build_session(
         index_cache, cache_refused = usable_directory(config, cache.directory)
         if cache_refused is not None:
             warn(cache_refused)
-    in_context = context_files(files, () if reading_stdin else targets, config)
+    try:
+        in_context = context_files(files, () if reading_stdin else targets, config, tree)
+        for source in in_context:
+            tree.for_file(source.path)
+        nested_enabled = [(c, selected_rules(c, rules)) for c in tree.nested()]
+    except ConfigError as exc:
+        raise SessionError(str(exc)) from None
+    if verbose:
+        for nested, _ in nested_enabled:
+            log(f"configuration for {nested.root}: {nested.source}")
     memo = None
     if index_cache is not None and len(in_context) >= MEMO_MIN_FILES:
         memo = FileMemo.open(index_cache)
     _, checks = enabled_checks(config, rules, enabled)
-    prefilter = Prefilter.of(checks)
-    scan = scan_files(in_context, memo, jobs, hashed=index_cache is not None, prefilter=prefilter)
+    scan_checks = list(checks)
+    for nested, nested_rules in nested_enabled:
+        scan_checks.extend(enabled_checks(nested, rules, nested_rules)[1])
+    prefilter = Prefilter.of(scan_checks)
+    scan = scan_files(
+        in_context,
+        memo,
+        jobs,
+        hashed=index_cache is not None,
+        prefilter=prefilter,
+        byte_facts=PYTHON_BYTE_FACTS,
+    )
     if verbose:
         log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
     project = build_project_context(in_context, config, index_cache, write_cache, scan, jobs)
+    file_scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
+    for source in in_context:
+        file_scopes.of(source.path)
+    # One configuration and one set of pins: nothing to look up per file.
+    scopes = file_scopes if tree.nested() or file_scopes.pins.projects() else None
     if verbose:
-        for line in context_lines(project):
+        for line in context_lines(project, scopes):
             log(line)
-    engine = Engine(config, rules, enabled, project, checks)
+    engine = Engine(config, rules, enabled, project, checks, scopes)
     problems: list[Finding] = []
     for problem in discovery.problems:
         source = SourceFile(Path(problem.display), problem.display, problem.display, "unknown")
@@ -312,7 +369,8 @@ def run_files(
             session.config,
             session.rules,
             session.engine.enabled,
-            session.engine.project.fingerprint(),
+            session.engine.project.fingerprint()
+            + (session.engine.scopes.fingerprint() if session.engine.scopes else ""),
         )
         cache = ResultCache.open(directory, key)
     results = session.engine.run(session.files, jobs, cache, session.scan)

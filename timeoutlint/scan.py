@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.file_memo import FileMemo, Signature, signature
 from timeoutlint.parallel import fork_map
 
 if TYPE_CHECKING:
-    from timeoutlint.byte_literals import Literals
+    from timeoutlint.byte_literals import Found, Literals
 
 MEMO_MIN_FILES = 200
 """Below this many files, reading them costs less than loading a project-wide memo (the
@@ -69,52 +69,63 @@ class FileFacts(NamedTuple):
         return self.flags & _RUN_ONLY == PREFILTERED
 
 
+class Triggers(Protocol):
+    """What the scan reads of the engine's `Prefilter` (`engine.py`): each file kind's trigger
+    literals, searched in the same pass as the byte facts' literals."""
+
+    @property
+    def triggers(self) -> Mapping[str, tuple[bytes, ...]]: ...
+
+
+@dataclass(frozen=True)
+class ByteFacts:
+    """The byte facts of a Python file that the project context chooses its files by.
+
+    `exact` (as written) and `folded` (ignoring ASCII case) are the literals they ask about,
+    searched together with the prefilter's triggers (`byte_literals.py`); `flags` gives the
+    scan flags (`MENTIONS_REDIS`, `READS_LONG`, `MENTIONS_PASSWORD`) from the bytes and the
+    literals found. The project layer builds it (`project/byte_facts.py`) and the scan is
+    given it, so that the scan does not import the project context built on it.
+    """
+
+    exact: frozenset[bytes]
+    folded: frozenset[bytes]
+    flags: Callable[[bytes, Found], int]
+
+
 def facts_of(
-    kind: str, data: bytes, hashed: bool, prefilter: Callable[[str, bytes], bool] | None = None
+    kind: str,
+    data: bytes,
+    hashed: bool,
+    prefilter: Triggers | None = None,
+    *,
+    byte_facts: ByteFacts,
 ) -> FileFacts:
     """The digest and flags of one file's bytes. With the engine's `Prefilter`, its triggers and
     the facts' literals are searched together (`byte_literals.py`), each at most once."""
     from timeoutlint.cache import content_digest
-    from timeoutlint.engine import Prefilter
-    from timeoutlint.project.client_factories import mentions_client_factory
-    from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
-    from timeoutlint.project.redis_auth import mentions_password, password_possible
 
-    triggers = prefilter.triggers.get(kind, ()) if isinstance(prefilter, Prefilter) else ()
-    found = _literals(kind, triggers).found(data)
-    flags = 0
-    if kind == "python":
-        reads_long = not found.exact.isdisjoint(LONG_READ_LITERALS)
-        mentions = reads_long or not found.folded.isdisjoint(MENTIONS)
-        flags |= MENTIONS_REDIS if mentions else 0
-        flags |= READS_LONG if reads_long else 0
-        flags |= MENTIONS_CLIENT_FACTORY if mentions_client_factory(found.exact) else 0
-        maybe_password = password_possible(found.exact)
-        flags |= MENTIONS_PASSWORD if mentions_password(data, maybe_password) else 0
-    if isinstance(prefilter, Prefilter):
+    triggers = prefilter.triggers.get(kind, ()) if prefilter is not None else ()
+    facts = byte_facts if kind == "python" else None
+    found = _literals(triggers, facts).found(data)
+    flags = facts.flags(data, found) if facts is not None else 0
+    if prefilter is not None:
         flags |= PREFILTERED | (TRIGGERED if not found.exact.isdisjoint(triggers) else 0)
-    elif prefilter is not None:
-        flags |= PREFILTERED | (TRIGGERED if prefilter(kind, data) else 0)
     return FileFacts(content_digest(data) if hashed else b"", flags)
 
 
-_LITERALS: dict[tuple[str, tuple[bytes, ...]], Literals] = {}
+_LITERALS: dict[tuple[tuple[bytes, ...], ByteFacts | None], Literals] = {}
 
 
-def _literals(kind: str, triggers: tuple[bytes, ...]) -> Literals:
-    """The literals of one file kind's facts and triggers, built on first use (once per run)."""
-    key = (kind, triggers)
+def _literals(triggers: tuple[bytes, ...], facts: ByteFacts | None) -> Literals:
+    """The literals of one file kind's triggers and facts, built on first use (once per run)."""
+    key = (triggers, facts)
     literals = _LITERALS.get(key)
     if literals is None:
         from timeoutlint.byte_literals import Literals
-        from timeoutlint.project.client_factories import CONSTRUCTOR_LITERALS, LIBRARY_LITERALS
-        from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
-        from timeoutlint.project.redis_auth import PASSWORD_LITERALS
 
-        if kind == "python":
-            exact = {*triggers, *LONG_READ_LITERALS, *PASSWORD_LITERALS}
-            exact |= {*LIBRARY_LITERALS, *CONSTRUCTOR_LITERALS}
-            literals = Literals(exact, MENTIONS)
+        if facts is not None:
+            literals = Literals({*triggers, *facts.exact}, facts.folded)
         else:
             literals = Literals(triggers)
         _LITERALS[key] = literals
@@ -157,13 +168,16 @@ def scan_files(
     jobs: int | None = None,
     hashed: bool = True,
     now_ns: int | None = None,
-    prefilter: Callable[[str, bytes], bool] | None = None,
+    prefilter: Triggers | None = None,
+    *,
+    byte_facts: ByteFacts,
 ) -> Scan:
     """The facts of `files`; with a memo, unchanged files are not read and the rest is recorded.
 
     `now_ns` is when the scan started (the racy-timestamp guard compares against it). With the
     engine's `prefilter`, the facts of each file read also say whether it passed, so the engine
-    does not read the files it rejects again.
+    does not read the files it rejects again. `byte_facts` are the Python files' facts the
+    project context asks for (`project.byte_facts.PYTHON_BYTE_FACTS`).
     """
     started_ns = time.time_ns() if now_ns is None else now_ns
     scan = Scan(memo=memo)
@@ -195,7 +209,7 @@ def scan_files(
             data = read_regular_file(source.path)
         except OSError:
             return None
-        return facts_of(source.kind, data, hashed, prefilter)
+        return facts_of(source.kind, data, hashed, prefilter, byte_facts=byte_facts)
 
     for source, facts in zip(pending, fork_map(read, pending, jobs), strict=True):
         if facts is None:

@@ -36,6 +36,7 @@ DEBOUNCE_SECONDS = 0.3
 WATCHED_GLOBS = (
     "**/pyproject.toml",
     "**/timeoutlint.toml",
+    "**/.timeoutlint.toml",
     "**/requirements*.txt",
     "**/*.lock",
     "**/Pipfile*",

@@ -45,7 +45,7 @@ from timeoutlint.checks.splat_dicts import (
 )
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
-from timeoutlint.fixes.operations import AddImport, AddKeyword, ReplaceKeywordValue
+from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.project import ProjectContext
 from timeoutlint.project.client_factories import ClientLookup, client_for
 from timeoutlint.python.import_scan import Imported

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix, Span
-from timeoutlint.fixes.operations import AddDictEntries, RenameDictKey, ReplaceDictValue
+from timeoutlint.fix_operations import AddDictEntries, RenameDictKey, ReplaceDictValue
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.settings import SettingsDict, quote_style, settings_entries
 from timeoutlint.python.values import Constant, TupleValue, Value

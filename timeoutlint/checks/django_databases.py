@@ -17,7 +17,7 @@ import math
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix
-from timeoutlint.fixes.operations import AddDictEntries
+from timeoutlint.fix_operations import AddDictEntries
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.settings import SettingsDict, quote_style, settings_entries
 from timeoutlint.python.values import Constant

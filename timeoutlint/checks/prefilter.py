@@ -21,23 +21,15 @@ are written with (an ASCII-compatible source encoding, no escapes inside a liter
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 from functools import cached_property
 
-from timeoutlint.project import ProjectContext, module_name_for
-from timeoutlint.project.python_index import PythonIndex
+from timeoutlint.project import ProjectContext
 from timeoutlint.python.import_scan import Imported, ImportedNames, scan_imports
 from timeoutlint.python.model import absolute_module
-from timeoutlint.redis.model import (
-    REDIS_CONSTRUCTORS,
-    ExportedAlias,
-    ExportedFactory,
-    ExportedObject,
-)
-
-_SETTINGS_MODULE = "django.conf.settings"
-"""`django.conf.settings.X` is looked up in the project's settings modules (`python_index`)."""
+from timeoutlint.python.module_names import module_name_for
+from timeoutlint.redis.model import REDIS_CONSTRUCTORS
 
 
 def gives(imported: Imported, name: str) -> bool:
@@ -119,13 +111,13 @@ class Prospect:
         name into a module part, which must be a dotted suffix of an indexed module's name, and
         a last name, which that module must export; a `django.conf.settings.` name is looked up
         in the settings modules instead. A name starts with an import's path and one of the
-        names it takes, or attributes spelled in the file (`IndexReach.meets`). A builtin name
-        (`builtins.open`, no import) reaches the index only if `builtins` is such a suffix.
+        names it takes, or attributes spelled in the file (`IndexReach.meets`, in
+        `project/index_reach.py`). A builtin name (`builtins.open`, no import) reaches the index only if `builtins` is such a suffix.
         """
         imported = self.imported
         if imported is None:
             return True
-        reach = index_reach(self.project.python_index, names)
+        reach = self.project.index_reach(names)
         if "builtins" in reach.exports:
             return True
         return any(reach.meets(item, self.data) for item in imported)
@@ -137,150 +129,13 @@ class Prospect:
         return self.may_resolve_to(names) or self.may_reach_index(names)
 
     def may_reach_redis(self) -> bool:
-        """Whether the Redis model (`python/redis_model.py`) can know any object in this file.
+        """Whether the Redis model (`redis/model.py`) can know any object in this file.
 
         Every `RedisObject` comes from a qualified name (after `canonical`): a call of one of
         `REDIS_CONSTRUCTORS`, or an object or factory summarised by the project's index; local
         functions, `self.x` and method calls (`client.pubsub()`) only pass such values on.
         """
         return self.may_reach(REDIS_CONSTRUCTORS)
-
-
-@dataclass(frozen=True)
-class IndexReach:
-    """What the project's index can answer for: per dotted suffix of an indexed module's name
-    (a lookup's module part), the names those modules export that matter; per dotted prefix of
-    those suffixes, the components that can follow it."""
-
-    exports: Mapping[str, frozenset[str]]
-    following: Mapping[str, frozenset[str]]
-
-    def meets(self, item: Imported, data: bytes) -> bool:
-        """Whether a name `item.path.NAME.attributes...` can be split into an indexed module part
-        and a name it exports. NAME is one of `item.names`; after a plain import (`names` is
-        None) it is an attribute, which the file spells (as the triggers' premise: identifiers
-        are written with their ASCII bytes)."""
-        parts = item.path.split(".")
-        for end in range(1, len(parts)):
-            if parts[end] in self.exports.get(".".join(parts[:end]), ()):
-                return True
-        path = item.path
-        if item.names is not None:
-            return any(
-                name in self.exports.get(path, ()) or name in self.following.get(path, ())
-                for name in item.names
-            )
-        candidates = self.exports.get(path, frozenset()) | self.following.get(path, frozenset())
-        return any(name.encode("utf-8") in data for name in candidates)
-
-
-def index_reach(index: PythonIndex, names: frozenset[str]) -> IndexReach:
-    """What of `index` can lead a name to one of `names` or to a Redis object, computed once.
-
-    Only some summaries matter: an `ExportedObject` or `ExportedFactory` (a Redis object), and an
-    `ExportedAlias` whose target can be rewritten into one of `names` or can itself reach such a
-    summary (`canonical` rewrites a name through aliases, `resolve_external` follows them). A
-    constant only describes an object that one of those gives, and an alias to anything else
-    ends nowhere.
-    """
-    key = (id(index), names)
-    cached = _INDEX_REACH.get(key)
-    if cached is not None and cached[0] is index:
-        return cached[1]
-    graph = _ExportGraph(index)
-    relevant: set[tuple[str, str]] = set()
-    waiting: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for module, exported in index.modules.items():
-        for name, summary in exported.items():
-            node = (module, name)
-            if isinstance(summary, (ExportedObject, ExportedFactory)) or (
-                isinstance(summary, ExportedAlias) and _leads_to(summary.qualified_name, names)
-            ):
-                relevant.add(node)
-            elif isinstance(summary, ExportedAlias):
-                for target in graph.hits(summary.qualified_name):
-                    waiting.setdefault(target, []).append(node)
-    queue = list(relevant)
-    while queue:
-        for alias in waiting.pop(queue.pop(), ()):
-            if alias not in relevant:
-                relevant.add(alias)
-                queue.append(alias)
-    by_module: dict[str, set[str]] = {}
-    for module, name in relevant:
-        by_module.setdefault(module, set()).add(name)
-    reach = _reach(by_module)
-    _INDEX_REACH[key] = (index, reach)
-    return reach
-
-
-class _ExportGraph:
-    """Which exported names of `index` a lookup of a name starting with a given target can hit."""
-
-    def __init__(self, index: PythonIndex) -> None:
-        self.by_suffix: dict[str, dict[str, list[tuple[str, str]]]] = {}
-        self.under: dict[str, list[tuple[str, str]]] = {}
-        for module, exported in index.modules.items():
-            parts = module.split(".")
-            suffixes = [".".join(parts[start:]) for start in range(len(parts))]
-            if parts[-1] == "settings":
-                suffixes.append(_SETTINGS_MODULE)
-            nodes = [(module, name) for name in exported]
-            for suffix in suffixes:
-                by_name = self.by_suffix.setdefault(suffix, {})
-                for node in nodes:
-                    by_name.setdefault(node[1], []).append(node)
-                pieces = suffix.split(".")
-                for end in range(1, len(pieces)):
-                    self.under.setdefault(".".join(pieces[:end]), []).extend(nodes)
-
-    def hits(self, target: str) -> set[tuple[str, str]]:
-        """The exports a name `target.attributes...` can be looked up as (`IndexReach.meets`)."""
-        parts = target.split(".")
-        found: set[tuple[str, str]] = set()
-        for end in range(1, len(parts)):
-            found.update(self.by_suffix.get(".".join(parts[:end]), {}).get(parts[end], ()))
-        for nodes in self.by_suffix.get(target, {}).values():
-            found.update(nodes)
-        found.update(self.under.get(target, ()))
-        return found
-
-
-def _leads_to(target: str, names: frozenset[str]) -> bool:
-    """Whether `target.attributes...` can be one of `names`."""
-    return target in _dotted_prefixes(names)
-
-
-@functools.lru_cache(maxsize=16)
-def _dotted_prefixes(names: frozenset[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for name in names:
-        parts = name.split(".")
-        found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
-    return frozenset(found)
-
-
-def _reach(relevant: Mapping[str, Set[str]]) -> IndexReach:
-    exports: dict[str, frozenset[str]] = {}
-    settings: set[str] = set()
-    for module, names in relevant.items():
-        parts = module.split(".")
-        for start in range(len(parts)):
-            suffix = ".".join(parts[start:])
-            exports[suffix] = exports.get(suffix, frozenset()) | frozenset(names)
-        if parts[-1] == "settings":
-            settings.update(names)
-    if settings:
-        exports[_SETTINGS_MODULE] = frozenset(settings)
-    following: dict[str, set[str]] = {}
-    for suffix in exports:
-        parts = suffix.split(".")
-        for end in range(1, len(parts)):
-            following.setdefault(".".join(parts[:end]), set()).add(parts[end])
-    return IndexReach(exports, {k: frozenset(v) for k, v in following.items()})
-
-
-_INDEX_REACH: dict[tuple[int, frozenset[str]], tuple[PythonIndex, IndexReach]] = {}
 
 
 def _first(path: str) -> str:

@@ -30,7 +30,7 @@ from timeoutlint.checks.redis_common import (
     redis_versions,
 )
 from timeoutlint.findings import Applicability, Fix, Position
-from timeoutlint.fixes.operations import AddKeyword
+from timeoutlint.fix_operations import AddKeyword
 from timeoutlint.python.model import CallSite, PythonModule
 from timeoutlint.python.values import LocalClass, QualifiedName
 from timeoutlint.redis.model import (

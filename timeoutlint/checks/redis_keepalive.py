@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix
-from timeoutlint.fixes.operations import AddImport, ReplaceExpression
+from timeoutlint.fix_operations import AddImport, ReplaceExpression
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.values import DictValue
 

@@ -26,7 +26,7 @@ from timeoutlint.checks.redis_common import (
     seconds_text,
 )
 from timeoutlint.findings import Applicability, Fix, RelatedLocation
-from timeoutlint.fixes.operations import AddKeyword, ReplaceKeywordValue
+from timeoutlint.fix_operations import AddKeyword, ReplaceKeywordValue
 from timeoutlint.project.dependencies import VersionRange
 from timeoutlint.python.model import PythonModule
 from timeoutlint.redis.model import MethodCall, RedisClient, RedisModel, RedisPubSub, Setting

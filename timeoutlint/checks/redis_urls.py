@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.redis_url_parts import (
+    URL_BREAKERS,
     RedisUrl,
     has_marker,
     is_placeholder,
@@ -242,8 +243,18 @@ def _report_specials(
 
 
 def _encode_in_place(site: UrlSite, start: int, password: str) -> Fix:
-    """One edit per character that needs encoding, so that no edit carries the secret itself."""
+    """One edit per character that needs encoding, so that no edit carries the secret itself.
+
+    A `[`, `]`, `/`, `?` or `#` in the user name before the password breaks the URL as much as
+    one in the password (`redis://[:[@host` is refused as an invalid IPv6 address), so those
+    are encoded too; redis-py decodes the user name, so the credentials it sends are the same.
+    """
     edits = []
+    user_start = site.template.index("://") + 3
+    for index in range(user_start, start - 1):
+        if site.template[index] in URL_BREAKERS:
+            char = site.template[index]
+            edits.append(TextEdit(site.span(index, index + 1), quote(char, safe="")))
     for index, char in enumerate(password):
         encoded = quote(char, safe="")
         if encoded != char:

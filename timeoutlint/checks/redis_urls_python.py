@@ -29,7 +29,7 @@ from timeoutlint.checks.redis_urls import (
     url_findings,
 )
 from timeoutlint.findings import Applicability, Fix, Position
-from timeoutlint.fixes.operations import AddImport, ReplaceString
+from timeoutlint.fix_operations import AddImport, ReplaceString
 from timeoutlint.project.redis_auth import PasswordSource
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.secrets import masked_code

@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Applicability, Finding, TextEdit
+from timeoutlint.fix_operations import AddKeyword
 from timeoutlint.fixes.keyword_text import CallIndex
-from timeoutlint.fixes.operations import AddKeyword
 from timeoutlint.python.source import SourceDecodeError, decode_python
 
 MAX_ROUNDS = 5
@@ -164,11 +164,6 @@ def needs_libcst(kind: str, finding: Finding) -> bool:
     if kind != "python" or finding.fix is None:
         return False
     return not all(isinstance(op, AddKeyword) for op in finding.fix.operations)
-
-
-def edits_for(kind: str, data: bytes, finding: Finding) -> tuple[TextEdit, ...]:
-    """The text edits of one finding's fix, for reports that show fixes as edits."""
-    return FileEdits(kind, data).of(finding)
 
 
 class FileEdits:

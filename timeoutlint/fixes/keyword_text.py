@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 
 from timeoutlint.findings import Position
-from timeoutlint.fixes.operations import AddKeyword
+from timeoutlint.fix_operations import AddKeyword
 from timeoutlint.fixes.text_edits import line_starts
 from timeoutlint.python.source import character_column, split_lines
 

@@ -21,7 +21,7 @@ import warnings
 from collections.abc import Sequence
 
 from timeoutlint.findings import Position
-from timeoutlint.fixes.operations import (
+from timeoutlint.fix_operations import (
     AddDictEntries,
     AddImport,
     AddKeyword,

@@ -15,7 +15,7 @@ from typing import cast
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from timeoutlint.fixes.operations import (
+from timeoutlint.fix_operations import (
     AddDictEntries,
     AddImport,
     AddKeyword,

@@ -53,22 +53,6 @@ def apply_text_edits(text: str, edits: Sequence[TextEdit]) -> str:
     return "".join(result)
 
 
-def minimal_edit(old: str, new: str) -> TextEdit | None:
-    """The single edit that turns `old` into `new`: the changed middle, as a span of `old`."""
-    if old == new:
-        return None
-    prefix = 0
-    limit = min(len(old), len(new))
-    while prefix < limit and old[prefix] == new[prefix]:
-        prefix += 1
-    suffix = 0
-    while suffix < limit - prefix and old[len(old) - 1 - suffix] == new[len(new) - 1 - suffix]:
-        suffix += 1
-    starts = line_starts(old)
-    span = Span(position_at(starts, prefix), position_at(starts, len(old) - suffix))
-    return TextEdit(span, new[prefix : len(new) - suffix])
-
-
 def lines_with_ends(text: str) -> list[str]:
     """The lines of `text` with their line breaks, split only at \\n, \\r\\n and \\r.
 

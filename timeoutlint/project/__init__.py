@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile
 from timeoutlint.project.dependencies import Dependencies
+from timeoutlint.project.index_reach import IndexReach, index_reach
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
 
@@ -38,6 +39,18 @@ class ProjectContext:
     redis_auth: RedisAuth = field(default_factory=RedisAuth)
     compose_and_env: tuple[SourceFile, ...] = ()
     """The compose and `.env` files the context was built from (for `--show-context`)."""
+    _index_reaches: dict[frozenset[str], IndexReach] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    """`index_reach` per set of names: derived from `python_index`, computed at most once."""
+
+    def index_reach(self, names: frozenset[str]) -> IndexReach:
+        """What of the Python index can lead a name to one of `names` or to a Redis object
+        (`project/index_reach.py`), computed once per context and set of names."""
+        reach = self._index_reaches.get(names)
+        if reach is None:
+            reach = self._index_reaches[names] = index_reach(self.python_index, names)
+        return reach
 
     def describe_lines(self) -> list[str]:
         """The root and every file the context read, then what it found, for `--show-context`."""
@@ -77,10 +90,16 @@ def build_project_context(
     `scan.scan_files`) tells which files to parse without reading them all again; without it
     the files are scanned here."""
     if scan is None:
+        from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
         from timeoutlint.scan import scan_files
 
         python_files = [source for source in files if source.kind == "python"]
-        scan = scan_files(python_files, jobs=jobs, hashed=cache_directory is not None)
+        scan = scan_files(
+            python_files,
+            jobs=jobs,
+            hashed=cache_directory is not None,
+            byte_facts=PYTHON_BYTE_FACTS,
+        )
     known = scan
 
     def may_name_password(source: SourceFile) -> bool:
@@ -94,18 +113,3 @@ def build_project_context(
         redis_auth=RedisAuth.build(files, config, may_name_password),
         compose_and_env=tuple(s for s in files if s.kind in ("compose", "dotenv")),
     )
-
-
-def module_name_for(relative_path: str) -> tuple[str | None, bool]:
-    """The dotted module name of a project file (`app/infra/queue.py` -> `app.infra.queue`)."""
-    if not relative_path.endswith((".py", ".pyi")) or relative_path.startswith("/"):
-        return None, False
-    parts = relative_path.rsplit(".", 1)[0].split("/")
-    if parts and parts[0] == "src" and len(parts) > 1:
-        parts = parts[1:]
-    is_package = parts[-1] == "__init__"
-    if is_package:
-        parts = parts[:-1]
-    if not parts or not all(p.isidentifier() for p in parts):
-        return None, is_package
-    return ".".join(parts), is_package

@@ -49,6 +49,14 @@ def mentions_client_factory(found: frozenset[bytes] | set[bytes]) -> bool:
     return not found.isdisjoint(LIBRARY_LITERALS) and not found.isdisjoint(CONSTRUCTOR_LITERALS)
 
 
+def may_build_a_client(data: bytes) -> bool:
+    """`mentions_client_factory` of the literals in `data` (what the scan's fact must say)."""
+    return mentions_client_factory({literal for literal in _ALL if literal in data})
+
+
+_ALL = LIBRARY_LITERALS | CONSTRUCTOR_LITERALS
+
+
 @dataclass(frozen=True)
 class ExportedClient:
     """A client another module builds: `cls`, a library class (`requests.Session`); `defines`,

@@ -16,9 +16,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from timeoutlint.config import Config
 from timeoutlint.discovery import Discovery, SourceFile
+
+if TYPE_CHECKING:
+    from timeoutlint.config_tree import ConfigTree
 
 
 def covers_root(targets: Iterable[Path], root: Path) -> bool:
@@ -32,7 +36,10 @@ def covers_root(targets: Iterable[Path], root: Path) -> bool:
 
 
 def context_files(
-    given: list[SourceFile], targets: Iterable[Path], config: Config
+    given: list[SourceFile],
+    targets: Iterable[Path],
+    config: Config,
+    tree: ConfigTree | None = None,
 ) -> list[SourceFile]:
     """`given` (the files to report), then every other file of the project root.
 
@@ -43,7 +50,7 @@ def context_files(
     if covers_root(targets, config.root):
         return given
     seen = {os.path.abspath(source.path) for source in given}
-    walked = Discovery(config).files((config.root,))
+    walked = Discovery(config, tree).files((config.root,))
     return [*given, *(s for s in walked if os.path.abspath(s.path) not in seen)]
 
 

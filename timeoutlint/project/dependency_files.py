@@ -24,7 +24,6 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-LOCK_FILES = ("poetry.lock", "uv.lock", "pdm.lock", "Pipfile.lock")
 _MAX_INCLUDE_DEPTH = 10
 _SKIPPED_DIRECTORIES = frozenset(
     {"node_modules", "venv", "site-packages", "build", "dist", "fixtures", "tests", "docs"}

@@ -153,10 +153,16 @@ class PythonIndex:
         them again; without it they are scanned here.
         """
         if scan is None:
+            from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
             from timeoutlint.scan import scan_files
 
             python_files = [source for source in files if source.kind == "python"]
-            scan = scan_files(python_files, jobs=jobs, hashed=cache_directory is not None)
+            scan = scan_files(
+                python_files,
+                jobs=jobs,
+                hashed=cache_directory is not None,
+                byte_facts=PYTHON_BYTE_FACTS,
+            )
         candidates: dict[str, _Candidate] = {}
         client_candidates: dict[str, _Candidate] = {}
         packages = PackageDirectories()
@@ -287,7 +293,7 @@ def _candidate(
 ) -> _Candidate | None:
     """The module of `source` if it mentions redis (with `clients`: if it may build a network
     client, `client_factories.mentions_client_factory`)."""
-    from timeoutlint.project import module_name_for
+    from timeoutlint.python.module_names import module_name_for
 
     facts = scan.get(source)
     if facts is None or not (facts.mentions_client_factory if clients else facts.mentions_redis):

@@ -779,11 +779,6 @@ def _argument_after(words: list[CommandWord], option: str) -> tuple[str, int] | 
     return None
 
 
-def _line_of_env(service: Service, key: str) -> int:
-    entry = service.env(key)
-    return entry.scalar.span.start.line if entry is not None else 0
-
-
 def _is_empty_constant(node: ast.expr) -> bool:
     return isinstance(node, ast.Constant) and node.value in (None, "", b"")
 

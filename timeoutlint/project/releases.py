@@ -9,8 +9,6 @@ changes behaviour. The lists start where the rules' knowledge starts: redis-py
 
 from __future__ import annotations
 
-RELEASES_AS_OF = "2026-11-23"
-
 REDIS_PY = (
     "4.0.0", "4.0.1", "4.0.2",
     "4.1.0", "4.1.1", "4.1.2", "4.1.3", "4.1.4",

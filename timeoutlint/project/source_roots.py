@@ -20,7 +20,7 @@ library name (`redis.asyncio`) can only mean a project module that really sits a
 that name, which would shadow the library in Python too. Explicit relative imports
 (`from .redis import X`) are resolved by the model from the importing file's own name.
 
-Every name is a dotted suffix of the module's path name (`project.module_name_for`), which the
+Every name is a dotted suffix of the module's path name (`python.module_names.module_name_for`), which the
 prefilter's index reach (`checks/prefilter.py`) relies on.
 """
 
@@ -36,7 +36,7 @@ PackageTest = Callable[[str], bool]
 def import_names(relative: str, is_package: PackageTest) -> tuple[str, ...]:
     """Every dotted name the file at the project-relative `relative` can be imported by, the
     longest (its path name) first; empty when it has none."""
-    from timeoutlint.project import module_name_for
+    from timeoutlint.python.module_names import module_name_for
 
     module_name, _ = module_name_for(relative)
     if module_name is None:

@@ -4,7 +4,9 @@ Checks describe a repair with these small values (plain data, cheap to
 pickle and cache); `python_codemod` carries them out with libcst, which is
 imported only when something is fixed or shown. Each operation is
 idempotent: applied to code that already has the result, it changes nothing.
-A call is identified by the position where its expression starts.
+A call is identified by the position where its expression starts. They sit beside
+`findings.py`, not in `fixes/`, so the checks that build them do not import the fix loop
+(ruff keeps `Fix` and `Edit` in its diagnostics crate likewise).
 """
 
 from __future__ import annotations

@@ -1,0 +1,39 @@
+# TL205 redis-client-without-timeouts: a redis-py client (before 8) with no socket timeouts.
+# case: redis-version = "==5.0.8"
+import os
+
+import fakeredis
+import redis
+import redis.asyncio
+from redis import ConnectionPool
+from rq import Worker
+
+# A socket_timeout also bounds the connect, so nothing is reported.
+a = redis.Redis(host="h", socket_timeout=5)  # ok
+b = redis.from_url("redis://h", socket_timeout=5)  # ok
+c = redis.ConnectionPool(host="h", socket_timeout=5)  # ok
+d = redis.asyncio.Redis(host="h", socket_timeout=5)  # ok
+e = redis.from_url("redis://h?socket_timeout=5")  # ok
+
+# A socket_timeout the rule cannot evaluate is not reported.
+f = redis.Redis(host="h", socket_timeout=float(os.environ["T"]))  # ok
+
+# The clients of an RQ worker keep their socket_timeout unset.
+conn = redis.Redis(host="h", socket_connect_timeout=5)  # ok
+Worker(["q"], connection=conn).work()
+
+# A pool of connections that are not redis-py's is not reported.
+fake = ConnectionPool(connection_class=fakeredis.FakeConnection, server=None)  # ok
+tls = ConnectionPool(host="h", connection_class=redis.SSLConnection)  # error: TL205
+
+
+# A pool of a local subclass of a redis-py connection is reported.
+class TracedConnection(redis.Connection):
+    pass
+
+
+class Traced(TracedConnection):
+    pass
+
+
+pool = redis.ConnectionPool(connection_class=Traced, db=4)  # error: TL205

@@ -1,0 +1,3 @@
+# An update with unseen keys hides the keys of the dict it changes...
+CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "OPTIONS": {}}}  # ok
+CACHES["default"]["OPTIONS"].update(EXTRA_OPTIONS)

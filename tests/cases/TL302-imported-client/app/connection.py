@@ -1,0 +1,3 @@
+import redis
+
+client = redis.Redis(host='h')

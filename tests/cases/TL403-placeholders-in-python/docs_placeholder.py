@@ -1,0 +1,1 @@
+DOCS = "redis://:<password>@redis:6379/0"  # ok

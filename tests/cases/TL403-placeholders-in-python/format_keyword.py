@@ -1,0 +1,1 @@
+URL = "redis://:{password}@redis:6379/0".format(password=pw)  # ok

@@ -1,0 +1,1 @@
+URL = "redis://:{}@redis:6379/0".format(password)  # ok

@@ -1,0 +1,1 @@
+URL = "redis://:%s@redis:6379/0" % password  # ok

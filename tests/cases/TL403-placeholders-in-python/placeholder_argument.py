@@ -1,0 +1,2 @@
+import redis
+client = redis.Redis(host="redis", password="xxxx")  # ok
