@@ -197,6 +197,32 @@ def test_a_listener_that_imports_no_indexed_module_is_rejected(tmp_path: Path) -
     assert run(tmp_path, files, "TL201", forced=True).findings["app/server.py"] == []
 
 
+def test_a_module_of_a_package_is_reached_by_its_import_name(tmp_path: Path) -> None:
+    """`backend/` holds no `__init__.py`, `backend/app/` does: the module is `app.connection`."""
+    files = {
+        "backend/app/__init__.py": "",
+        "backend/app/connection.py": CONNECTION,
+        "backend/worker.py": LISTENER,
+    }
+    linted = run(tmp_path, files, "TL201")
+    assert linted.admitted["backend/worker.py"]
+    assert rule_ids(linted.findings["backend/worker.py"]) == ["TL201"]
+
+
+def test_a_bare_name_that_is_only_a_suffix_of_a_package_module_does_not_reach_it(
+    tmp_path: Path,
+) -> None:
+    """`import connection` cannot mean `app/connection.py` inside the package `app` (the index
+    does not look it up by that name), so the file is not parsed for the index's pub/sub."""
+    files = {
+        "app/__init__.py": "",
+        "app/connection.py": CONNECTION,
+        "worker.py": LISTENER.replace("from app.connection import", "from connection import"),
+    }
+    assert not run(tmp_path, files, "TL201").admitted["worker.py"]
+    assert run(tmp_path, files, "TL201", forced=True).findings["worker.py"] == []
+
+
 def test_a_name_the_index_only_knows_as_a_constant_cannot_make_a_client(tmp_path: Path) -> None:
     settings = """
     REDIS_HOST = "cache"

@@ -47,6 +47,15 @@ def test_an_unchanged_project_reuses_the_cached_index_without_parsing(
     assert again.modules["app.settings"]["REDIS_SOCKET_TIMEOUT"] == ExportedConstant(600)
 
 
+def test_the_index_counts_the_parses_of_this_run_only(tmp_path: Path) -> None:
+    """What `--verbose` reports: one parse for the one module that mentions redis, then none
+    when the index comes from the cache."""
+    root = _project(tmp_path)
+    (root / "app" / "views.py").write_text("print('no client here')\n", encoding="utf-8")
+    assert _build(root, tmp_path / "cache").parsed == 1
+    assert _build(root, tmp_path / "cache").parsed == 0
+
+
 def test_an_edited_module_is_summarised_again(tmp_path: Path) -> None:
     root = _project(tmp_path)
     _build(root, tmp_path / "cache")

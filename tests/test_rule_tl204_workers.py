@@ -51,3 +51,28 @@ def test_the_prefilter_admits_a_file_that_uses_a_worker_subclass_of_another_modu
     linted = run(tmp_path, files, "TL204")
     assert linted.admitted["app/run.py"] is True
     assert rule_ids(linted.findings["app/run.py"]) == ["TL204"]
+
+
+def test_the_prefilter_admits_a_connection_keyword_written_across_a_comment_and_a_line(
+    tmp_path: Path,
+) -> None:
+    """The file never says rq: its `connection` keyword is what lets it through."""
+    runner = RUNNER.replace("connection=conn", "connection  # the shared one\n    = conn").replace(
+        "app.workers", "app.jobs"
+    )
+    files = {"app/jobs.py": WORKER_MODULE, "app/run.py": runner, "requirements.txt": "rq<2\n"}
+    linted = run(tmp_path, files, "TL204")
+    assert linted.admitted["app/run.py"] is True
+    assert rule_ids(linted.findings["app/run.py"]) == ["TL204"]
+
+
+def test_a_file_that_says_connection_but_passes_no_connection_keyword_is_rejected(
+    tmp_path: Path,
+) -> None:
+    """No `rq` in the file and no `connection=`: no worker call of it can have a connection."""
+    runner = RUNNER.replace(", connection=conn", "").replace("app.workers", "app.jobs")
+    runner += "pool = conn.connection_pool\n"
+    files = {"app/jobs.py": WORKER_MODULE, "app/run.py": runner, "requirements.txt": "rq<2\n"}
+    assert run(tmp_path, files, "TL204").admitted["app/run.py"] is False
+    forced = run(tmp_path, files, "TL204", forced=True)
+    assert forced.findings["app/run.py"] == []

@@ -103,6 +103,18 @@ def test_checking_python_files_imports_neither_yaml_nor_libcst_nor_packaging(
 
 
 @pytest.mark.usefixtures("warm_catalog_cache")
+def test_checking_python_files_imports_only_the_check_modules_their_bytes_trigger(
+    tmp_path: Path,
+) -> None:
+    """No file of the run mentions Redis, Django settings or a URL: of the checks, only the
+    call-site check (TL101) is loaded, with the modules every check shares."""
+    findings, imported = _check(tmp_path, PYTHON_ONLY)
+    assert "app.py:3:1: TL101" in findings
+    checks = {m.rsplit(".", 1)[1] for m in imported if m.startswith("timeoutlint.checks.")}
+    assert checks == {"base", "prefilter", "callsite", "splat_dicts"}
+
+
+@pytest.mark.usefixtures("warm_catalog_cache")
 def test_a_compose_file_in_the_run_still_gets_its_findings(tmp_path: Path) -> None:
     findings, imported = _check(tmp_path, COMPOSE)
     assert "docker-compose.yml:4:41: TL403" in findings

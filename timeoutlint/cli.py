@@ -24,7 +24,6 @@ from timeoutlint.catalog import CatalogError, Rule
 from timeoutlint.config import ConfigError, load_config
 from timeoutlint.engine import FileResult
 from timeoutlint.findings import Finding
-from timeoutlint.redact import redact
 from timeoutlint.report.formats import FORMATS, WITH_EDITS, RenderOptions, render
 from timeoutlint.rule_packs import all_rules
 from timeoutlint.run import (
@@ -206,6 +205,7 @@ def _read_stdin() -> bytes:
 
 
 def _report_internal_errors(results: Iterable[FileResult], verbose: bool) -> bool:
+    from timeoutlint.redact import redact  # only on an internal error: its patterns cost
     from timeoutlint.report.text import printable
 
     failed = False
@@ -726,6 +726,8 @@ def _internal_error(exc: BaseException, verbose: bool) -> None:
         raise exc  # the reader went away (`| head`): click exits quietly
     if isinstance(exc, OSError) and exc.errno in _WRITE_ERRORS:
         _output_error(exc)
+    from timeoutlint.redact import redact
+
     click.echo(
         f"timeoutlint: internal error: {type(exc).__name__}: {redact(str(exc))}. "
         f"Please report this at {ISSUES_URL}"

@@ -386,7 +386,8 @@ def run_files(
         log(
             f"{len(results) - unread} files read, {analyzed} passed the prefilter"
             f" ({cached} answered from the cache), {parsed} parsed and checked (a rule's guard"
-            f" admitted them); {unread} unchanged files answered without reading"
+            f" admitted them); {unread} unchanged files answered without reading; the project"
+            f" index parsed {session.engine.project.python_index.parsed} modules"
         )
     return results
 

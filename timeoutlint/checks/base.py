@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from timeoutlint.catalog import Rule
-from timeoutlint.checks.prefilter import Guard, Prospect
-from timeoutlint.config import Config
 from timeoutlint.findings import Finding, Fix, RelatedLocation, Span
-from timeoutlint.project import ProjectContext
+
+if TYPE_CHECKING:  # for the annotations only: the registry imports this module at start-up
+    from timeoutlint.catalog import Rule
+    from timeoutlint.checks.prefilter import Guard, Prospect
+    from timeoutlint.config import Config
+    from timeoutlint.project import ProjectContext
 
 
 @dataclass

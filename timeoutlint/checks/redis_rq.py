@@ -12,6 +12,7 @@ low value), so the rule reports only when the project allows rq <2.0.
 from __future__ import annotations
 
 import ast
+import re
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
@@ -114,14 +115,28 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         )
 
 
+_CONNECTION_KEYWORD = re.compile(rb"connection[ \t\f]*(?:=(?!=)|[#\\\r\n])")
+"""Where `connection=` may be a keyword argument: the name, blanks, then `=` (not `==`), or
+something after which more blanks, comments and line breaks may come before the `=` (a
+comment, a line continuation, a line break inside the call's parentheses). Linear time: the
+blanks after one `connection` cannot hold another."""
+
+
 def may_report(prospect: Prospect) -> bool:
     """TL204 reports only when the project allows rq <2.0, on a call of one of `WORKERS` or of a
     class extending one (`rq_class`: a class of this file needs a base that is one, so an
     import; a class of another module is an alias in the index), either way a name that
     `Prospect.may_reach` admits, with a client the Redis model knows
-    (`Prospect.may_reach_redis`; `with Connection(conn):` passes such a client on)."""
+    (`Prospect.may_reach_redis`; `with Connection(conn):` passes such a client on).
+
+    The connection is the call's `connection=` keyword or, with none, the `Connection` of an
+    enclosing `with` block (`rq_connection`), a name that resolves to `rq.Connection`: so a
+    file that never says `rq` (the `connection` trigger's files: a worker subclass of another
+    module) must pass `connection=` (`_CONNECTION_KEYWORD`, cheaper than reading its imports;
+    a keyword given through `**kwargs` is not read by the check either)."""
     return (
         prospect.project.dependencies.rq.allows_any(QUITS_BEFORE)
+        and (b"rq" in prospect.data or _CONNECTION_KEYWORD.search(prospect.data) is not None)
         and prospect.may_reach(WORKERS)
         and prospect.may_reach_redis()
     )

@@ -23,9 +23,9 @@ _SETTINGS_MODULE = "django.conf.settings"
 
 @dataclass(frozen=True)
 class IndexReach:
-    """What the project's index can answer for: per dotted suffix of an indexed module's name
-    (a lookup's module part), the names those modules export that matter; per dotted prefix of
-    those suffixes, the components that can follow it."""
+    """What the project's index can answer for: per import name of an indexed module (a
+    lookup's module part: `_lookup_names`), the names those modules export that matter; per
+    dotted prefix of those names, the components that can follow it."""
 
     exports: Mapping[str, frozenset[str]]
     following: Mapping[str, frozenset[str]]
@@ -58,7 +58,8 @@ def index_reach(index: PythonIndex, names: frozenset[str]) -> IndexReach:
     constant only describes an object that one of those gives, and an alias to anything else
     ends nowhere. Computed once per project context (`ProjectContext.index_reach`).
     """
-    graph = _ExportGraph(index)
+    lookup_names = _lookup_names(index)
+    graph = _ExportGraph(index, lookup_names)
     relevant: set[tuple[str, str]] = set()
     waiting: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for module, exported in index.modules.items():
@@ -80,18 +81,18 @@ def index_reach(index: PythonIndex, names: frozenset[str]) -> IndexReach:
     by_module: dict[str, set[str]] = {}
     for module, name in relevant:
         by_module.setdefault(module, set()).add(name)
-    return _reach(by_module)
+    return _reach(by_module, lookup_names)
 
 
 class _ExportGraph:
     """Which exported names of `index` a lookup of a name starting with a given target can hit."""
 
-    def __init__(self, index: PythonIndex) -> None:
+    def __init__(self, index: PythonIndex, lookup_names: Mapping[str, tuple[str, ...]]) -> None:
         self.by_suffix: dict[str, dict[str, list[tuple[str, str]]]] = {}
         self.under: dict[str, list[tuple[str, str]]] = {}
         for module, exported in index.modules.items():
             parts = module.split(".")
-            suffixes = [".".join(parts[start:]) for start in range(len(parts))]
+            suffixes = list(lookup_names.get(module, ()))
             if parts[-1] == "settings":
                 suffixes.append(_SETTINGS_MODULE)
             nodes = [(module, name) for name in exported]
@@ -129,13 +130,26 @@ def _dotted_prefixes(names: frozenset[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _reach(relevant: Mapping[str, Set[str]]) -> IndexReach:
+def _lookup_names(index: PythonIndex) -> dict[str, tuple[str, ...]]:
+    """Per indexed module, the module parts a lookup can find it by: the import names
+    `PythonIndex.names` maps to it (`_find_module` answers with no other module), not every
+    dotted suffix of its path (`json` is no name of `redis.commands.json`, whose package
+    `redis.commands` holds an `__init__.py`: a file's `import json` cannot reach it)."""
+    found: dict[str, list[str]] = {}
+    for name, modules in index.names.items():
+        for module in modules:
+            found.setdefault(module, []).append(name)
+    return {module: tuple(names) for module, names in found.items()}
+
+
+def _reach(
+    relevant: Mapping[str, Set[str]], lookup_names: Mapping[str, tuple[str, ...]]
+) -> IndexReach:
     exports: dict[str, frozenset[str]] = {}
     settings: set[str] = set()
     for module, names in relevant.items():
         parts = module.split(".")
-        for start in range(len(parts)):
-            suffix = ".".join(parts[start:])
+        for suffix in lookup_names.get(module, ()):
             exports[suffix] = exports.get(suffix, frozenset()) | frozenset(names)
         if parts[-1] == "settings":
             settings.update(names)

@@ -29,9 +29,10 @@ package, never `queue` inside the package `app`), so a project module
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -44,7 +45,6 @@ from timeoutlint.project.source_roots import PackageDirectories, import_names, n
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python
 from timeoutlint.python.values import Constant, LocalFunction, QualifiedName
-from timeoutlint.redact import masked_constant
 from timeoutlint.redis.model import (
     Exported,
     ExportedAlias,
@@ -94,6 +94,9 @@ class PythonIndex:
     modules: Mapping[str, Mapping[str, Exported]] = field(default_factory=dict)
     long_read_clients: frozenset[Location] = frozenset()
     names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    parsed: int = field(default=0, compare=False)
+    """How many module parses building it took in this run (0 when read from the cache); for
+    `--verbose` only, in neither the fingerprint nor equality."""
     clients: Mapping[str, Mapping[str, ExportedClient]] = field(default_factory=dict)
     """module name -> {name -> the network client it is or returns} (`client_factories.py`)."""
     client_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -181,7 +184,7 @@ class PythonIndex:
         cache_file = cache_directory / "index" / f"{key[:40]}.pickle"
         cached = read_trusted(cache_file)
         if isinstance(cached, PythonIndex):
-            return cached
+            return dataclasses.replace(cached, parsed=0)
         index = cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs)
         if write_cache and write_atomically(cache_directory, cache_file, index) is None:
             prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
@@ -208,13 +211,15 @@ class PythonIndex:
 
         modules: dict[str, dict[str, Exported]] = {}
         users: set[Location] = set()
+        parsed = 0
         for outcome in fork_map(summarise_chunk, chunks, jobs, batches=True):
             assert outcome is not None
             modules.update(outcome.modules)
             users |= outcome.long_read_clients
+            parsed += outcome.parsed
         ordered = {name: modules[name] for name in names if name in modules}
         table = name_table({name: candidates[name].names for name in ordered})
-        return cls(ordered, frozenset(users), table)
+        return cls(ordered, frozenset(users), table, parsed)
 
     def _with_clients(self, candidates: Mapping[str, _Candidate], jobs: int | None) -> PythonIndex:
         """This index with the network clients of `candidates` (each module on its own, in
@@ -241,7 +246,9 @@ class PythonIndex:
             clients.update(outcome)
         ordered = {name: clients[name] for name in names if name in clients}
         table = name_table({name: candidates[name].names for name in ordered})
-        return replace(self, clients=ordered, client_names=table)
+        return dataclasses.replace(
+            self, parsed=self.parsed + len(names), clients=ordered, client_names=table
+        )
 
 
 MODULES_PER_CHUNK = 160
@@ -257,6 +264,7 @@ INDEX_CACHE_FILES_KEPT = 4
 class _ChunkSummary:
     modules: dict[str, dict[str, Exported]]
     long_read_clients: frozenset[Location]
+    parsed: int
 
 
 @dataclass(frozen=True)
@@ -407,7 +415,7 @@ class _Builder:
                 finish(name)
             while self.models:
                 finish(next(iter(self.models)))
-        return _ChunkSummary(modules, frozenset(users))
+        return _ChunkSummary(modules, frozenset(users), len(self.parseable) + len(self.broken))
 
     def _model(self, module: str) -> RedisModel | None:
         if module in self.broken:
@@ -526,6 +534,8 @@ def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
         return ExportedAlias(value.name)
     constant = model.constant(binding.value, binding.scope) if binding.value is not None else None
     if isinstance(constant, Constant) and _plain(constant.value):
+        from timeoutlint.redact import masked_constant  # its patterns: only with a constant
+
         return ExportedConstant(masked_constant(binding.name, constant.value), constant.from_env)
     return None
 
