@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import lint_files
+from timeoutlint.config import parse_table
+from timeoutlint.discovery import Discovery
+from timeoutlint.project import python_index
+from timeoutlint.project.client_factories import ExportedClient
+from timeoutlint.project.python_index import PythonIndex
 
 HTTP_MODULE = """\
 import httpx
@@ -116,3 +123,28 @@ async def handler(url):
 def test_a_name_of_another_module_that_is_no_client_is_not_reported(tmp_path: Path) -> None:
     code = "from .http import TimeoutSession, requests\n\nrequests.get('u', timeout=1)\n"
     assert lines(tmp_path, code) == []
+
+
+def _index(root: Path, jobs: int, cache: Path | None = None) -> PythonIndex:
+    config = parse_table({}, root.resolve(), None)
+    return PythonIndex.build(Discovery(config).files([root]), cache_directory=cache, jobs=jobs)
+
+
+def test_the_clients_of_the_index_are_the_same_whatever_the_workers_and_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(python_index, "MODULES_PER_CHUNK", 1)
+    root = tmp_path / "project"
+    for number in range(4):
+        path = root / "app" / f"http{number}.py"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(HTTP_MODULE, encoding="utf-8")
+    alone, parallel = _index(root, jobs=1), _index(root, jobs=2)
+    assert alone.clients == parallel.clients and len(alone.clients) == 4
+    assert alone.lookup_client("app.http2.make_session") == ExportedClient(
+        "requests.Session", frozenset(), frozenset(), factory=True
+    )
+    written = _index(root, jobs=1, cache=tmp_path / "cache")
+    cached = _index(root, jobs=1, cache=tmp_path / "cache")
+    assert cached.parsed == 0 and cached.fingerprint() == written.fingerprint()
+    assert cached.clients == alone.clients
