@@ -18,9 +18,11 @@ from timeoutlint.checks import ALL_CHECKS
 from timeoutlint.config import Config
 from timeoutlint.engine import Prefilter, enabled_checks
 from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
+from timeoutlint.project.client_factories import may_build_a_client
 from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
 from timeoutlint.project.redis_auth import mentions_password
 from timeoutlint.scan import (
+    MENTIONS_CLIENT_FACTORY,
     MENTIONS_PASSWORD,
     MENTIONS_REDIS,
     PREFILTERED,
@@ -43,6 +45,7 @@ def _expected_flags(kind: str, data: bytes) -> int:
         flags |= MENTIONS_REDIS if mentions_redis(data) else 0
         flags |= READS_LONG if mentions_long_reads(data) else 0
         flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
+        flags |= MENTIONS_CLIENT_FACTORY if may_build_a_client(data) else 0
     return flags
 
 

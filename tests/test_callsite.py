@@ -203,6 +203,34 @@ def test_the_library_default_makes_an_absent_timeout_fine_but_not_an_explicit_no
     ]
 
 
+def test_an_httpx_timeout_has_no_read_limit_when_read_or_else_its_default_is_none(
+    tmp_path: Path,
+) -> None:
+    code = """
+    import httpx
+
+    httpx.get("u", timeout=httpx.Timeout(5.0, read=None))
+    httpx.get("u", timeout=httpx.Timeout(connect=5, read=None, write=5, pool=5))
+    httpx.get("u", timeout=httpx.Timeout(None, connect=5))
+    httpx.get("u", timeout=httpx.Timeout(None, read=5))
+    httpx.get("u", timeout=httpx.Timeout(5.0, pool=None))
+    httpx.get("u", timeout=httpx.Timeout(connect=5, read=5, write=5, pool=5))
+    """
+    findings = lint(tmp_path, code, select="TL102")
+    assert [(f.span.start.line, f.message) for f in findings] == [
+        (line, "`httpx.get()` has a timeout without a read limit and can wait forever")
+        for line in (4, 5, 6)
+    ]
+
+
+def test_a_timeout_object_needs_exactly_one_way_to_tell_its_read_limit() -> None:
+    both = {"constructor": "acme.Timeout", "unbounded-when-none": [{"keyword": "t"}]}
+    both["read-limit"] = [{"keyword": "read"}]
+    for wrong in (both, {"constructor": "acme.Timeout"}):
+        message = load_error(entry(**{"timeout-objects": [wrong]}))
+        assert "one of 'unbounded-when-none' or 'read-limit'" in message
+
+
 def test_a_constant_dsn_with_the_setting_counts_and_one_without_does_not(tmp_path: Path) -> None:
     code = """
     import psycopg2

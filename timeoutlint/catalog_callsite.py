@@ -125,10 +125,14 @@ class Callee:
 
 @dataclass(frozen=True)
 class TimeoutObject:
-    """A timeout value built by a constructor; unbounded when every listed argument is None."""
+    """A timeout value built by a constructor, without a read limit either when every argument
+    of `unbounded_when_none` is None or absent (aiohttp's `ClientTimeout`), or when the first
+    argument of `read_limit` that is passed is None (httpx's `Timeout(5.0, read=None)`: `read`
+    overrides the default `timeout`)."""
 
     constructor: str
     unbounded_when_none: tuple[ArgumentRef, ...]
+    read_limit: tuple[ArgumentRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -309,19 +313,23 @@ def _callee(raw: Any, defaults: Mapping[str, Any], where: str, groups: Groups) -
 def _timeout_object(raw: Any, where: str) -> TimeoutObject:
     if not isinstance(raw, dict):
         raise _fail(where, "a timeout object must be a mapping")
-    _check_keys(raw, ("constructor", "unbounded-when-none"), where)
-    if "constructor" not in raw or "unbounded-when-none" not in raw:
-        raise _fail(where, "a timeout object needs 'constructor' and 'unbounded-when-none'")
+    _check_keys(raw, ("constructor", "unbounded-when-none", "read-limit"), where)
+    if "constructor" not in raw or ("unbounded-when-none" in raw) == ("read-limit" in raw):
+        raise _fail(
+            where, "a timeout object needs 'constructor' and one of 'unbounded-when-none' or "
+            "'read-limit'"
+        )  # fmt: skip
     constructor = _text(raw["constructor"], "constructor", where)
     if not _QUALIFIED.match(constructor):
         raise _fail(where, f"field 'constructor' must be a qualified name, not {constructor!r}")
-    refs = raw["unbounded-when-none"]
+    field = "unbounded-when-none" if "unbounded-when-none" in raw else "read-limit"
+    refs = raw[field]
     if not isinstance(refs, list) or not refs:
-        raise _fail(where, "field 'unbounded-when-none' must be a non-empty list of arguments")
-    return TimeoutObject(
-        constructor,
-        tuple(_argument_ref(ref, f"unbounded-when-none[{i}]", where) for i, ref in enumerate(refs)),
-    )
+        raise _fail(where, f"field '{field}' must be a non-empty list of arguments")
+    parsed = tuple(_argument_ref(ref, f"{field}[{i}]", where) for i, ref in enumerate(refs))
+    if field == "read-limit":
+        return TimeoutObject(constructor, (), parsed)
+    return TimeoutObject(constructor, parsed)
 
 
 def _entry_points(callee: Callee) -> tuple[str, ...]:

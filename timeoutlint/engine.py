@@ -27,7 +27,7 @@ from timeoutlint.checks import (
     SYNTAX_ERROR,
 )
 from timeoutlint.checks.base import Check, CheckContext
-from timeoutlint.checks.callsite import with_callsite_rules
+from timeoutlint.checks.callsite import with_callsite_rules, with_project_client_triggers
 from timeoutlint.checks.prefilter import Prospect
 from timeoutlint.config import Config, ignored_for_path, selected_rules
 from timeoutlint.discovery import SourceFile
@@ -175,6 +175,9 @@ class Engine:
         self.rules = rules
         self.project = project
         self.enabled, self.checks = enabled_checks(config, rules, enabled, checks)
+        self.checks, self.rereads_rejected = with_project_client_triggers(self.checks, project)
+        """A file the scan's prefilter rejected may still use a client built in another
+        project module (known only now): it is read again for the names that reach one."""
         self.prefilter = Prefilter.of(self.checks)
         self.scopes = scopes
         self._selected = enabled
@@ -414,7 +417,7 @@ class Engine:
             remember_clean = cache is not None and scan.memo is not None
             for index, source in enumerate(files):
                 facts = scan.get(source) if results[index] is None else None
-                if facts is not None and facts.rejected_by_prefilter:
+                if facts is not None and facts.rejected_by_prefilter and not self.rereads_rejected:
                     digest = facts.digest if remember_clean and facts.digest else None
                     results[index] = FileResult(source.display, (), digest=digest)
         pending = [i for i, result in enumerate(results) if result is None]

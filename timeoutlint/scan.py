@@ -35,6 +35,7 @@ READS_LONG = 2
 MENTIONS_PASSWORD = 4
 PREFILTERED = 8
 TRIGGERED = 16
+MENTIONS_CLIENT_FACTORY = 32
 _RUN_ONLY = PREFILTERED | TRIGGERED
 """The prefilter's answer holds for this run's settings only: never recorded in the memo."""
 
@@ -52,6 +53,11 @@ class FileFacts(NamedTuple):
     @property
     def reads_long(self) -> bool:
         return bool(self.flags & READS_LONG)
+
+    @property
+    def mentions_client_factory(self) -> bool:
+        """It names a network client library and a constructor (`client_factories.py`)."""
+        return bool(self.flags & MENTIONS_CLIENT_FACTORY)
 
     @property
     def mentions_password(self) -> bool:

@@ -2,6 +2,9 @@
 
 - httpx2 (the continuation of httpx) has httpx's API and defaults: a 5 s timeout
   when none is given, none at all with `timeout=None` or `Timeout(None)`.
+- In both, a `Timeout`'s `read` is the `read` keyword when it is passed, else the
+  default (`Timeout(5.0, read=None)` has no read limit, `Timeout(None, read=5)`
+  has one); with neither, the constructor raises (TL102's `read-limit`).
 - `psycopg2.connect(..., async_=True)` returns at once, even against a server
   that never answers: the connection is made by the application's poll loop,
   where libpq ignores `connect_timeout`, so the keyword cannot bound it.
@@ -32,6 +35,18 @@ def test_httpx2_timeout_none_means_no_limit_at_all() -> None:
     assert (unbounded.connect, unbounded.read, unbounded.write, unbounded.pool) == (None,) * 4
     assert httpx2.Client(timeout=None).timeout == unbounded
     assert httpx2.Timeout(5.0, read=None).read is None
+
+
+@pytest.mark.parametrize("module", ["httpx", "httpx2"])
+def test_a_timeouts_read_is_its_read_keyword_else_its_default(module: str) -> None:
+    timeout_class = pytest.importorskip(module).Timeout
+    assert timeout_class(5.0, read=None).read is None
+    assert timeout_class(None, read=5.0).read == 5.0
+    assert timeout_class(None, connect=5.0).read is None
+    assert timeout_class(5.0, pool=None).read == 5.0
+    assert timeout_class(connect=1, read=None, write=1, pool=1).read is None
+    with pytest.raises(ValueError):
+        timeout_class(read=None)
 
 
 def test_httpx2_has_the_methods_the_rules_declare() -> None:

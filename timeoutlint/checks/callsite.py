@@ -24,7 +24,7 @@ from __future__ import annotations
 import ast
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from timeoutlint.catalog import Rule
@@ -46,6 +46,9 @@ from timeoutlint.checks.splat_dicts import (
 from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
+from timeoutlint.project import ProjectContext
+from timeoutlint.project.client_factories import ClientLookup, client_for
+from timeoutlint.python.import_scan import Imported
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.values import (
     UNKNOWN,
@@ -168,9 +171,14 @@ def _receiver(model: PythonModule, value: Value) -> Value:
 
 
 def matching_declarations(
-    index: CallsiteIndex, model: PythonModule, call: ast.Call, scope: Scope
+    index: CallsiteIndex,
+    model: PythonModule,
+    call: ast.Call,
+    scope: Scope,
+    clients: ClientLookup | None = None,
 ) -> tuple[Value, list[Declared]]:
-    """What `call.func` is, and every declaration it matches."""
+    """What `call.func` is, and every declaration it matches; `clients` gives the network
+    clients other project modules build (`project/client_factories.py`)."""
     func = call.func
     if isinstance(func, ast.Attribute) and func.attr not in index.attribute_names:
         return (UNKNOWN, [])
@@ -178,13 +186,24 @@ def matching_declarations(
         return (UNKNOWN, [])
     callee = model.resolve(func, scope)
     if isinstance(callee, QualifiedName):
-        return callee, list(index.functions.get(callee.name, ()))
+        functions = list(index.functions.get(callee.name, ()))
+        if functions or clients is None or "." not in callee.name:
+            return callee, functions
+        base, name = callee.name.rsplit(".", 1)  # `http.session.get`: an object of a module
+        callee = BoundAttribute(QualifiedName(base), name)
     if isinstance(callee, BoundAttribute):
         callee = BoundAttribute(_receiver(model, callee.base), callee.name)
+        imported = client_for(clients, callee.base)
         matched = [
             declared
             for declared in index.methods.get(callee.name, ())
-            if built_by(callee.base, declared.callee.built_by, declared.callee.unless_overridden)
+            if (
+                imported.built_by(declared.callee.built_by, declared.callee.unless_overridden)
+                if imported is not None
+                else built_by(
+                    callee.base, declared.callee.built_by, declared.callee.unless_overridden
+                )
+            )
         ]
         return callee, matched
     return callee, []
@@ -221,6 +240,12 @@ def _unbounded_object(value: Value, index: CallsiteIndex, model: PythonModule) -
         isinstance(a, ast.Starred) for a in call.args
     ):
         return False
+    for ref in timeout_object.read_limit:
+        node, _, _ = _argument_node(call, ref)
+        if node is not None:
+            return _is_none(model.resolve(node, value.scope))
+    if timeout_object.read_limit:
+        return False  # nothing passed: the constructor raises, or has a limit of its own
     for ref in timeout_object.unbounded_when_none:
         node, _, _ = _argument_node(call, ref)
         if node is not None and not _is_none(model.resolve(node, value.scope)):
@@ -366,9 +391,15 @@ def timeout_argument(
     return TimeoutArgument(TimeoutState.MISSING, certain=certain)
 
 
-def _constructor_sets_it(callee: Value, keyword: str) -> bool | None:
+def _constructor_sets_it(
+    callee: Value, keyword: str, clients: ClientLookup | None = None
+) -> bool | None:
     """For a method: whether the constructor call of its object passes `keyword` (None: unknown,
     as for an object known only by its class)."""
+    if isinstance(callee, BoundAttribute):
+        imported = client_for(clients, callee.base)
+        if imported is not None:
+            return imported.passes(keyword)
     if isinstance(callee, BoundAttribute) and isinstance(callee.base, Instance):
         return None
     if not isinstance(callee, BoundAttribute) or not isinstance(callee.base, CallResult):
@@ -495,7 +526,7 @@ def _bounded_tuple(
 
 def _report_missing_timeout(
     ctx: CheckContext, model: PythonModule, call: ast.Call, scope: Scope, callee: Value,
-    declared: Declared, index: CallsiteIndex,
+    declared: Declared, index: CallsiteIndex, clients: ClientLookup | None = None,
 ) -> None:  # fmt: skip
     spec = declared.callee.argument
     argument = timeout_argument(model, call, scope, spec, index)
@@ -507,7 +538,10 @@ def _report_missing_timeout(
     if state is TimeoutState.MISSING:
         if spec.when_absent == "library-default":
             return
-        if spec.constructor_keyword and _constructor_sets_it(callee, spec.keyword) is not False:
+        if (
+            spec.constructor_keyword
+            and _constructor_sets_it(callee, spec.keyword, clients) is not False
+        ):
             return
         span: Span = model.span(call.func)
     else:
@@ -536,9 +570,11 @@ class CallsiteCheck:
 
     def __call__(self, ctx: CheckContext, model: PythonModule) -> None:
         index = self.index
+        python_index = ctx.project.python_index
+        clients = python_index.lookup_client if python_index.clients else None
         for site in model.calls:
             call = site.node
-            callee, matched = matching_declarations(index, model, call, site.scope)
+            callee, matched = matching_declarations(index, model, call, site.scope, clients)
             if not matched:
                 continue
             seen: set[str] = set()
@@ -557,7 +593,9 @@ class CallsiteCheck:
                             function=_enclosing_async_name(model, site.scope),
                         )
                     continue
-                _report_missing_timeout(ctx, model, call, site.scope, callee, declared, index)
+                _report_missing_timeout(
+                    ctx, model, call, site.scope, callee, declared, index, clients
+                )
 
 
 @dataclass(frozen=True)
@@ -627,7 +665,17 @@ class CallsiteGuard:
                     and (not spelled or mentions_any(data, entry.triggers))
                 ):
                     return True
-        return False
+        return self._imports_a_project_client(prospect, [i for i, _ in candidates])
+
+    def _imports_a_project_client(self, prospect: Prospect, imports: list[Imported]) -> bool:
+        """A client built in another project module is reached only through an import of the
+        name that is it or returns it (`client_factories.client_for`)."""
+        exported = prospect.project.python_index.client_qualified_names
+        if not exported or not any(
+            self._applies(e, prospect) for found in self.by_package.values() for e in found
+        ):
+            return False
+        return any(gives(i, name) for i in imports for name in exported)
 
 
 def callsite_check(rules: Mapping[str, Rule], enabled: Iterable[str]) -> Check | None:
@@ -652,3 +700,21 @@ def with_callsite_rules(
     """`checks` plus the one check for the call-site rules in `rules` (built-in and packs)."""
     declared = callsite_check(rules, enabled)
     return (*checks, declared) if declared is not None else tuple(checks)
+
+
+def with_project_client_triggers(
+    checks: Sequence[Check], project: ProjectContext
+) -> tuple[list[Check], bool]:
+    """`checks`, with the call-site check also triggered by the names under which other project
+    modules export a client or a client factory (`from .http import make_session` is all a
+    file may say); and whether that added any trigger."""
+    names = project.python_index.client_qualified_names
+    extra = {name.rsplit(".", 1)[-1].encode("utf-8") for name in names}
+    changed = False
+    found: list[Check] = []
+    for check in checks:
+        if extra and isinstance(check.run, CallsiteCheck):
+            check = replace(check, triggers=tuple(sorted({*check.triggers, *extra})))
+            changed = True
+        found.append(check)
+    return found, changed

@@ -8,9 +8,20 @@ the scan, which the project context builds on, does not import the project conte
 from __future__ import annotations
 
 from timeoutlint.byte_literals import Found
+from timeoutlint.project.client_factories import (
+    CONSTRUCTOR_LITERALS,
+    LIBRARY_LITERALS,
+    mentions_client_factory,
+)
 from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
 from timeoutlint.project.redis_auth import PASSWORD_LITERALS, mentions_password, password_possible
-from timeoutlint.scan import MENTIONS_PASSWORD, MENTIONS_REDIS, READS_LONG, ByteFacts
+from timeoutlint.scan import (
+    MENTIONS_CLIENT_FACTORY,
+    MENTIONS_PASSWORD,
+    MENTIONS_REDIS,
+    READS_LONG,
+    ByteFacts,
+)
 
 
 def _python_flags(data: bytes, found: Found) -> int:
@@ -20,13 +31,16 @@ def _python_flags(data: bytes, found: Found) -> int:
     mentions = reads_long or not found.folded.isdisjoint(MENTIONS)
     flags = MENTIONS_REDIS if mentions else 0
     flags |= READS_LONG if reads_long else 0
+    flags |= MENTIONS_CLIENT_FACTORY if mentions_client_factory(found.exact) else 0
     maybe_password = password_possible(found.exact)
     flags |= MENTIONS_PASSWORD if mentions_password(data, maybe_password) else 0
     return flags
 
 
 PYTHON_BYTE_FACTS = ByteFacts(
-    exact=LONG_READ_LITERALS | PASSWORD_LITERALS, folded=frozenset(MENTIONS), flags=_python_flags
+    exact=LONG_READ_LITERALS | PASSWORD_LITERALS | LIBRARY_LITERALS | CONSTRUCTOR_LITERALS,
+    folded=frozenset(MENTIONS),
+    flags=_python_flags,
 )
-"""Mentions redis, long reads, may configure a password: what `python_index` and `redis_auth`
-ask of the scan."""
+"""Mentions redis, long reads, may build a network client, may configure a password: what
+`python_index` and `redis_auth` ask of the scan."""

@@ -33,12 +33,14 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from timeoutlint.discovery import SourceFile
 from timeoutlint.limits import parses_within_bounds, read_regular_file
 from timeoutlint.parallel import fork_map
+from timeoutlint.project.client_factories import ExportedClient, module_clients
 from timeoutlint.project.source_roots import PackageDirectories, import_names, name_table
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python
@@ -95,6 +97,9 @@ class PythonIndex:
     parsed: int = field(default=0, compare=False)
     """How many module parses building it took in this run (0 when read from the cache); for
     `--verbose` only, in neither the fingerprint nor equality."""
+    clients: Mapping[str, Mapping[str, ExportedClient]] = field(default_factory=dict)
+    """module name -> {name -> the network client it is or returns} (`client_factories.py`)."""
+    client_names: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         digest = hashlib.sha256()
@@ -106,7 +111,30 @@ class PythonIndex:
             digest.update(f"{location!r}\0".encode())
         for name in sorted(self.names):
             digest.update(f"{name}={self.names[name]!r}\0".encode())
+        for module in sorted(self.clients):
+            for name, client in sorted(self.clients[module].items()):
+                digest.update(f"client {module}.{name}={client!r}\0".encode())
+        for name in sorted(self.client_names):
+            digest.update(f"client {name}={self.client_names[name]!r}\0".encode())
         return digest.hexdigest()
+
+    def lookup_client(self, qualified_name: str) -> ExportedClient | None:
+        """The network client (or client factory) `package.module.NAME` is, if any."""
+        split = _split(qualified_name)
+        if split is None:
+            return None
+        module = _find_module(self.client_names, split[0])
+        return None if module is None else self.clients[module].get(split[1])
+
+    @cached_property
+    def client_qualified_names(self) -> frozenset[str]:
+        """Every qualified name by which a module's client or factory can be imported."""
+        found: set[str] = set()
+        for name, modules in self.client_names.items():
+            module = _find_module(self.client_names, name)
+            if module is not None and module in modules:
+                found.update(f"{name}.{exported}" for exported in self.clients[module])
+        return frozenset(found)
 
     def lookup(self, qualified_name: str) -> Exported | None:
         """What `package.module.NAME` is, if the module is indexed and binds NAME."""
@@ -139,21 +167,25 @@ class PythonIndex:
                 byte_facts=PYTHON_BYTE_FACTS,
             )
         candidates: dict[str, _Candidate] = {}
+        client_candidates: dict[str, _Candidate] = {}
         packages = PackageDirectories()
         for source in files:
             if source.kind != "python":
                 continue
             if (candidate := _candidate(source, scan, packages)) is not None:
                 candidates[candidate.module_name] = candidate
+            if (candidate := _candidate(source, scan, packages, clients=True)) is not None:
+                client_candidates[candidate.module_name] = candidate
         if cache_directory is None:
-            return cls._summarise(candidates, jobs)
+            return cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs)
         from timeoutlint.cache import prune_siblings, read_trusted, write_atomically
 
-        cache_file = cache_directory / "index" / f"{_cache_key(candidates)[:40]}.pickle"
+        key = _cache_key(candidates, _cache_key(client_candidates))
+        cache_file = cache_directory / "index" / f"{key[:40]}.pickle"
         cached = read_trusted(cache_file)
         if isinstance(cached, PythonIndex):
             return dataclasses.replace(cached, parsed=0)
-        index = cls._summarise(candidates, jobs)
+        index = cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs)
         if write_cache and write_atomically(cache_directory, cache_file, index) is None:
             prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
         return index
@@ -189,6 +221,35 @@ class PythonIndex:
         table = name_table({name: candidates[name].names for name in ordered})
         return cls(ordered, frozenset(users), table, parsed)
 
+    def _with_clients(self, candidates: Mapping[str, _Candidate], jobs: int | None) -> PythonIndex:
+        """This index with the network clients of `candidates` (each module on its own, in
+        fixed chunks of the sorted names, so the result does not depend on the workers)."""
+        names = sorted(candidates)
+        if not names:
+            return self
+        count = max(1, min(MAX_CHUNKS, len(names) // MODULES_PER_CHUNK))
+        bounds = [len(names) * i // count for i in range(count + 1)]
+        chunks = [tuple(names[bounds[i] : bounds[i + 1]]) for i in range(count)]
+
+        def summarise_chunk(chunk: tuple[str, ...]) -> dict[str, dict[str, ExportedClient]]:
+            found = {}
+            for name in chunk:
+                model = _parse(candidates[name])
+                clients = module_clients(model) if model is not None else {}
+                if clients:
+                    found[name] = clients
+            return found
+
+        clients: dict[str, dict[str, ExportedClient]] = {}
+        for outcome in fork_map(summarise_chunk, chunks, jobs, batches=True):
+            assert outcome is not None
+            clients.update(outcome)
+        ordered = {name: clients[name] for name in names if name in clients}
+        table = name_table({name: candidates[name].names for name in ordered})
+        return dataclasses.replace(
+            self, parsed=self.parsed + len(names), clients=ordered, client_names=table
+        )
+
 
 MODULES_PER_CHUNK = 160
 MAX_CHUNKS = 8
@@ -220,10 +281,12 @@ class _Candidate:
     """Every name the module can be imported by (`source_roots.import_names`)."""
 
 
-def _cache_key(candidates: Mapping[str, _Candidate]) -> str:
+def _cache_key(candidates: Mapping[str, _Candidate], prefix: str = "") -> str:
     from timeoutlint.cache import code_key
 
-    digest = hashlib.sha256(f"python-index\0{code_key()}\0".encode("utf-8", "surrogateescape"))
+    digest = hashlib.sha256(
+        f"python-index\0{code_key()}\0{prefix}\0".encode("utf-8", "surrogateescape")
+    )
     for c in candidates.values():
         line = (
             f"{c.module_name}\0{c.is_package}\0{c.display}\0{c.path}\0{c.digest.hex()}\0"
@@ -233,11 +296,15 @@ def _cache_key(candidates: Mapping[str, _Candidate]) -> str:
     return digest.hexdigest()
 
 
-def _candidate(source: SourceFile, scan: Scan, packages: PackageDirectories) -> _Candidate | None:
+def _candidate(
+    source: SourceFile, scan: Scan, packages: PackageDirectories, clients: bool = False
+) -> _Candidate | None:
+    """The module of `source` if it mentions redis (with `clients`: if it may build a network
+    client, `client_factories.mentions_client_factory`)."""
     from timeoutlint.python.module_names import module_name_for
 
     facts = scan.get(source)
-    if facts is None or not facts.mentions_redis:
+    if facts is None or not (facts.mentions_client_factory if clients else facts.mentions_redis):
         return None
     module_name, is_package = module_name_for(source.relative)
     if module_name is None:
