@@ -26,6 +26,11 @@ from timeoutlint.limits import AnalysisCrashed, AnalysisTimeout, run_isolated
 HEAD = "import requests\nrequests.get(URL)\n"
 DENSE = HEAD + "x = [" + "1," * 5_000_000 + "]\n"  # 10 MB, a minute of ast.parse
 MB = 1024 * 1024
+PROCESS_SIZE = 400 * MB
+"""What the checking process itself may hold beside the isolated child's budget. The child stops
+at its budget (`limits.memory_budget`, about 2.3 GB for DENSE) or its time limit, whichever comes
+first; how far the parse gets in 2 s depends on the machine's load, so the bound is the budget,
+not a figure measured once (before the isolation the parse took 5 GB)."""
 
 pytestmark = pytest.mark.skipif(not limits.can_isolate(), reason="needs fork")
 
@@ -87,7 +92,7 @@ def test_a_dense_10_mb_expression_is_skipped_at_the_time_limit_with_bounded_memo
     ]
     assert (result.returncode, result.stderr) == (1, "")
     assert seconds < 30
-    assert peak < 1500 * MB
+    assert peak < limits.memory_budget(len(DENSE)) + PROCESS_SIZE
 
 
 def test_a_file_over_its_memory_budget_is_skipped(
@@ -189,4 +194,4 @@ def test_the_project_context_does_not_parse_a_dense_file_without_bounds(tmp_path
         "good.py:2:1: TL101 [*] `requests.get()` has no timeout and can wait forever",
     ]
     assert seconds < 60
-    assert peak < 2500 * MB
+    assert peak < limits.memory_budget(len(DENSE)) + PROCESS_SIZE
