@@ -41,6 +41,18 @@ def lint_files(
     return check_paths(session, jobs=1).findings
 
 
+def write_tree(root: Path, files: dict[str, str]) -> Path:
+    """Writes `files` (relative path -> text; a name ending in `/` is an empty directory) under root."""
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if name.endswith("/"):
+            path.mkdir(exist_ok=True)
+        else:
+            path.write_text(text, encoding="utf-8")
+    return root
+
+
 def lines(findings: list[Finding]) -> list[int]:
     return [f.span.start.line for f in findings]
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import write_tree
+
 CLIENT = """import redis
 
 cache = redis.Redis(host="redis", port=6379, db=0)
@@ -31,19 +33,8 @@ COMPOSE = """services:
 PASSWORDLESS_URL = 'REDIS_URL = "redis://redis:6379/0"\n'
 
 
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if name.endswith("/"):
-            path.mkdir(exist_ok=True)
-        else:
-            path.write_text(text, encoding="utf-8")
-    return root
-
-
 def _monorepo(tmp_path: Path, **extra: str) -> Path:
-    return _write(
+    return write_tree(
         tmp_path / "repo",
         {
             ".git/": "",

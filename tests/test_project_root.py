@@ -7,22 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import write_tree
 from timeoutlint.config import load_config, project_root
 
 
-def _tree(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if name.endswith("/"):
-            path.mkdir(exist_ok=True)
-        else:
-            path.write_text(text, encoding="utf-8")
-    return root
-
-
 def test_the_nearest_timeoutlint_configuration_wins(tmp_path: Path) -> None:
-    _tree(
+    write_tree(
         tmp_path,
         {
             ".git/": "",
@@ -37,26 +27,26 @@ def test_the_nearest_timeoutlint_configuration_wins(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["timeoutlint.toml", ".timeoutlint.toml"])
 def test_a_timeoutlint_toml_marks_the_project(tmp_path: Path, name: str) -> None:
-    _tree(tmp_path, {"pyproject.toml": "[project]\n", f"svc/{name}": "", "svc/app.py": ""})
+    write_tree(tmp_path, {"pyproject.toml": "[project]\n", f"svc/{name}": "", "svc/app.py": ""})
 
     assert project_root(tmp_path / "svc") == (tmp_path / "svc").resolve()
 
 
 def test_a_pyproject_without_timeoutlint_settings_is_not_a_root(tmp_path: Path) -> None:
     """As ruff and git find theirs: `check svc/` must see the compose files of the repository."""
-    _tree(tmp_path, {".git/": "", "svc/pyproject.toml": "[project]\n", "svc/pkg/app.py": ""})
+    write_tree(tmp_path, {".git/": "", "svc/pyproject.toml": "[project]\n", "svc/pkg/app.py": ""})
 
     assert project_root(tmp_path / "svc" / "pkg") == tmp_path.resolve()
 
 
 def test_without_any_pyproject_the_repository_is_the_root(tmp_path: Path) -> None:
-    _tree(tmp_path, {".git/": "", "svc/pkg/app.py": ""})
+    write_tree(tmp_path, {".git/": "", "svc/pkg/app.py": ""})
 
     assert project_root(tmp_path / "svc" / "pkg" / "app.py") == tmp_path.resolve()
 
 
 def test_without_any_marker_the_path_argument_is_the_root(tmp_path: Path) -> None:
-    _tree(tmp_path, {"repo/helper.py": ""})
+    write_tree(tmp_path, {"repo/helper.py": ""})
 
     assert project_root(tmp_path / "repo") == (tmp_path / "repo").resolve()
     assert project_root(tmp_path / "repo" / "helper.py") == (tmp_path / "repo").resolve()
@@ -65,14 +55,14 @@ def test_without_any_marker_the_path_argument_is_the_root(tmp_path: Path) -> Non
 def test_the_callers_directory_is_never_the_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _tree(tmp_path, {"repo/helper.py": "", "caller/": ""})
+    write_tree(tmp_path, {"repo/helper.py": "", "caller/": ""})
     monkeypatch.chdir(tmp_path / "caller")
 
     assert load_config(None, tmp_path / "repo").root == (tmp_path / "repo").resolve()
 
 
 def test_the_root_search_does_not_follow_a_link_given_as_the_path(tmp_path: Path) -> None:
-    _tree(tmp_path, {"repo/pyproject.toml": "[project]\n", "elsewhere/pyproject.toml": ""})
+    write_tree(tmp_path, {"repo/pyproject.toml": "[project]\n", "elsewhere/pyproject.toml": ""})
     (tmp_path / "elsewhere" / "shared.py").write_text("", encoding="utf-8")
     (tmp_path / "repo" / "helper.py").symlink_to(tmp_path / "elsewhere" / "shared.py")
 
@@ -80,7 +70,7 @@ def test_the_root_search_does_not_follow_a_link_given_as_the_path(tmp_path: Path
 
 
 def test_a_timeoutlint_toml_is_read_as_the_configuration(tmp_path: Path) -> None:
-    _tree(tmp_path, {"timeoutlint.toml": "select = ['TL101']\n", "app.py": ""})
+    write_tree(tmp_path, {"timeoutlint.toml": "select = ['TL101']\n", "app.py": ""})
 
     config = load_config(None, tmp_path / "app.py")
 

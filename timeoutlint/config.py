@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -245,12 +245,19 @@ def _search_start(start: Path, follow_links: bool) -> Path:
     return directory
 
 
-def _configuration_in(directory: Path) -> Path | None:
+def configuration_in(directory: Path, names: Container[str] | None = None) -> Path | None:
+    """The directory's own configuration file: the first of `CONFIG_FILES` there, else a
+    `pyproject.toml` with a `[tool.timeoutlint]` table. `names`, the directory's listing where the
+    caller has it, spares a stat of each file that is not there."""
+
+    def present(name: str) -> bool:
+        return (names is None or name in names) and (directory / name).is_file()
+
     for name in CONFIG_FILES:
-        if (directory / name).is_file():
+        if present(name):
             return directory / name
     pyproject = directory / "pyproject.toml"
-    if pyproject.is_file():
+    if present("pyproject.toml"):
         try:
             text = read_text_file(pyproject)
         except (OSError, UnicodeDecodeError):
@@ -265,7 +272,7 @@ def find_config(start: Path) -> Path | None:
     `timeoutlint.toml`, or a pyproject.toml with a [tool.timeoutlint] table."""
     directory = _search_start(start, follow_links=True)
     for candidate in (directory, *directory.parents):
-        found = _configuration_in(candidate)
+        found = configuration_in(candidate)
         if found is not None:
             return found
     return None
@@ -287,7 +294,7 @@ def project_root(start: Path) -> Path:
     directory = _search_start(start, follow_links=False)
     candidates = (directory, *directory.parents)
     for marker in (
-        _configuration_in,
+        configuration_in,
         lambda d: d if (d / ".git").exists() else None,
     ):
         for candidate in candidates:
@@ -323,7 +330,7 @@ def _outermost_extended(found: Path) -> Path:
     above = [
         path
         for path in chain
-        if path.parent in directory.parents and _configuration_in(path.parent) == path
+        if path.parent in directory.parents and configuration_in(path.parent) == path
     ]
     return min(above, key=lambda path: len(path.parts)) if above else found
 

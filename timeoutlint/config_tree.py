@@ -22,8 +22,7 @@ import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from timeoutlint.config import CONFIG_FILES, Config, read_config_file
-from timeoutlint.limits import read_text_file
+from timeoutlint.config import Config, configuration_in, read_config_file
 
 
 class DirectoryNames:
@@ -57,19 +56,8 @@ def directory_of(path: Path | str) -> str:
 
 
 def configuration_file(directory: str, names: frozenset[str]) -> Path | None:
-    """The directory's own configuration file, chosen as `config._configuration_in` does."""
-    for name in CONFIG_FILES:
-        if name in names and os.path.isfile(os.path.join(directory, name)):
-            return Path(directory, name)
-    if "pyproject.toml" in names:
-        pyproject = Path(directory, "pyproject.toml")
-        try:
-            text = read_text_file(pyproject)
-        except (OSError, UnicodeDecodeError):
-            return None
-        if "[tool.timeoutlint" in text:
-            return pyproject
-    return None
+    """The directory's own configuration file, from the listing the walk recorded."""
+    return configuration_in(Path(directory), names)
 
 
 class ConfigTree:
