@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import gc
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -177,3 +178,38 @@ def acme_rule(**callsite_changes: Any) -> dict[str, Any]:
     data = copy.deepcopy(ACME_RULE)
     data["callsite"].update(callsite_changes)
     return data
+
+
+HOOK_REPOSITORY_PARTS = (
+    "pyproject.toml",
+    "README.md",
+    ".pre-commit-hooks.yaml",
+    "timeoutlint",
+    "rules",
+)
+"""What pre-commit needs of this repository to install the hook."""
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Runs git with a fixed identity (a CI machine may have none) and returns its output."""
+    return subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def commit_hook_repository(directory: Path, repository: Path) -> Path:
+    """A git repository in `directory` holding `repository`'s hook and package, committed."""
+    for part in HOOK_REPOSITORY_PARTS:
+        source = repository / part
+        if source.is_dir():
+            shutil.copytree(source, directory / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, directory / part)
+    git("init", "-q", cwd=directory)
+    git("add", "-A", cwd=directory)
+    git("commit", "-q", "-m", "snapshot", cwd=directory)
+    return directory

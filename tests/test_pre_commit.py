@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.helpers import commit_hook_repository, git
 from timeoutlint.discovery import classify
 
 REPO = Path(__file__).resolve().parent.parent
 MANIFEST = REPO / ".pre-commit-hooks.yaml"
-SNAPSHOT_PARTS = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "timeoutlint", "rules")
 BAD = 'import requests\n\nrequests.get("https://example.com")\n'
 GOOD = 'import requests\n\nrequests.get("https://example.com", timeout=10)\n'
 NAMES = (
@@ -90,36 +90,17 @@ def test_the_check_hook_starts_without_importing_libcst(tmp_path: Path) -> None:
     assert not any(name.split(".")[0] == "libcst" for name in imported)
 
 
-def _git(*args: str, cwd: Path) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-    )
-
-
 @pytest.fixture(scope="module")
 def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git repository holding the working tree's hooks and package, committed."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    snapshot = tmp_path_factory.mktemp("hook-repo")
-    for part in SNAPSHOT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, snapshot / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, snapshot / part)
-    _git("init", "-q", cwd=snapshot)
-    _git("add", "-A", cwd=snapshot)
-    _git("commit", "-q", "-m", "snapshot", cwd=snapshot)
-    return snapshot
+    return commit_hook_repository(tmp_path_factory.mktemp("hook-repo"), REPO)
 
 
 def _try_repo(hook_repo: Path, project: Path) -> subprocess.CompletedProcess[str]:
-    _git("init", "-q", cwd=project)
-    _git("add", "-A", cwd=project)
+    git("init", "-q", cwd=project)
+    git("add", "-A", cwd=project)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIMEOUTLINT_", "GITHUB_"))}
     return subprocess.run(
         [
@@ -204,14 +185,14 @@ def test_check_hook_on_one_changed_file_sees_the_unchanged_compose_file(
     )
     settings = tmp_path / "backend" / "settings.py"
     settings.write_text("import os\n", encoding="utf-8")
-    _git("init", "-q", cwd=tmp_path)
-    _git("add", "-A", cwd=tmp_path)
-    _git("commit", "-q", "-m", "start", cwd=tmp_path)
+    git("init", "-q", cwd=tmp_path)
+    git("add", "-A", cwd=tmp_path)
+    git("commit", "-q", "-m", "start", cwd=tmp_path)
     settings.write_text(
         'import os\nREDIS_URL = os.environ.get("REDIS_URL", "redis://redis:6379/0")\n',
         encoding="utf-8",
     )
-    _git("add", "backend/settings.py", cwd=tmp_path)
+    git("add", "backend/settings.py", cwd=tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TIMEOUTLINT_", "GITHUB_"))}
 
     result = subprocess.run(

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.helpers import commit_hook_repository, git
 from timeoutlint import __version__
 
 REPO = Path(__file__).resolve().parent.parent
@@ -25,7 +26,6 @@ README = (REPO / "README.md").read_text(encoding="utf-8")
 CI = (REPO / "docs" / "ci.md").read_text(encoding="utf-8")
 ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
 REPOSITORY_URL = "https://github.com/timeoutlint/timeoutlint"
-SNAPSHOT_PARTS = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "timeoutlint", "rules")
 BAD = 'import requests\n\nrequests.get("https://example.com")\n'
 GOOD = 'import requests\n\nrequests.get("https://example.com", timeout=10)\n'
 
@@ -110,16 +110,6 @@ def test_the_ci_docs_input_defaults_are_the_actions() -> None:
         assert ACTION["inputs"][name]["default"] == default, name
 
 
-def _git(*args: str, cwd: Path) -> str:
-    return subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.com", *args],
-        cwd=cwd,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def _has_tag(tag: str) -> bool:
     found = subprocess.run(
         ["git", "rev-parse", "--verify", "--quiet", f"refs/tags/{tag}^{{commit}}"],
@@ -144,19 +134,11 @@ def tagged_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rev = _readme_repo()["rev"]
     copy = tmp_path_factory.mktemp("timeoutlint-repo") / "timeoutlint"
     if _has_tag(rev):
-        _git("clone", "--quiet", str(REPO), str(copy), cwd=copy.parent)
+        git("clone", "--quiet", str(REPO), str(copy), cwd=copy.parent)
         return copy
     copy.mkdir()
-    for part in SNAPSHOT_PARTS:
-        source = REPO / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / part)
-    _git("init", "-q", cwd=copy)
-    _git("add", "-A", cwd=copy)
-    _git("commit", "-q", "-m", "snapshot", cwd=copy)
-    _git("tag", rev, cwd=copy)
+    commit_hook_repository(copy, REPO)
+    git("tag", rev, cwd=copy)
     return copy
 
 
@@ -184,8 +166,8 @@ def test_the_readme_snippet_installs_fails_on_a_finding_and_passes_once_fixed(
     project.mkdir()
     (project / ".pre-commit-config.yaml").write_text(config, encoding="utf-8")
     (project / "app.py").write_text(BAD, encoding="utf-8")
-    _git("init", "-q", cwd=project)
-    _git("add", "-A", cwd=project)
+    git("init", "-q", cwd=project)
+    git("add", "-A", cwd=project)
 
     failed = _pre_commit(project, tmp_path / "pre-commit-home")
     assert failed.returncode == 1, failed.stdout + failed.stderr
