@@ -84,11 +84,13 @@ def build_project_context(
     write_cache: bool = True,
     scan: Scan | None = None,
     jobs: int | None = None,
+    constructors: frozenset[str] | None = None,
 ) -> ProjectContext:
     """`cache_directory` (None with `--no-cache`) lets the Python index be reused across runs;
     `fix` reads it but does not write it, as for the result cache. `scan` (the run's
     `scan.scan_files`) tells which files to parse without reading them all again; without it
-    the files are scanned here."""
+    the files are scanned here. `constructors`: the client classes the run's rules follow
+    across modules (`PythonIndex.build`)."""
     if scan is None:
         from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
         from timeoutlint.scan import scan_files
@@ -109,7 +111,9 @@ def build_project_context(
     return ProjectContext(
         root=config.root,
         dependencies=Dependencies.from_project(config),
-        python_index=PythonIndex.build(files, cache_directory, write_cache, scan, jobs),
+        python_index=PythonIndex.build(
+            files, cache_directory, write_cache, scan, jobs, constructors
+        ),
         redis_auth=RedisAuth.build(files, config, may_name_password),
         compose_and_env=tuple(s for s in files if s.kind in ("compose", "dotenv")),
     )
