@@ -26,6 +26,7 @@ from timeoutlint.project.dependencies import Dependencies
 from timeoutlint.project.index_reach import IndexReach, index_reach
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
+from timeoutlint.python.grammar import declared_requires_python
 
 if TYPE_CHECKING:
     from timeoutlint.scan import Scan
@@ -39,6 +40,9 @@ class ProjectContext:
     redis_auth: RedisAuth = field(default_factory=RedisAuth)
     compose_and_env: tuple[SourceFile, ...] = ()
     """The compose and `.env` files the context was built from (for `--show-context`)."""
+    requires_python: str | None = None
+    """`[project] requires-python` of the root's pyproject.toml (TL001 says when a newer
+    Python than the running one would read a file, `python/grammar.py`)."""
     _index_reaches: dict[frozenset[str], IndexReach] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -71,6 +75,7 @@ class ProjectContext:
             self.dependencies.fingerprint(),
             self.python_index.fingerprint(),
             self.redis_auth.fingerprint(),
+            repr(self.requires_python),
         ):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
@@ -116,4 +121,5 @@ def build_project_context(
         ),
         redis_auth=RedisAuth.build(files, config, may_name_password),
         compose_and_env=tuple(s for s in files if s.kind in ("compose", "dotenv")),
+        requires_python=declared_requires_python(config.root),
     )
