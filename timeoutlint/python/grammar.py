@@ -61,7 +61,8 @@ def declared_requires_python(root: Path) -> str | None:
     """`[project] requires-python` of `root/pyproject.toml`, if it states one."""
     from timeoutlint.project.dependency_files import _read_toml
 
-    data = _read_toml(root / "pyproject.toml")
+    path = root / "pyproject.toml"
+    data = _read_toml(path) if path.is_file() else None
     project = data.get("project") if data else None
     value = project.get("requires-python") if isinstance(project, dict) else None
     return value if isinstance(value, str) else None
