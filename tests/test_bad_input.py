@@ -366,18 +366,23 @@ _INPUTS_THAT_HUNG = [
     ),
 ]
 
+PARSED = (
+    f"the file cannot be parsed with Python {sys.version_info[0]}.{sys.version_info[1]}'s grammar"
+)
+"""TL001's words for a syntax error: the running Python's grammar was used."""
+
 CASES = [
     *_INPUTS_THAT_HUNG,
     Case(
         "syntax-error",
         files={"broken.py": _py("import requests\nrequests.get(URL\n")},
-        stdout=_with_good("broken.py:2:13: TL001 the file cannot be parsed: '(' was never closed"),
+        stdout=_with_good(f"broken.py:2:13: TL001 {PARSED}: '(' was never closed"),
     ),
     Case(
         "syntax-error-indentation",
         files={"indent.py": _py("import requests\ndef f():\nreturn 1\n")},
         stdout=_with_good(
-            "indent.py:3:1: TL001 the file cannot be parsed: "
+            f"indent.py:3:1: TL001 {PARSED}: "
             "expected an indented block after function definition on line 2"
         ),
     ),
@@ -448,9 +453,7 @@ CASES = [
     Case(
         "nested-1000-deep-brackets",
         files={"deep.py": ("import requests\nx = " + "[" * 1000 + "]" * 1000 + "\n").encode()},
-        stdout=_with_good(
-            "deep.py:2:205: TL001 the file cannot be parsed: too many nested parentheses"
-        ),
+        stdout=_with_good(f"deep.py:2:205: TL001 {PARSED}: too many nested parentheses"),
     ),
     Case(
         "nested-expression-100000-operators",

@@ -148,3 +148,52 @@ def test_the_clients_of_the_index_are_the_same_whatever_the_workers_and_the_cach
     cached = _index(root, jobs=1, cache=tmp_path / "cache")
     assert cached.parsed == 0 and cached.fingerprint() == written.fingerprint()
     assert cached.clients == alone.clients
+
+
+REQUEST_MODULE = """\
+import httpx
+
+
+def pin(request: httpx.Request) -> httpx.Request:
+    return httpx.Request(request.method, request.url)
+
+
+def make_client() -> httpx.Client:
+    return httpx.Client()
+"""
+
+
+def test_a_factory_of_a_class_no_rule_follows_is_not_exported(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "net.py").write_text(REQUEST_MODULE, encoding="utf-8")
+    index = _index(root, jobs=1)
+    assert index.lookup_client("app.net.pin") is None
+    assert "app.net.make_client" in index.client_qualified_names
+    assert not any(name.endswith(".pin") for name in index.client_qualified_names)
+
+
+def test_the_exported_classes_are_those_the_given_constructors_name(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "net.py").write_text(REQUEST_MODULE, encoding="utf-8")
+    config = parse_table({}, root.resolve(), None)
+    files = Discovery(config).files([root])
+    index = PythonIndex.build(files, jobs=1, constructors=frozenset({"httpx.Request"}))
+    assert "app.net.pin" in index.client_qualified_names
+    assert index.lookup_client("app.net.make_client") is None
+
+
+def test_a_client_from_a_factory_beside_a_request_factory_is_still_followed(
+    tmp_path: Path,
+) -> None:
+    files = {"app/__init__.py": "", "app/net.py": REQUEST_MODULE}
+    files["app/views.py"] = "from .net import make_client, pin\n\nmake_client().get('u')\npin(r)\n"
+    findings = lint_files(tmp_path, files, select="TL103")
+    assert findings == []
+    files["app/views.py"] = (
+        "from .net import make_client, pin\n\n\nasync def f(r):\n"
+        "    pin(r)\n    return make_client().get('u')\n"
+    )
+    found = lint_files(tmp_path / "again", files, select="TL103")
+    assert [f.span.start.line for f in found if f.path.endswith("views.py")] == [6]

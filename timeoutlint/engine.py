@@ -48,6 +48,12 @@ from timeoutlint.limits import (
 )
 from timeoutlint.parallel import fork_map
 from timeoutlint.project import ProjectContext
+from timeoutlint.python.grammar import (
+    grammar_used,
+    newer_python,
+    requires_python_floor,
+    with_newer_hint,
+)
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.module_names import module_name_for
 from timeoutlint.python.source import SourceDecodeError, decode_python, split_lines
@@ -322,13 +328,19 @@ class Engine:
                 source,
                 _byte_point(data, null),
                 enabled,
+                grammar="",
                 detail="the file contains a null byte (is it a binary file?)",
             )
         try:
             decoded = decode_python(data)
         except SourceDecodeError as exc:
             return self._problem(
-                SYNTAX_ERROR, source, _point(exc.line, exc.column), enabled, detail=str(exc)
+                SYNTAX_ERROR,
+                source,
+                _point(exc.line, exc.column),
+                enabled,
+                grammar="",
+                detail=str(exc),
             )
         text = decoded.text
         try:
@@ -340,8 +352,14 @@ class Engine:
         except SyntaxError as exc:
             line = exc.lineno or 1
             column = max(exc.offset or 1, 1)
+            newer = newer_python(text, line, requires_python_floor(self.project.requires_python))
             return self._problem(
-                SYNTAX_ERROR, source, _point(line, column), enabled, detail=exc.msg
+                SYNTAX_ERROR,
+                source,
+                _point(line, column),
+                enabled,
+                grammar=grammar_used(),
+                detail=with_newer_hint(exc.msg, newer),
             )
         except (RecursionError, MemoryError) as exc:
             if isinstance(exc, MemoryError) and memory_was_exhausted():
@@ -351,6 +369,7 @@ class Engine:
                 source,
                 _point(1, 1),
                 enabled,
+                grammar="",
                 detail="the code is nested too deeply to analyze",
             )
         ctx = self._context(source, enabled)

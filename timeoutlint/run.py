@@ -172,6 +172,7 @@ def build_session(
     from timeoutlint.file_scopes import FileScopes
     from timeoutlint.project import build_project_context
     from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
+    from timeoutlint.project.client_factories import rule_constructors
     from timeoutlint.project.context_files import context_files
     from timeoutlint.project.project_pins import ProjectPins
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
@@ -257,7 +258,9 @@ def build_session(
     )
     if verbose:
         log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
-    project = build_project_context(in_context, config, index_cache, write_cache, scan, jobs)
+    project = build_project_context(
+        in_context, config, index_cache, write_cache, scan, jobs, rule_constructors(rules)
+    )
     file_scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
     for source in in_context:
         file_scopes.of(source.path)

@@ -26,6 +26,7 @@ from timeoutlint.project.dependencies import Dependencies
 from timeoutlint.project.index_reach import IndexReach, index_reach
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
+from timeoutlint.python.grammar import declared_requires_python
 
 if TYPE_CHECKING:
     from timeoutlint.scan import Scan
@@ -39,6 +40,9 @@ class ProjectContext:
     redis_auth: RedisAuth = field(default_factory=RedisAuth)
     compose_and_env: tuple[SourceFile, ...] = ()
     """The compose and `.env` files the context was built from (for `--show-context`)."""
+    requires_python: str | None = None
+    """`[project] requires-python` of the root's pyproject.toml (TL001 says when a newer
+    Python than the running one would read a file, `python/grammar.py`)."""
     _index_reaches: dict[frozenset[str], IndexReach] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -71,6 +75,7 @@ class ProjectContext:
             self.dependencies.fingerprint(),
             self.python_index.fingerprint(),
             self.redis_auth.fingerprint(),
+            repr(self.requires_python),
         ):
             digest.update(part.encode("utf-8"))
             digest.update(b"\0")
@@ -84,11 +89,13 @@ def build_project_context(
     write_cache: bool = True,
     scan: Scan | None = None,
     jobs: int | None = None,
+    constructors: frozenset[str] | None = None,
 ) -> ProjectContext:
     """`cache_directory` (None with `--no-cache`) lets the Python index be reused across runs;
     `fix` reads it but does not write it, as for the result cache. `scan` (the run's
     `scan.scan_files`) tells which files to parse without reading them all again; without it
-    the files are scanned here."""
+    the files are scanned here. `constructors`: the client classes the run's rules follow
+    across modules (`PythonIndex.build`)."""
     if scan is None:
         from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
         from timeoutlint.scan import scan_files
@@ -109,7 +116,10 @@ def build_project_context(
     return ProjectContext(
         root=config.root,
         dependencies=Dependencies.from_project(config),
-        python_index=PythonIndex.build(files, cache_directory, write_cache, scan, jobs),
+        python_index=PythonIndex.build(
+            files, cache_directory, write_cache, scan, jobs, constructors
+        ),
         redis_auth=RedisAuth.build(files, config, may_name_password),
         compose_and_env=tuple(s for s in files if s.kind in ("compose", "dotenv")),
+        requires_python=declared_requires_python(config.root),
     )

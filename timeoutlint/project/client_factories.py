@@ -14,14 +14,19 @@ Only modules whose bytes name a client library and a constructor are parsed
 (`mentions_client_factory`, a fact of the scan), so a project without such
 modules costs nothing. A factory that returns the result of another factory
 (of this module or another) is not followed.
+
+Only the classes that some rule's `built-by` list names (`rule_constructors`) are
+exported: `def pin(request) -> httpx.Request` is not a client, and exporting it would make
+every module that imports `pin` a prospect of the call-site rules for nothing.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from timeoutlint.catalog import Rule, builtin_rules
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.values import (
     CallResult,
@@ -113,8 +118,30 @@ def client_of(value: Value, factory: bool) -> ExportedClient | None:
     return ExportedClient(name, frozenset(defines), keywords, factory)
 
 
-def module_clients(module: PythonModule) -> dict[str, ExportedClient]:
-    """The module-level names of `module` that are clients or return one (bound once)."""
+def rule_constructors(rules: Mapping[str, Rule] | Iterable[Rule]) -> frozenset[str]:
+    """Every constructor a call-site rule of `rules` names in a `built-by` list: the classes
+    whose objects a rule can follow from another module."""
+    chosen = rules.values() if isinstance(rules, Mapping) else rules
+    return frozenset(
+        constructor
+        for rule in chosen
+        if rule.callsite is not None
+        for callee in rule.callsite.callees
+        for constructor in callee.built_by
+    )
+
+
+def builtin_constructors() -> frozenset[str]:
+    """`rule_constructors` of the built-in catalog (for an index built without the run's rules)."""
+    return rule_constructors(builtin_rules())
+
+
+def module_clients(
+    module: PythonModule, constructors: frozenset[str] | None = None
+) -> dict[str, ExportedClient]:
+    """The module-level names of `module` that are clients or return one (bound once), of a
+    class in `constructors` (default: `builtin_constructors`)."""
+    wanted = builtin_constructors() if constructors is None else constructors
     found: dict[str, ExportedClient] = {}
     for name, bindings in module.module_scope.bindings.items():
         if len(bindings) != 1:
@@ -130,7 +157,7 @@ def module_clients(module: PythonModule) -> dict[str, ExportedClient]:
             client = client_of(module.resolve_binding(binding), factory=False)
         else:
             client = None
-        if client is not None:
+        if client is not None and client.cls in wanted:
             found[name] = client
     return found
 

@@ -40,7 +40,11 @@ from typing import TYPE_CHECKING
 from timeoutlint.discovery import SourceFile
 from timeoutlint.limits import parses_within_bounds, read_regular_file
 from timeoutlint.parallel import fork_map
-from timeoutlint.project.client_factories import ExportedClient, module_clients
+from timeoutlint.project.client_factories import (
+    ExportedClient,
+    builtin_constructors,
+    module_clients,
+)
 from timeoutlint.project.source_roots import PackageDirectories, import_names, name_table
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python
@@ -148,9 +152,13 @@ class PythonIndex:
         write_cache: bool = True,
         scan: Scan | None = None,
         jobs: int | None = None,
+        constructors: frozenset[str] | None = None,
     ) -> PythonIndex:
         """The index of `files`; with a cache directory, reused from an earlier run when no
         indexed module changed (the key covers every candidate's name, path and content).
+
+        `constructors`: the client classes the run's rules follow (`client_factories.
+        rule_constructors`; default: the built-in catalog's); only clients of these are kept.
 
         `scan` (the run's `scan.scan_files`) says which files mention redis without reading
         them again; without it they are scanned here.
@@ -176,16 +184,17 @@ class PythonIndex:
                 candidates[candidate.module_name] = candidate
             if (candidate := _candidate(source, scan, packages, clients=True)) is not None:
                 client_candidates[candidate.module_name] = candidate
+        wanted = builtin_constructors() if constructors is None else constructors
         if cache_directory is None:
-            return cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs)
+            return cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs, wanted)
         from timeoutlint.cache import prune_siblings, read_trusted, write_atomically
 
-        key = _cache_key(candidates, _cache_key(client_candidates))
+        key = _cache_key(candidates, _cache_key(client_candidates, ",".join(sorted(wanted))))
         cache_file = cache_directory / "index" / f"{key[:40]}.pickle"
         cached = read_trusted(cache_file)
         if isinstance(cached, PythonIndex):
             return dataclasses.replace(cached, parsed=0)
-        index = cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs)
+        index = cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs, wanted)
         if write_cache and write_atomically(cache_directory, cache_file, index) is None:
             prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
         return index
@@ -221,7 +230,9 @@ class PythonIndex:
         table = name_table({name: candidates[name].names for name in ordered})
         return cls(ordered, frozenset(users), table, parsed)
 
-    def _with_clients(self, candidates: Mapping[str, _Candidate], jobs: int | None) -> PythonIndex:
+    def _with_clients(
+        self, candidates: Mapping[str, _Candidate], jobs: int | None, constructors: frozenset[str]
+    ) -> PythonIndex:
         """This index with the network clients of `candidates` (each module on its own, in
         fixed chunks of the sorted names, so the result does not depend on the workers)."""
         names = sorted(candidates)
@@ -235,7 +246,7 @@ class PythonIndex:
             found = {}
             for name in chunk:
                 model = _parse(candidates[name])
-                clients = module_clients(model) if model is not None else {}
+                clients = module_clients(model, constructors) if model is not None else {}
                 if clients:
                     found[name] = clients
             return found
