@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile
 from timeoutlint.project.dependencies import Dependencies
+from timeoutlint.project.dependency_files import declared_requires_python
 from timeoutlint.project.index_reach import IndexReach, index_reach
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
-from timeoutlint.python.grammar import declared_requires_python
 
 if TYPE_CHECKING:
     from timeoutlint.scan import Scan

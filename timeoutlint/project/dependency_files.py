@@ -485,3 +485,12 @@ def by_package(declarations: Iterable[Declaration]) -> Mapping[str, list[Declara
     for declaration in declarations:
         grouped.setdefault(declaration.package, []).append(declaration)
     return grouped
+
+
+def declared_requires_python(root: Path) -> str | None:
+    """`[project] requires-python` of `root/pyproject.toml`, if it states one."""
+    path = root / "pyproject.toml"
+    data = _read_toml(path) if path.is_file() else None
+    project = data.get("project") if data else None
+    value = project.get("requires-python") if isinstance(project, dict) else None
+    return value if isinstance(value, str) else None

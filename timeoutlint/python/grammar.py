@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-from pathlib import Path
 
 Version = tuple[int, int]
 
@@ -55,17 +54,6 @@ def requires_python_floor(specifier: str | None) -> Version | None:
         elif item.operator == ">":
             floors.append(floor if len(release) > 2 else (floor[0], floor[1] + 1))
     return max(floors) if floors else None
-
-
-def declared_requires_python(root: Path) -> str | None:
-    """`[project] requires-python` of `root/pyproject.toml`, if it states one."""
-    from timeoutlint.project.dependency_files import _read_toml
-
-    path = root / "pyproject.toml"
-    data = _read_toml(path) if path.is_file() else None
-    project = data.get("project") if data else None
-    value = project.get("requires-python") if isinstance(project, dict) else None
-    return value if isinstance(value, str) else None
 
 
 def is_pep_695(line: str) -> bool:
