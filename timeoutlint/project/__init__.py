@@ -113,13 +113,26 @@ def build_project_context(
         facts = known.get(source)
         return facts is None or facts.mentions_password
 
+    def digest_of(source: SourceFile) -> bytes:
+        facts = known.get(source)
+        return facts.digest if facts is not None else b""
+
+    dependencies = Dependencies.from_project(config)
+    python_index = PythonIndex.build(files, cache_directory, write_cache, scan, jobs, constructors)
+    if cache_directory is None:
+        redis_auth = RedisAuth.build(files, config, may_name_password)
+    else:
+        from timeoutlint.project.password_memo import PasswordMemo
+
+        memo = PasswordMemo.open(cache_directory)
+        redis_auth = RedisAuth.build(files, config, may_name_password, memo, digest_of)
+        if write_cache:
+            memo.save(cache_directory)
     return ProjectContext(
         root=config.root,
-        dependencies=Dependencies.from_project(config),
-        python_index=PythonIndex.build(
-            files, cache_directory, write_cache, scan, jobs, constructors
-        ),
-        redis_auth=RedisAuth.build(files, config, may_name_password),
+        dependencies=dependencies,
+        python_index=python_index,
+        redis_auth=redis_auth,
         compose_and_env=tuple(s for s in files if s.kind in ("compose", "dotenv")),
         requires_python=declared_requires_python(config.root),
     )

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         VolumeMount,
     )
     from timeoutlint.compose.projects import ComposeProject, ProjectFile
+    from timeoutlint.project.password_memo import PasswordMemo
 
 DEFAULT_PORT = 6379
 _REDIS_IMAGES = SERVER_IMAGES
@@ -205,10 +206,14 @@ class RedisAuth:
         files: list[SourceFile],
         config: Config,
         may_name_password: Callable[[SourceFile], bool] | None = None,
+        memo: PasswordMemo | None = None,
+        digest_of: Callable[[SourceFile], bytes] | None = None,
     ) -> RedisAuth:
         """`may_name_password` says, without reading, which Python files pass
-        `mentions_password` (from the scan); the others are not read again."""
-        return _Builder(files, config, may_name_password).build()
+        `mentions_password` (from the scan); the others are not read again. With a `memo`
+        (`password_memo.py`) and `digest_of` (the scan's sha256 of a file, empty when unknown),
+        an unchanged Python file's passwords come from the memo without reading it."""
+        return _Builder(files, config, may_name_password, memo, digest_of).build()
 
 
 def _describe_endpoint(endpoint: RedisEndpoint) -> str:
@@ -417,8 +422,12 @@ class _Builder:
         files: list[SourceFile],
         config: Config,
         may_name_password: Callable[[SourceFile], bool] | None,
+        memo: PasswordMemo | None = None,
+        digest_of: Callable[[SourceFile], bytes] | None = None,
     ) -> None:
         self.files = files
+        self.memo = memo
+        self.digest_of = digest_of
         self.config = config
         self.root = str(config.root)
         self.may_name_password = may_name_password
@@ -720,11 +729,19 @@ class _Builder:
     def _python(self, source: SourceFile) -> None:
         if self.may_name_password is not None and not self.may_name_password(source):
             return
+        digest = self.digest_of(source) if self.digest_of is not None else b""
+        memo = self.memo if digest else None
+        if memo is not None and (kept := memo.get(source.relative, digest)) is not None:
+            self.passwords.extend(kept)
+            return
         try:
             data = read_regular_file(source.path)
         except OSError:
             return
-        self.passwords.extend(python_passwords(data, source.relative))
+        found = tuple(python_passwords(data, source.relative))
+        if memo is not None:
+            memo.put(source.relative, digest, found)
+        self.passwords.extend(found)
 
 
 def _directives(text: str) -> list[tuple[int, list[str]]]:
