@@ -51,6 +51,11 @@ def test_default_excludes_skip_virtualenvs_and_caches(tmp_path: Path) -> None:
     assert _files(tmp_path) == ["app.py"]
 
 
+def test_default_excludes_skip_semgrep_rule_test_targets(tmp_path: Path) -> None:
+    _touch(tmp_path, "app.py", ".semgrep/security/no-requests.py")
+    assert _files(tmp_path) == ["app.py"]
+
+
 def test_gitignore_is_honoured_including_nested_files_and_negations(tmp_path: Path) -> None:
     _touch(tmp_path, "app.py", "gen/a.py", "gen/keep.py", "sub/local.py", "sub/other.py")
     (tmp_path / ".gitignore").write_text("gen/*\n!gen/keep.py\n")

@@ -26,8 +26,10 @@ from timeoutlint.limits import (
 DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".timeoutlint_cache",
-    "node_modules", "build", "dist", "site-packages", "__pypackages__", ".direnv",
+    "node_modules", "build", "dist", "site-packages", "__pypackages__", ".direnv", ".semgrep",
 )  # fmt: skip
+"""Virtualenvs, caches, build output, and `.semgrep/`: semgrep's rules with their test targets,
+code written to be wrong (`# ruleid:` marks each bad line)."""
 DEFAULT_TEST_PATHS = (
     "tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "fixtures/", "examples/", "docs/",
 )  # fmt: skip
