@@ -51,6 +51,8 @@ def _answers_ping(port: int, password: str | None) -> bool:
 class RedisServer:
     binary: str
     requirepass: str | None = None
+    unix_socket: bool = False
+    """Also listen on a Unix domain socket (`socket_path`, in the server's own directory)."""
     host: str = "127.0.0.1"
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
@@ -59,6 +61,11 @@ class RedisServer:
     @property
     def url(self) -> str:
         return f"redis://{self.host}:{self.port}/0"
+
+    @property
+    def socket_path(self) -> str:
+        assert self.directory is not None and self.unix_socket
+        return str(Path(self.directory.name) / "redis.sock")
 
     def start(self) -> RedisServer:
         self.directory = tempfile.TemporaryDirectory(prefix="timeoutlint-redis-")
@@ -76,6 +83,8 @@ class RedisServer:
         ]  # fmt: skip
         if self.requirepass is not None:
             command += ["--requirepass", self.requirepass]
+        if self.unix_socket:
+            command += ["--unixsocket", self.socket_path, "--unixsocketperm", "700"]
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=self.directory.name
         )

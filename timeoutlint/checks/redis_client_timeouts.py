@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
+from typing import Literal
 
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.checks.prefilter import Prospect
@@ -62,6 +63,40 @@ def _redis_py_connections(module: PythonModule, site: CallSite) -> bool:
     return True
 
 
+Transport = Literal["tcp", "unix", "unknown"]
+
+
+def _transport(model: RedisModel, site: CallSite, obj: RedisClient | RedisPool) -> Transport:
+    """How the call connects: over a Unix domain socket (a `unix://` URL, as a constant or the
+    default of an environment variable; `unix_socket_path=`;
+    `connection_class=UnixDomainSocketConnection`), over TCP, or through a URL the rule cannot
+    read. Connecting to a local socket fails at once when nothing listens: there is no
+    unreachable host to wait for."""
+    call = site.node
+    for keyword in call.keywords:
+        if keyword.arg == "unix_socket_path":
+            path = model.constant(keyword.value, site.scope)
+            return "unix" if path is None or path.value is not None else "tcp"
+        if keyword.arg == "connection_class":
+            value = model.module.resolve(keyword.value, site.scope)
+            if isinstance(value, QualifiedName) and value.name.endswith(_UNIX_CONNECTION):
+                return "unix"
+    if obj.construction != "url":
+        return "tcp"
+    url_expr = (
+        call.args[0]
+        if call.args
+        else next((k.value for k in call.keywords if k.arg == "url"), None)
+    )
+    url = model.constant(url_expr, site.scope) if url_expr is not None else None
+    if url is None or not isinstance(url.value, str):
+        return "unknown"
+    return "unix" if url.value.startswith("unix://") else "tcp"
+
+
+_UNIX_CONNECTION = ".UnixDomainSocketConnection"
+
+
 def _redis_py_class(value: object, depth: int = 0) -> bool:
     """redis-py's (or valkey-py's) own class, or a class of this file that extends one (it opens
     the same socket)."""
@@ -90,13 +125,15 @@ CONNECT_WAIT = "blocks until the kernel gives up, about 2 min on Linux"
 READ_HANGS = "a command to a server that stopped answering waits forever"
 
 
-def _hangs_text(connect_hangs: bool, read_hangs: bool) -> str:
+def _hangs_text(connect_hangs: bool, read_hangs: bool, transport: Transport) -> str:
     """A TCP connect with no timeout is bounded by the kernel's SYN retries (`tcp_syn_retries`
-    = 6: 133 s measured on Linux); a read with no timeout is bounded by nothing."""
+    = 6: 133 s measured on Linux); a read with no timeout is bounded by nothing. Through a URL
+    the rule cannot read, the connect wait is said to be TCP's (a `unix://` URL has none)."""
+    connecting = "connecting over TCP" if transport == "unknown" else "connecting"
     if connect_hangs and read_hangs:
-        return f"{READ_HANGS}, and connecting to an unreachable one {CONNECT_WAIT}"
+        return f"{READ_HANGS}, and {connecting} to an unreachable one {CONNECT_WAIT}"
     if connect_hangs:
-        return f"connecting to an unreachable server {CONNECT_WAIT}"
+        return f"{connecting} to an unreachable server {CONNECT_WAIT}"
     return READ_HANGS
 
 
@@ -157,7 +194,8 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         if long_reads is None:
             long_reads = LongReads.of(model, module, ctx)
         connect, read = settings.socket_connect_timeout.state, settings.socket_timeout.state
-        connect_hangs = connect == "absent" and read in ("absent", "none")
+        transport = _transport(model, site, obj)
+        connect_hangs = connect == "absent" and read in ("absent", "none") and transport != "unix"
         read_hangs = (
             read == "absent"
             and long_reads.known
@@ -190,8 +228,8 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
             module.span(site.node.func),
             fix,
             constructor=obj.constructor,
-            settings=_settings_text(connect, read),
-            hangs=_hangs_text(connect_hangs, read_hangs),
+            settings=_settings_text(connect if connect_hangs else "given", read),
+            hangs=_hangs_text(connect_hangs, read_hangs, transport),
             versions=VALKEY_FACTS if valkey else versions.assumption(HANGS_BEFORE),
         )
 
