@@ -508,6 +508,7 @@ def settings_entries(
     for node in _changes(model):
         folder.apply(node, model.scope_of(node))
     frozen: dict[int, SettingsDict] = {}
+    entries: dict[tuple[str, int], SettingsDict] = {}
     for root in roots:
         if root is None:
             continue
@@ -519,4 +520,16 @@ def settings_entries(
             if settings.opened_by:
                 lines = tuple(sorted({*entry.opened_by, *settings.opened_by}))
                 entry = replace(entry, opened_by=lines)
-            yield alias, entry
+            entries[(alias, id(entry.node))] = _merged(entries.get((alias, id(entry.node))), entry)
+    for (alias, _), entry in entries.items():
+        yield alias, entry
+
+
+def _merged(earlier: SettingsDict | None, entry: SettingsDict) -> SettingsDict:
+    """One entry added to every binding of the setting (`DATABASES["replica"] = {...}` after an
+    `if`/`else` that binds `DATABASES` twice) is one entry: reported once, and open if it is
+    open under any of them."""
+    if earlier is None:
+        return entry
+    lines = tuple(sorted({*earlier.opened_by, *entry.opened_by}))
+    return replace(earlier, open=earlier.open or entry.open, opened_by=lines)
