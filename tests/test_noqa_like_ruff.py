@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 CONFIG = {"pyproject.toml": "[tool.timeoutlint]\n"}
 LINE = "requests.get('https://a')  {comment}\n"
@@ -161,3 +163,49 @@ def test_add_noqa_puts_a_directive_before_a_malformed_one(project, run_cli, comm
     again = run_cli("check", "--no-cache", ".", cwd=root)
     assert again.returncode == 0, again.stdout
     assert again.stderr == ""
+
+
+def _tokenized_noqa_lines(text: str) -> list[tuple[int, str, str]]:
+    """`invalid_noqa_lines` as it was before its shortcut: every comment token examined."""
+    import io
+    import tokenize
+
+    from timeoutlint.suppression import noqa_problem
+
+    found: list[tuple[int, str, str]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.COMMENT:
+                problem = noqa_problem(token.string)
+                if problem is not None:
+                    found.append((token.start[0], *problem))
+    except (tokenize.TokenError, SyntaxError):
+        pass
+    return found
+
+
+_PIECES = (
+    "x = 1",
+    "'",
+    '"',
+    "#",
+    " # noqa: ",
+    "noqa:",
+    "XYZ",
+    "TL101",
+    "E501",
+    ",",
+    ":",
+    " ",
+    "\r",
+    "\n",
+    '"""',
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_the_untokenized_shortcut_never_hides_a_malformed_noqa(text: str) -> None:
+    from timeoutlint.suppression import invalid_noqa_lines
+
+    assert invalid_noqa_lines(text, "python") == _tokenized_noqa_lines(text)

@@ -255,6 +255,8 @@ def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str, str]]:
                 if problem is not None:
                     found.append((number, *problem))
         return found
+    if not _may_have_noqa_problem(text):
+        return found
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:
@@ -264,6 +266,23 @@ def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str, str]]:
     except (tokenize.TokenError, SyntaxError):
         pass
     return found
+
+
+def _may_have_noqa_problem(text: str) -> bool:
+    """Whether some `#` of a line with `# noqa:` starts a text with a `noqa_problem`: a comment
+    token runs from one of its line's `#` to the line's end or first `\r` (tokenize's
+    `#[^\r\n]*`, lines as `StringIO.readline` splits them), so when none has a problem no
+    comment has, and the file need not be tokenized (most files with a `# noqa:` have only
+    valid ones)."""
+    for line in text.split("\n"):
+        if _NOQA_CODES.search(line) is None:
+            continue
+        start = line.find("#")
+        while start != -1:
+            if noqa_problem(line[start:].partition("\r")[0]) is not None:
+                return True
+            start = line.find("#", start + 1)
+    return False
 
 
 def text_suppressions(lines: Iterable[str]) -> LineSuppressions:
