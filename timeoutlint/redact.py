@@ -257,7 +257,14 @@ def _value(text: str, start: int, quote: str | None, mask: Callable[[Span], None
 # Code ---------------------------------------------------------------------------------
 
 
+_CODE_FORM_ANCHORS = ("getenv", "environ", "auth", "Auth", "Redis(")
+"""A literal every `_CODE_FORMS` alternative starts with or contains: text without any of them
+(most constants the project index keeps) skips the alternation's scan of every position."""
+
+
 def _code_forms(text: str, mask: Callable[[Span], None]) -> None:
+    if not any(anchor in text for anchor in _CODE_FORM_ANCHORS):
+        return
     for found in _CODE_FORMS.finditer(text):
         if found.group("env") and not _SECRET_KEY.search(found.group("key")):
             continue
