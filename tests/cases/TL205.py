@@ -37,3 +37,21 @@ class Traced(TracedConnection):
 
 
 pool = redis.ConnectionPool(connection_class=Traced, db=4)  # error: TL205
+
+
+# A client that one assignment of an attribute builds, and that the attribute serves pub/sub
+# with, needs only a connect timeout (the attribute may also hold a client passed in).
+class Broadcaster:
+    def __init__(self, url=None, conn=None):
+        if url is None:
+            self.conn = conn
+        else:
+            self.conn = redis.Redis.from_url(url)  # error: TL205 "connecting over TCP to an unreachable server"
+        self.pubsub = self.conn.pubsub()
+
+
+# A Unix domain socket has no unreachable host to wait for: only the read is reported.
+local = redis.Redis.from_url("unix:///run/redis/redis.sock")  # error: TL205 "waits forever (redis-py"
+local.set("k", "v")
+listener = redis.Redis(unix_socket_path="/run/redis/redis.sock")  # ok
+listener.pubsub()

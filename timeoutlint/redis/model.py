@@ -578,6 +578,7 @@ def long_read_clients(model: RedisModel) -> set[Location]:
             users.add(found.receiver.settings_location)
     module = model.module
     for site in module.calls:
+        users.update(_attribute_long_reads(model, site.node, site.scope))
         callee = module.resolve(site.node.func, site.scope)
         if (
             isinstance(callee, QualifiedName)
@@ -596,6 +597,32 @@ def long_read_clients(model: RedisModel) -> set[Location]:
             if isinstance(client, RedisClient):
                 users.add(client.settings_location)
     return users
+
+
+def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> set[Location]:
+    """For `self.conn.pubsub()` (or a blocking command), the clients that any assignment of
+    `self.conn` in the class builds: when the attribute is assigned two ways (`self.conn =
+    conn` or `self.conn = Redis.from_url(url)`) it has no single value, yet the client
+    `from_url` builds may serve pub/sub, and a finite `socket_timeout` would end its
+    subscriber. Counting it as a long-read client only withholds that suggestion."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr in LONG_READ_METHODS
+        and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name)
+    ):
+        return set()
+    module = model.module
+    function = module.function_scope(scope)
+    if function is None or function.self_name != func.value.value.id or function.parent is None:
+        return set()
+    found: set[Location] = set()
+    for binding in function.parent.instance_attributes.get(func.value.attr, ()):
+        client = model.object_of(module.resolve_binding(binding))
+        if isinstance(client, RedisClient):
+            found.add(client.settings_location)
+    return found
 
 
 def rq_class(model: RedisModel, value: Value, depth: int = 0) -> str | None:
