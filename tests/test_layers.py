@@ -34,6 +34,7 @@ LAYERS: dict[str, int] = {
     "ignore_patterns": 0,
     "safe_write": 0,
     "suppression": 0,
+    "templates": 0,
     "version_option": 0,
     "progress": 0,
     # The inputs of a run: configuration, files, caches, the scan and the project context.

@@ -27,9 +27,11 @@ DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".timeoutlint_cache",
     "node_modules", "build", "dist", "site-packages", "__pypackages__", ".direnv", ".semgrep",
+    "*{{*}}*",
 )  # fmt: skip
-"""Virtualenvs, caches, build output, and `.semgrep/`: semgrep's rules with their test targets,
-code written to be wrong (`# ruleid:` marks each bad line)."""
+"""Virtualenvs, caches, build output; `.semgrep/`: semgrep's rules with their test targets,
+code written to be wrong (`# ruleid:` marks each bad line); and `{{cookiecutter.project_slug}}/`
+style names: the templates of cookiecutter and copier, which are not code until rendered."""
 DEFAULT_TEST_PATHS = (
     "tests/", "test/", "test_*.py", "*_test.py", "conftest.py", "fixtures/", "examples/", "docs/",
 )  # fmt: skip

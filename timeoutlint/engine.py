@@ -350,7 +350,11 @@ class Engine:
             module_name, is_package = module_name_for(source.relative)
             model = PythonModule(text, tree, module_name, is_package)
         except SyntaxError as exc:
+            from timeoutlint.templates import fails_at_a_template_tag
+
             line = exc.lineno or 1
+            if fails_at_a_template_tag(text, line):
+                return []
             column = max(exc.offset or 1, 1)
             newer = newer_python(text, line, requires_python_floor(self.project.requires_python))
             return self._problem(

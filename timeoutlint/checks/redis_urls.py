@@ -447,8 +447,11 @@ def check_compose(ctx: CheckContext, source: SourceFile, data: bytes) -> None:
     try:
         compose = parse_compose(text)
     except YamlProblem as problem:
-        point = Span(problem.position, problem.position)
-        ctx.report(YAML_SYNTAX_ERROR, point, None, detail=str(problem))
+        from timeoutlint.templates import fails_at_a_template_tag
+
+        if not fails_at_a_template_tag(text, problem.position.line, lines_before=1):
+            point = Span(problem.position, problem.position)
+            ctx.report(YAML_SYNTAX_ERROR, point, None, detail=str(problem))
         return
     if not compose.services:
         return
