@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,3 +162,23 @@ class BlackHole:
             connection.close()
         if self._listener is not None:
             self._listener.close()
+
+
+def started_in_thread(
+    call: Callable[[], object],
+) -> tuple[threading.Thread, list[BaseException | None]]:
+    """`call` running in a daemon thread, and the list that receives its outcome (None when
+    it returned, else what it raised): a test joins the thread for a while and asserts it is
+    still waiting."""
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            call()
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    return worker, outcome

@@ -165,25 +165,6 @@ def test_add_noqa_puts_a_directive_before_a_malformed_one(project, run_cli, comm
     assert again.stderr == ""
 
 
-def _tokenized_noqa_lines(text: str) -> list[tuple[int, str, str]]:
-    """`invalid_noqa_lines` as it was before its shortcut: every comment token examined."""
-    import io
-    import tokenize
-
-    from timeoutlint.suppression import noqa_problem
-
-    found: list[tuple[int, str, str]] = []
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type == tokenize.COMMENT:
-                problem = noqa_problem(token.string)
-                if problem is not None:
-                    found.append((token.start[0], *problem))
-    except (tokenize.TokenError, SyntaxError):
-        pass
-    return found
-
-
 _PIECES = (
     "x = 1",
     "'",
@@ -206,6 +187,6 @@ _PIECES = (
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
 def test_the_untokenized_shortcut_never_hides_a_malformed_noqa(text: str) -> None:
-    from timeoutlint.suppression import invalid_noqa_lines
+    from timeoutlint.suppression import invalid_noqa_lines, tokenized_noqa_problems
 
-    assert invalid_noqa_lines(text, "python") == _tokenized_noqa_lines(text)
+    assert invalid_noqa_lines(text, "python") == tokenized_noqa_problems(text)

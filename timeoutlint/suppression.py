@@ -257,6 +257,12 @@ def invalid_noqa_lines(text: str, kind: str) -> list[tuple[int, str, str]]:
         return found
     if not _may_have_noqa_problem(text):
         return found
+    return tokenized_noqa_problems(text)
+
+
+def tokenized_noqa_problems(text: str) -> list[tuple[int, str, str]]:
+    """`noqa_problem` of every comment token of a Python file, by line."""
+    found: list[tuple[int, str, str]] = []
     try:
         for token in tokenize.generate_tokens(io.StringIO(text).readline):
             if token.type == tokenize.COMMENT:

@@ -19,11 +19,11 @@ MISSING = (
 )
 
 
-def _server(requirepass: str | None) -> Iterator[RedisServer]:
+def _server(requirepass: str | None, unix_socket: bool = False) -> Iterator[RedisServer]:
     binary = redis_server_binary()
     if binary is None:
         pytest.skip(MISSING)
-    server = RedisServer(binary, requirepass=requirepass).start()
+    server = RedisServer(binary, requirepass=requirepass, unix_socket=unix_socket).start()
     try:
         yield server
     finally:
@@ -40,6 +40,12 @@ def redis_server() -> Iterator[RedisServer]:
 def redis_server_with_password() -> Iterator[RedisServer]:
     """A redis-server started with `--requirepass` (password `TEST_PASSWORD`)."""
     yield from _server(TEST_PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def socket_server() -> Iterator[RedisServer]:
+    """A plain redis-server that also listens on a Unix domain socket (`socket_path`)."""
+    yield from _server(None, unix_socket=True)
 
 
 @pytest.fixture

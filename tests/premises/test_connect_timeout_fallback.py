@@ -20,13 +20,14 @@ import asyncio
 import inspect
 import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
 import redis
 import redis.asyncio
+
+from tests.redis_server import started_in_thread
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux", reason="a full listen backlog drops SYNs on Linux"
@@ -147,17 +148,7 @@ def test_a_connect_with_neither_timeout_is_still_waiting_after_3_s(
         socket_connect_timeout=None,
         retry=None,
     )
-    outcome: list[BaseException | None] = []
-
-    def ping() -> None:
-        try:
-            client.ping()
-            outcome.append(None)
-        except BaseException as error:
-            outcome.append(error)
-
-    worker = threading.Thread(target=ping, daemon=True)
-    worker.start()
+    worker, outcome = started_in_thread(client.ping)
     worker.join(3)
     assert worker.is_alive() and outcome == []
     full_backlog.close()

@@ -22,20 +22,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.premises.conftest import MISSING
-from tests.redis_server import RedisServer, redis_server_binary
-
-
-@pytest.fixture(scope="module")
-def socket_server() -> Iterator[RedisServer]:
-    binary = redis_server_binary()
-    if binary is None:
-        pytest.skip(MISSING)
-    server = RedisServer(binary, unix_socket=True).start()
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.redis_server import RedisServer, started_in_thread
 
 
 @pytest.fixture
@@ -99,17 +86,7 @@ def test_connecting_to_a_socket_nothing_listens_on_fails_at_once(
 
 def test_a_command_without_socket_timeout_is_still_waiting_after_2_s(silent_socket: str) -> None:
     client = redis.Redis.from_url(f"unix://{silent_socket}", retry=None)
-    outcome: list[BaseException | None] = []
-
-    def ping() -> None:
-        try:
-            client.ping()
-            outcome.append(None)
-        except BaseException as error:
-            outcome.append(error)
-
-    worker = threading.Thread(target=ping, daemon=True)
-    worker.start()
+    worker, outcome = started_in_thread(client.ping)
     worker.join(2)
     assert worker.is_alive() and outcome == []
     client.connection_pool.disconnect(inuse_connections=True)
