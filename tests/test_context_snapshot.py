@@ -233,3 +233,23 @@ def test_a_recent_change_is_never_trusted(tmp_path: Path, monkeypatch: pytest.Mo
     _, stderr = _check(root, "app/views.py")
 
     assert REUSED not in stderr
+
+
+def test_a_reused_context_has_the_fingerprint_of_the_context_it_stands_for(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import replace
+
+    from timeoutlint.cache import read_trusted
+    from timeoutlint.project import context_snapshot
+
+    root = _project(tmp_path, {"app/views.py": VIEWS, "app/connection.py": CONNECTION})
+    _check(root, "app/views.py")
+    (stored,) = (root / ".timeoutlint_cache" / "context").glob("*.pickle")
+    snapshot = read_trusted(stored)
+    assert isinstance(snapshot, context_snapshot.ContextSnapshot)
+
+    reused = context_snapshot.restored(snapshot)
+
+    assert reused.fingerprint() == replace(reused, known_fingerprint=None).fingerprint()
+    assert reused.python_index.modules

@@ -175,7 +175,7 @@ def build_session(
     from timeoutlint.project import build_project_context, context_snapshot
     from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
     from timeoutlint.project.client_factories import rule_constructors
-    from timeoutlint.project.context_files import context_files
+    from timeoutlint.project.context_files import context_files, covers_root
     from timeoutlint.project.project_pins import ProjectPins
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
 
@@ -236,12 +236,11 @@ def build_session(
     snapshot_key = None
     snapshot_directories: tuple[str, ...] = ()
     project: ProjectContext | None = None
-    if index_cache is not None and not reading_stdin:
-        options = (select, extend_select, ignore, force_exclude, default_timeout, explicit) + (
-            redis_version,
-            rq_version,
-        )
-        snapshot_key = context_snapshot.snapshot_key(config, options, constructors)
+    # A run over the whole root walks it anyway: the snapshot is for the runs over a few files.
+    if index_cache is not None and not reading_stdin and not covers_root(targets, config.root):
+        options: list[object] = [select, extend_select, ignore, force_exclude, default_timeout]
+        options += [explicit, redis_version, rq_version]
+        snapshot_key = context_snapshot.snapshot_key(config, tuple(options), constructors)
         snapshot = context_snapshot.load(index_cache, snapshot_key)
         if snapshot is not None:
             project, scan = _reused_context(snapshot, files, tree, rules, enabled, jobs)

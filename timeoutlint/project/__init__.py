@@ -46,6 +46,9 @@ class ProjectContext:
     from_snapshot: bool = field(default=False, compare=False)
     """Reused from an earlier run (`context_snapshot.py`), for `--show-context` and
     `--verbose` only."""
+    known_fingerprint: str | None = field(default=None, compare=False, repr=False)
+    """`fingerprint()` as the run that built the context computed it (a snapshot's), so that
+    a reused context is not digested again."""
     _index_reaches: dict[frozenset[str], IndexReach] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -78,6 +81,8 @@ class ProjectContext:
         ]
 
     def fingerprint(self) -> str:
+        if self.known_fingerprint is not None:
+            return self.known_fingerprint
         digest = hashlib.sha256()
         for part in (
             self.dependencies.fingerprint(),

@@ -80,6 +80,7 @@ class StoredContext:
     redis_auth: RedisAuth
     compose_and_env: tuple[StoredSource, ...]
     requires_python: str | None
+    fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -179,6 +180,7 @@ def restored(snapshot: ContextSnapshot) -> ProjectContext:
         ),
         requires_python=stored.requires_python,
         from_snapshot=True,
+        known_fingerprint=stored.fingerprint,
     )
 
 
@@ -259,6 +261,7 @@ def _stored(project: ProjectContext) -> StoredContext:
             for s in project.compose_and_env
         ),
         project.requires_python,
+        project.fingerprint(),
     )
 
 
