@@ -24,7 +24,7 @@ from timeoutlint.config import (
     load_config,
     selected_rules,
 )
-from timeoutlint.config_tree import ConfigTree, DirectoryNames
+from timeoutlint.config_tree import ConfigTree, DirectoryNames, directory_of
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
@@ -252,8 +252,9 @@ def build_session(
         started_ns = time.time_ns()
         try:
             in_context = context_files(files, () if reading_stdin else targets, config, tree)
-            for source in in_context:
-                tree.for_file(source.path)
+            directories = {directory_of(source.path) for source in in_context}
+            for directory in directories:
+                tree.for_directory(directory)
         except ConfigError as exc:
             raise SessionError(str(exc)) from None
         _log_nested(tree, verbose, log)
@@ -273,13 +274,13 @@ def build_session(
         project = build_project_context(
             in_context, config, index_cache, write_cache, scan, jobs, constructors
         )
+        project = replace(project, known_fingerprint=project.fingerprint())  # digested once
     _, checks = enabled_checks(config, rules, enabled)
     file_scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
     if project.from_snapshot:
-        for directory in snapshot_directories:
-            file_scopes.of_directory(directory)
-    for source in in_context:
-        file_scopes.of(source.path)
+        directories = {*snapshot_directories, *(directory_of(s.path) for s in in_context)}
+    for directory in directories:
+        file_scopes.of_directory(directory)
     # One configuration and one set of pins: nothing to look up per file.
     scopes = file_scopes if tree.nested() or file_scopes.pins.projects() else None
     if (

@@ -203,22 +203,24 @@ def build(
     for directory in sorted(set(directories)):
         try:
             info = os.stat(directory)
-            names = os.listdir(directory)
+            with os.scandir(directory) as iterator:
+                entries = list(iterator)
         except OSError:
             continue
         trusted = old_enough((0, 0, 0, info.st_mtime_ns, info.st_ctime_ns), started_ns)
         walked.append((directory, info.st_mtime_ns if trusted else -1))
-        for name in names:
-            path = os.path.join(directory, name)
+        for found in entries:
             try:
-                entry = os.stat(path)
+                if found.is_dir(follow_symlinks=False):
+                    continue
+                entry = os.stat(found.path)
             except OSError:
-                files[path] = _NEVER
+                files[found.path] = _NEVER
                 continue
-            if stat.S_ISDIR(entry.st_mode):
+            if stat.S_ISDIR(entry.st_mode):  # a link to a directory: the walk does not follow it
                 continue
             sig = (0, 0, 0, entry.st_mtime_ns, entry.st_ctime_ns)
-            files[path] = _stamp(entry) if old_enough(sig, started_ns) else _NEVER
+            files[found.path] = _stamp(entry) if old_enough(sig, started_ns) else _NEVER
     root_text = scopes.tree.root_text
     pin_files = [*project.dependencies.pin_files]
     for _, own in scopes.pins.projects():
