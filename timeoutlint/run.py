@@ -243,7 +243,9 @@ def build_session(
         snapshot_key = context_snapshot.snapshot_key(config, tuple(options), constructors)
         snapshot = context_snapshot.load(index_cache, snapshot_key)
         if snapshot is not None:
-            project, scan = _reused_context(snapshot, files, tree, rules, enabled, jobs)
+            project, scan = _reused_context(
+                snapshot, files, tree, rules, enabled, jobs, index_cache
+            )
             snapshot_directories = snapshot.scope_directories
     if project is not None:
         in_context = files
@@ -344,13 +346,15 @@ def _reused_context(
     rules: Mapping[str, Rule],
     enabled: frozenset[str],
     jobs: int | None,
+    cache_directory: Path,
 ) -> tuple[ProjectContext | None, Scan]:
     """The snapshot's project context when nothing it was built from changed but the given
     files, with the scan of the given files alone (`project/context_snapshot.py`); else None
     (and an empty scan)."""
+    from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import context_snapshot
     from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
-    from timeoutlint.scan import Scan, scan_files
+    from timeoutlint.scan import MEMO_MIN_FILES, Scan, scan_files
 
     changed = context_snapshot.changed_files(snapshot)
     if changed is None:
@@ -363,7 +367,8 @@ def _reused_context(
     except ConfigError as exc:
         raise SessionError(str(exc)) from None
     prefilter = _scan_prefilter(tree.root, rules, enabled, tree)
-    scan = scan_files(given, None, jobs, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS)
+    memo = FileMemo.open(cache_directory) if len(given) >= MEMO_MIN_FILES else None
+    scan = scan_files(given, memo, jobs, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS)
     if not context_snapshot.given_excused(snapshot, changed, given, scan):
         return None, scan
     return context_snapshot.restored(snapshot), scan

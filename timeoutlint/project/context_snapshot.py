@@ -19,6 +19,11 @@ to be told apart from a later edit (`file_memo.old_enough`), rebuilds the contex
 
 One entry per key (the code, the configuration, the command line's options and the rules'
 client constructors), in `<cache-dir>/context/`, written atomically as the other cache files.
+
+Not in the signature: a file the context reads through a reference that leads out of the walked
+directories (a compose `env_file:` or `include:` outside the root or in an excluded directory);
+an edit there is seen by the next run over the whole root, or after any change that rebuilds
+the context.
 """
 
 from __future__ import annotations
