@@ -253,3 +253,13 @@ def test_a_reused_context_has_the_fingerprint_of_the_context_it_stands_for(
 
     assert reused.fingerprint() == replace(reused, known_fingerprint=None).fingerprint()
     assert reused.python_index.modules
+
+
+def test_a_run_over_the_whole_root_keeps_no_snapshot(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"app/views.py": VIEWS, "app/connection.py": CONNECTION})
+
+    found, stderr = _check(root, ".")
+
+    assert _codes(found) == ["TL302"]
+    assert REUSED not in stderr
+    assert not (root / ".timeoutlint_cache" / "context").exists()
