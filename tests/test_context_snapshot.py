@@ -260,6 +260,6 @@ def test_a_run_over_the_whole_root_keeps_no_snapshot(tmp_path: Path) -> None:
 
     found, stderr = _check(root, ".")
 
-    assert _codes(found) == ["TL302"]
+    assert "TL302" in _codes(found)
     assert REUSED not in stderr
     assert not (root / ".timeoutlint_cache" / "context").exists()
