@@ -245,9 +245,14 @@ def test_a_reused_context_has_the_fingerprint_of_the_context_it_stands_for(
 
     root = _project(tmp_path, {"app/views.py": VIEWS, "app/connection.py": CONNECTION})
     _check(root, "app/views.py")
-    (stored,) = (root / ".timeoutlint_cache" / "context").glob("*.pickle")
-    snapshot = read_trusted(stored)
-    assert isinstance(snapshot, context_snapshot.ContextSnapshot)
+    cache = root / ".timeoutlint_cache"
+    (stored,) = [
+        path
+        for path in (cache / "context").glob("*.pickle")
+        if isinstance(read_trusted(path), context_snapshot.ContextSnapshot)
+    ]
+    snapshot = context_snapshot.load(cache, stored.stem)
+    assert snapshot is not None
 
     reused = context_snapshot.restored(snapshot)
 
@@ -263,3 +268,27 @@ def test_a_run_over_the_whole_root_keeps_no_snapshot(tmp_path: Path) -> None:
     assert "TL302" in _codes(found)
     assert REUSED not in stderr
     assert not (root / ".timeoutlint_cache" / "context").exists()
+
+
+def test_a_snapshot_refreshed_for_a_given_file_still_sees_a_change_elsewhere(
+    tmp_path: Path,
+) -> None:
+    root = _project(
+        tmp_path,
+        {"app/views.py": VIEWS, "app/connection.py": CONNECTION, "app/other.py": OTHER},
+    )
+    given = ("app/views.py", "app/other.py", "app/connection.py")
+    _check(root, *given)
+    (root / "app" / "connection.py").write_text(CONNECTION + "# edited\n", encoding="utf-8")
+    _, stderr = _check(root, *given)  # a given file that builds a client: rebuilt, refreshed
+    assert REUSED not in stderr
+    _, stderr = _check(root, *given)
+    assert REUSED in stderr
+    (root / "app" / "views.py").unlink()
+    (root / "app" / "helpers.py").write_text(VIEWS, encoding="utf-8")
+
+    after, stderr = _check(root, "app/helpers.py")
+
+    assert REUSED not in stderr
+    assert after == _check(root, "--no-cache", "app/helpers.py")[0]
+    assert _codes(after) == ["TL302"]

@@ -235,6 +235,8 @@ def build_session(
     constructors = rule_constructors(rules)
     snapshot_key = None
     snapshot_directories: tuple[str, ...] = ()
+    stale: ContextSnapshot | None = None
+    """A snapshot that only given files no longer match: refreshed for them alone."""
     project: ProjectContext | None = None
     # A run over the whole root walks it anyway: the snapshot is for the runs over a few files.
     if index_cache is not None and not reading_stdin and not covers_root(targets, config.root):
@@ -243,10 +245,12 @@ def build_session(
         snapshot_key = context_snapshot.snapshot_key(config, tuple(options), constructors)
         snapshot = context_snapshot.load(index_cache, snapshot_key)
         if snapshot is not None:
-            project, scan = _reused_context(
+            project, scan, only_given_changed = _reused_context(
                 snapshot, files, tree, rules, enabled, jobs, index_cache
             )
             snapshot_directories = snapshot.scope_directories
+            if only_given_changed:
+                stale = snapshot
     if project is not None:
         in_context = files
         _log_nested(tree, verbose, log)
@@ -291,9 +295,14 @@ def build_session(
         and not project.from_snapshot
         and write_cache
     ):
-        snapshot = context_snapshot.build(
-            project, in_context, names.directories(), scan, file_scopes, started_ns
-        )
+        if stale is not None:
+            snapshot = context_snapshot.refreshed(
+                stale, files, project, scan, file_scopes, started_ns
+            )
+        else:
+            snapshot = context_snapshot.build(
+                project, in_context, names.directories(), scan, file_scopes, started_ns
+            )
         context_snapshot.save(index_cache, snapshot_key, snapshot)
     if verbose:
         for line in context_lines(project, scopes):
@@ -347,10 +356,10 @@ def _reused_context(
     enabled: frozenset[str],
     jobs: int | None,
     cache_directory: Path,
-) -> tuple[ProjectContext | None, Scan]:
+) -> tuple[ProjectContext | None, Scan, bool]:
     """The snapshot's project context when nothing it was built from changed but the given
     files, with the scan of the given files alone (`project/context_snapshot.py`); else None
-    (and an empty scan)."""
+    (and an empty scan), and whether only given files differed from the snapshot."""
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import context_snapshot
     from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
@@ -358,7 +367,7 @@ def _reused_context(
 
     changed = context_snapshot.changed_files(snapshot)
     if changed is None:
-        return None, Scan()
+        return None, Scan(), False
     try:
         for directory in snapshot.scope_directories:
             tree.for_directory(directory)
@@ -370,8 +379,9 @@ def _reused_context(
     memo = FileMemo.open(cache_directory) if len(given) >= MEMO_MIN_FILES else None
     scan = scan_files(given, memo, jobs, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS)
     if not context_snapshot.given_excused(snapshot, changed, given, scan):
-        return None, scan
-    return context_snapshot.restored(snapshot), scan
+        given_paths = {os.path.abspath(source.path) for source in given}
+        return None, scan, given_paths.issuperset(changed)
+    return context_snapshot.restored(snapshot), scan, False
 
 
 def source_file(session: Session, path: Path) -> SourceFile:

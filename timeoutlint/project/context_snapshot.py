@@ -52,7 +52,8 @@ SNAPSHOT_DIRECTORY = "context"
 CONTEXT_FLAGS = MENTIONS_REDIS | READS_LONG | MENTIONS_PASSWORD | MENTIONS_CLIENT_FACTORY
 """The scan's flags that make the project context read a Python file (`python_index.py`,
 `client_factories.py`, `redis_auth.py`)."""
-SNAPSHOT_FILES_KEPT = 4
+SNAPSHOT_FILES_KEPT = 8
+"""Snapshots and their indexes (two files per key)."""
 _CONTEXT_FILE_NAMES = frozenset({"setup.py"})
 """Python files the context reads whatever their bytes say (`dependency_files.py`)."""
 
@@ -81,7 +82,9 @@ class StoredContext:
 
     root: str
     dependencies: Dependencies
-    python_index: PythonIndex
+    python_index: PythonIndex | None
+    """None in the snapshot's own file: the index is stored apart (`load`, `save`)."""
+    index_fingerprint: str
     redis_auth: RedisAuth
     compose_and_env: tuple[StoredSource, ...]
     requires_python: str | None
@@ -120,11 +123,24 @@ def snapshot_file(cache_directory: Path, key: str) -> Path:
     return cache_directory / SNAPSHOT_DIRECTORY / f"{key[:40]}.pickle"
 
 
+def _index_file(cache_directory: Path, fingerprint: str) -> Path:
+    name = hashlib.sha256(f"context-index\0{fingerprint}".encode()).hexdigest()
+    return cache_directory / SNAPSHOT_DIRECTORY / f"{name[:40]}.pickle"
+
+
 def load(cache_directory: Path, key: str) -> ContextSnapshot | None:
+    """The snapshot of `key` with its Python index (kept in a file of its own, by the index's
+    fingerprint, so that a snapshot written again with the same index does not write it)."""
     from timeoutlint.cache import read_trusted
+    from timeoutlint.project.python_index import PythonIndex
 
     loaded = read_trusted(snapshot_file(cache_directory, key))
-    return loaded if isinstance(loaded, ContextSnapshot) else None
+    if not isinstance(loaded, ContextSnapshot):
+        return None
+    index = read_trusted(_index_file(cache_directory, loaded.context.index_fingerprint))
+    if not isinstance(index, PythonIndex):
+        return None
+    return replace(loaded, context=replace(loaded.context, python_index=index))
 
 
 def changed_files(snapshot: ContextSnapshot) -> list[str] | None:
@@ -175,6 +191,7 @@ def restored(snapshot: ContextSnapshot) -> ProjectContext:
     from timeoutlint.project import ProjectContext
 
     stored = snapshot.context
+    assert stored.python_index is not None  # `load` gives the snapshot with its index
     return ProjectContext(
         root=Path(stored.root),
         dependencies=stored.dependencies,
@@ -243,18 +260,59 @@ def build(
         facts = scan.get(source)
         if source.kind != "python" or facts is None or facts.flags & CONTEXT_FLAGS:
             relevant.add(path)
-    scope_directories = {str(config.root) for config in scopes.tree.nested()}
-    scope_directories.update(
+    return ContextSnapshot(
+        tuple(walked), files, frozenset(relevant), _scope_directories(scopes), _stored(project)
+    )
+
+
+def refreshed(
+    snapshot: ContextSnapshot,
+    given: Sequence[SourceFile],
+    project: ProjectContext,
+    scan: Scan,
+    scopes: FileScopes,
+    started_ns: int,
+) -> ContextSnapshot:
+    """`snapshot` brought up to date when only given files differed from it (so the context
+    was built again for them): their stamps and facts are taken again, nothing else is stat'ed
+    (a file changed elsewhere meanwhile keeps its old stamp, which no longer matches)."""
+    from timeoutlint.file_memo import old_enough
+
+    files = dict(snapshot.files)
+    relevant = set(snapshot.relevant)
+    for source in given:
+        path = os.path.abspath(source.path)
+        if path not in files:
+            continue
+        try:
+            info = os.stat(path)
+        except OSError:
+            files[path] = _NEVER
+            continue
+        sig = (0, 0, 0, info.st_mtime_ns, info.st_ctime_ns)
+        files[path] = _stamp(info) if old_enough(sig, started_ns) else _NEVER
+        facts = scan.get(source)
+        if source.kind != "python" or facts is None or facts.flags & CONTEXT_FLAGS:
+            relevant.add(path)
+        else:
+            relevant.discard(path)
+    return replace(
+        snapshot,
+        files=files,
+        relevant=frozenset(relevant),
+        scope_directories=_scope_directories(scopes),
+        context=_stored(project),
+    )
+
+
+def _scope_directories(scopes: FileScopes) -> tuple[str, ...]:
+    found = {str(config.root) for config in scopes.tree.nested()}
+    root_text = scopes.tree.root_text
+    found.update(
         os.path.normpath(os.path.join(root_text, relative))
         for relative, _ in scopes.pins.projects()
     )
-    return ContextSnapshot(
-        tuple(walked),
-        files,
-        frozenset(relevant),
-        tuple(sorted(scope_directories)),
-        _stored(project),
-    )
+    return tuple(sorted(found))
 
 
 def _stored(project: ProjectContext) -> StoredContext:
@@ -262,6 +320,7 @@ def _stored(project: ProjectContext) -> StoredContext:
         str(project.root),
         project.dependencies,
         replace(project.python_index, parsed=0),
+        project.python_index.fingerprint(),
         project.redis_auth,
         tuple(
             StoredSource(str(s.path), s.display, s.relative, s.kind)
@@ -276,8 +335,16 @@ def save(cache_directory: Path, key: str, snapshot: ContextSnapshot) -> str | No
     """Write the snapshot atomically; returns why it could not, or None."""
     from timeoutlint.cache import prune_siblings, write_atomically
 
+    index_path = _index_file(cache_directory, snapshot.context.index_fingerprint)
+    try:
+        os.utime(index_path)  # kept, and the newest for the pruning
+    except OSError:
+        problem = write_atomically(cache_directory, index_path, snapshot.context.python_index)
+        if problem is not None:
+            return problem
     path = snapshot_file(cache_directory, key)
-    problem = write_atomically(cache_directory, path, snapshot)
+    apart = replace(snapshot, context=replace(snapshot.context, python_index=None))
+    problem = write_atomically(cache_directory, path, apart)
     if problem is None:
         prune_siblings(path, keep=SNAPSHOT_FILES_KEPT)
     return problem
