@@ -254,7 +254,8 @@ def test_a_reused_context_has_the_fingerprint_of_the_context_it_stands_for(
     snapshot = context_snapshot.load(cache, stored.stem)
     assert snapshot is not None
 
-    reused = context_snapshot.restored(snapshot)
+    reused = context_snapshot.restored(snapshot, cache)
+    assert reused is not None
 
     assert reused.fingerprint() == replace(reused, known_fingerprint=None).fingerprint()
     assert reused.python_index.modules

@@ -381,7 +381,7 @@ def _reused_context(
     if not context_snapshot.given_excused(snapshot, changed, given, scan):
         given_paths = {os.path.abspath(source.path) for source in given}
         return None, scan, given_paths.issuperset(changed)
-    return context_snapshot.restored(snapshot), scan, False
+    return context_snapshot.restored(snapshot, cache_directory), scan, False
 
 
 def source_file(session: Session, path: Path) -> SourceFile:

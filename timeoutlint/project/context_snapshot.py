@@ -83,8 +83,7 @@ class StoredContext:
     root: str
     dependencies: Dependencies
     python_index: PythonIndex | None
-    """None in the snapshot's own file: the index is stored apart (`load`, `save`)."""
-    index_fingerprint: str
+    """None in the snapshot's own file: the index is stored apart (`save`, `restored`)."""
     redis_auth: RedisAuth
     compose_and_env: tuple[StoredSource, ...]
     requires_python: str | None
@@ -124,23 +123,17 @@ def snapshot_file(cache_directory: Path, key: str) -> Path:
 
 
 def _index_file(cache_directory: Path, fingerprint: str) -> Path:
+    """The index of a context of this fingerprint (which digests the index)."""
     name = hashlib.sha256(f"context-index\0{fingerprint}".encode()).hexdigest()
     return cache_directory / SNAPSHOT_DIRECTORY / f"{name[:40]}.pickle"
 
 
 def load(cache_directory: Path, key: str) -> ContextSnapshot | None:
-    """The snapshot of `key` with its Python index (kept in a file of its own, by the index's
-    fingerprint, so that a snapshot written again with the same index does not write it)."""
+    """The snapshot of `key`, without its Python index (`restored` reads it)."""
     from timeoutlint.cache import read_trusted
-    from timeoutlint.project.python_index import PythonIndex
 
     loaded = read_trusted(snapshot_file(cache_directory, key))
-    if not isinstance(loaded, ContextSnapshot):
-        return None
-    index = read_trusted(_index_file(cache_directory, loaded.context.index_fingerprint))
-    if not isinstance(index, PythonIndex):
-        return None
-    return replace(loaded, context=replace(loaded.context, python_index=index))
+    return loaded if isinstance(loaded, ContextSnapshot) else None
 
 
 def changed_files(snapshot: ContextSnapshot) -> list[str] | None:
@@ -186,16 +179,26 @@ def given_excused(
     return True
 
 
-def restored(snapshot: ContextSnapshot) -> ProjectContext:
-    """The snapshot's project context, as the run that built it had it."""
+def restored(snapshot: ContextSnapshot, cache_directory: Path) -> ProjectContext | None:
+    """The snapshot's project context, as the run that built it had it; its Python index is
+    kept in a file of its own, by the context's fingerprint, read only once the snapshot is
+    known to hold (and not written again with a snapshot refreshed for the same context).
+    None when that file is gone."""
+    from timeoutlint.cache import read_trusted
     from timeoutlint.project import ProjectContext
+    from timeoutlint.project.python_index import PythonIndex
 
     stored = snapshot.context
-    assert stored.python_index is not None  # `load` gives the snapshot with its index
+    index = stored.python_index
+    if index is None:
+        kept = read_trusted(_index_file(cache_directory, stored.fingerprint))
+        if not isinstance(kept, PythonIndex):
+            return None
+        index = kept
     return ProjectContext(
         root=Path(stored.root),
         dependencies=stored.dependencies,
-        python_index=stored.python_index,
+        python_index=index,
         redis_auth=stored.redis_auth,
         compose_and_env=tuple(
             SourceFile(Path(s.path), s.display, s.relative, s.kind) for s in stored.compose_and_env
@@ -320,7 +323,6 @@ def _stored(project: ProjectContext) -> StoredContext:
         str(project.root),
         project.dependencies,
         replace(project.python_index, parsed=0),
-        project.python_index.fingerprint(),
         project.redis_auth,
         tuple(
             StoredSource(str(s.path), s.display, s.relative, s.kind)
@@ -335,7 +337,7 @@ def save(cache_directory: Path, key: str, snapshot: ContextSnapshot) -> str | No
     """Write the snapshot atomically; returns why it could not, or None."""
     from timeoutlint.cache import prune_siblings, write_atomically
 
-    index_path = _index_file(cache_directory, snapshot.context.index_fingerprint)
+    index_path = _index_file(cache_directory, snapshot.context.fingerprint)
     try:
         os.utime(index_path)  # kept, and the newest for the pruning
     except OSError:
