@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import run_cli_in_process
-from timeoutlint import file_memo
+from timeoutlint import file_memo, scan
 
 REUSED = "project context: reused from the last run"
 
@@ -40,11 +40,14 @@ REDIS_URL = os.environ.get("REDIS_URL", f"redis://{REDIS_HOST}:6379/0")
 OTHER = "import json\n\nVALUE = json.dumps({})\n"
 
 
-@pytest.fixture(autouse=True)
-def _no_racy_margin(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=["stat", "stat-memo"])
+def _no_racy_margin(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """The files are aged by `_age` instead: an entry newer than the margin is never trusted,
-    and a test cannot wait seconds for every edit."""
+    and a test cannot wait seconds for every edit. With "stat-memo" the run uses the stat
+    memo even for these few files, and the snapshot takes the scan's signatures from it."""
     monkeypatch.setattr(file_memo, "RACY_MARGIN_NS", 0)
+    if request.param == "stat-memo":
+        monkeypatch.setattr(scan, "MEMO_MIN_FILES", 0)
 
 
 def _age(root: Path) -> None:

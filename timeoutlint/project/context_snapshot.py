@@ -62,6 +62,11 @@ Stamp = tuple[int, int, int, int]
 _NEVER: Stamp = (-1, -1, -1, -1)
 
 
+def _is_signature(value: object) -> bool:
+    """A `file_memo.Signature` (the memo is read from disk: anything may be in it)."""
+    return isinstance(value, tuple) and len(value) == 5 and all(type(v) is int for v in value)
+
+
 def _stamp(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
@@ -225,6 +230,16 @@ def build(
 
     walked: list[tuple[str, int]] = []
     files: dict[str, Stamp] = {}
+    # The stat memo's signatures of the files this run scanned, taken by the scan: one is
+    # stale only when the file changed during the run (or too recently to be recorded), and
+    # then it does not match next time, which rebuilds the context.
+    memo: dict[str, tuple[int, int, int, int, int]] = {}
+    if scan.memo is not None:
+        for source in in_context:
+            path = os.path.abspath(source.path)
+            remembered = scan.memo.entries.get(path)
+            if isinstance(remembered, tuple) and remembered and _is_signature(remembered[0]):
+                memo[path] = remembered[0]
     for directory in sorted(set(directories)):
         try:
             info = os.stat(directory)
@@ -235,6 +250,12 @@ def build(
         trusted = old_enough((0, 0, 0, info.st_mtime_ns, info.st_ctime_ns), started_ns)
         walked.append((directory, info.st_mtime_ns if trusted else -1))
         for found in entries:
+            sig = memo.get(found.path)
+            if sig is not None:  # stat'ed by this run's scan
+                files[found.path] = (
+                    (sig[2], sig[3], sig[4], sig[1]) if old_enough(sig, started_ns) else _NEVER
+                )
+                continue
             try:
                 if found.is_dir(follow_symlinks=False):
                     continue
