@@ -64,7 +64,15 @@ _NEVER: Stamp = (-1, -1, -1, -1)
 
 def _is_signature(value: object) -> bool:
     """A `file_memo.Signature` (the memo is read from disk: anything may be in it)."""
-    return isinstance(value, tuple) and len(value) == 5 and all(type(v) is int for v in value)
+    return type(value) is tuple and len(value) == 5 and all(type(v) is int for v in value)
+
+
+def _absolute(path: Path | str) -> str:
+    """`os.path.abspath`, without its cost for the paths the walk made (absolute already)."""
+    text = os.fspath(path)
+    if text.startswith("/") and "/." not in text and "//" not in text:
+        return text
+    return os.path.abspath(text)
 
 
 def _stamp(info: os.stat_result) -> Stamp:
@@ -233,12 +241,13 @@ def build(
     # The stat memo's signatures of the files this run scanned, taken by the scan: one is
     # stale only when the file changed during the run (or too recently to be recorded), and
     # then it does not match next time, which rebuilds the context.
+    paths = [_absolute(source.path) for source in in_context]
     memo: dict[str, tuple[int, int, int, int, int]] = {}
     if scan.memo is not None:
-        for source in in_context:
-            path = os.path.abspath(source.path)
-            remembered = scan.memo.entries.get(path)
-            if isinstance(remembered, tuple) and remembered and _is_signature(remembered[0]):
+        memo_entries = scan.memo.entries
+        for path in paths:
+            remembered = memo_entries.get(path)
+            if type(remembered) is tuple and remembered and _is_signature(remembered[0]):
                 memo[path] = remembered[0]
     for directory in sorted(set(directories)):
         try:
@@ -279,8 +288,7 @@ def build(
             except OSError:
                 files[path] = _NEVER
     relevant = set()
-    for source in in_context:
-        path = os.path.abspath(source.path)
+    for source, path in zip(in_context, paths, strict=True):
         facts = scan.get(source)
         if source.kind != "python" or facts is None or facts.flags & CONTEXT_FLAGS:
             relevant.add(path)
