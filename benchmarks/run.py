@@ -6,7 +6,10 @@ For each corpus (small: the standard library; large: stdlib + pinned wheels, see
 - `ruff check --select S113 --no-cache` (cold) and with its cache (warm);
 - `timeoutlint fix --diff --no-cache`;
 - files read vs files that passed the prefilter (from `--verbose`);
-- the pre-commit case: 10 changed files, whole-process wall time including interpreter start.
+- the pre-commit case: 10 changed files, whole-process wall time including interpreter start,
+  as a hook runs (the caches filled by an earlier run, the 10 files edited since: a comment line
+  is appended to each before each timed run, and the bytes and mtime put back after it, so the
+  corpus copy must be writable), and with `--no-cache`.
 
 Each case runs `--runs` times (default 5), interleaved so that a noisy neighbour hurts every tool
 alike; the table shows medians and ratios to ruff from the same invocation. Peak RSS is the
@@ -64,6 +67,8 @@ class Case:
     command: list[str]
     cwd: Path
     samples: list[Sample] = field(default_factory=list)
+    edited: tuple[str, ...] = ()
+    """Files (relative to `cwd`) a comment line is appended to before each run, restored after."""
 
     @property
     def median(self) -> float:
@@ -112,6 +117,23 @@ def _measure(command: list[str], cwd: Path) -> tuple[Sample, str]:
     return Sample(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024), stderr
 
 
+def _measure_case(case: Case) -> tuple[Sample, str]:
+    """One run of `case`, its files edited first (as a commit changes them) and restored after."""
+    originals = []
+    for name in case.edited:
+        path = case.cwd / name
+        info = path.stat()
+        originals.append((path, path.read_bytes(), info.st_atime_ns, info.st_mtime_ns))
+        with open(path, "ab") as stream:
+            stream.write(b"# edited for the pre-commit case\n")
+    try:
+        return _measure(case.command, case.cwd)
+    finally:
+        for path, data, atime, mtime in originals:
+            path.write_bytes(data)
+            os.utime(path, ns=(atime, mtime))
+
+
 def _timeoutlint(*args: str) -> list[str]:
     return [*TIMEOUTLINT, args[0], "--config", "timeoutlint.toml", "-q", *args[1:]]
 
@@ -149,9 +171,15 @@ def _cases(corpus: Path, jobs: list[str]) -> list[Case]:
         ),
         Case("ruff pre-commit (10 files)", [*RUFF, "--no-cache", "-q", *changed], corpus),
         Case(
-            "timeoutlint pre-commit (10 files)",
+            "timeoutlint pre-commit (10 files, --no-cache)",
             _timeoutlint("check", "--no-cache", "--force-exclude", *changed),
             corpus,
+        ),
+        Case(
+            "timeoutlint pre-commit (10 files edited, caches warm)",
+            _timeoutlint("check", "--force-exclude", *changed),
+            corpus,
+            edited=tuple(changed),
         ),
     ]
 
@@ -162,6 +190,8 @@ def _prepare(corpus: Path) -> dict[str, int]:
         shutil.rmtree(directory, ignore_errors=True)
     _measure([*RUFF, "--cache-dir", ".ruff_cache", "-q", "."], corpus)
     _, stderr = _measure(_timeoutlint("check", "--verbose", "."), corpus)
+    # A hook's earlier run over the same files writes the project-context snapshot.
+    _measure(_timeoutlint("check", "--force-exclude", *_pre_commit_files(corpus / "tree")), corpus)
     match = _VERBOSE_COUNTS.search(stderr)
     if match is None:
         raise SystemExit(f"no file counts in timeoutlint --verbose output:\n{stderr}")
@@ -266,7 +296,7 @@ def main() -> None:
         cases = _cases(corpus, jobs)
         for run in range(arguments.runs):
             for case in cases:
-                sample, _ = _measure(case.command, case.cwd)
+                sample, _ = _measure_case(case)
                 case.samples.append(sample)
                 print(
                     f"{name} run {run + 1}: {case.name}: {sample.seconds:.2f} s wall, "

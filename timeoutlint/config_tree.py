@@ -36,6 +36,10 @@ class DirectoryNames:
         if directory not in self._names:
             self._names[directory] = frozenset(names)
 
+    def directories(self) -> list[str]:
+        """Every directory listed so far (by the walk, or by a lookup)."""
+        return list(self._names)
+
     def __call__(self, directory: str) -> frozenset[str]:
         names = self._names.get(directory)
         if names is None:

@@ -23,7 +23,10 @@ class FileScopes:
 
     def of(self, path: Path | str) -> tuple[Config, Dependencies]:
         """The configuration and pins of the file at `path` (one lookup per directory)."""
-        directory = directory_of(path)
+        return self.of_directory(directory_of(path))
+
+    def of_directory(self, directory: str) -> tuple[Config, Dependencies]:
+        """The configuration and pins of the files of `directory` (absolute)."""
         known = self._by_directory.get(directory)
         if known is None:
             config = self.tree.for_directory(directory)

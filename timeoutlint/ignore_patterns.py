@@ -424,6 +424,8 @@ class PatternSet:
         self.has_rest = bool(rest)
         """Some pattern is matched against whole paths (`rest_matches`)."""
         self._rest_spec: GitIgnore | None = None
+        self._ancestors: dict[str, bool] = {}
+        """`ancestors_match` per directory: asked once per file, it depends on the directory."""
 
     def name_matches(self, name: str, is_dir: bool) -> bool:
         """Whether a component pattern matches this one path component."""
@@ -459,9 +461,13 @@ class PatternSet:
 
     def ancestors_match(self, directory: str) -> bool:
         """Whether a component pattern matches a component of this relative directory path."""
-        return bool(directory) and any(
-            self.name_matches(part, True) for part in directory.split("/")
-        )
+        if not directory:
+            return False
+        known = self._ancestors.get(directory)
+        if known is None:
+            known = any(self.name_matches(part, True) for part in directory.split("/"))
+            self._ancestors[directory] = known
+        return known
 
     def include(self, path: str, is_dir: bool) -> bool | None:
         """`GitIgnore.include(path + "/" if is_dir else path)`."""

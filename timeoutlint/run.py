@@ -9,6 +9,7 @@ through `build_session` and `Engine.analyze` (the stdin path of `check -` / `fix
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,7 +24,7 @@ from timeoutlint.config import (
     load_config,
     selected_rules,
 )
-from timeoutlint.config_tree import ConfigTree, DirectoryNames
+from timeoutlint.config_tree import ConfigTree, DirectoryNames, directory_of
 from timeoutlint.discovery import Discovery, SourceFile, classify, display_path
 from timeoutlint.engine import Engine, FileResult, Prefilter, all_findings, enabled_checks
 from timeoutlint.findings import Finding, TextEdit
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from timeoutlint.file_scopes import FileScopes
     from timeoutlint.fixes.apply import FileEdits, FileFix
     from timeoutlint.project import ProjectContext
+    from timeoutlint.project.context_snapshot import ContextSnapshot
     from timeoutlint.report.context import ReportContext
     from timeoutlint.scan import Scan
 
@@ -170,10 +172,10 @@ def build_session(
     from timeoutlint.cache import usable_directory
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.file_scopes import FileScopes
-    from timeoutlint.project import build_project_context
+    from timeoutlint.project import build_project_context, context_snapshot
     from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
     from timeoutlint.project.client_factories import rule_constructors
-    from timeoutlint.project.context_files import context_files
+    from timeoutlint.project.context_files import context_files, covers_root
     from timeoutlint.project.project_pins import ProjectPins
     from timeoutlint.scan import MEMO_MIN_FILES, scan_files
 
@@ -230,42 +232,78 @@ def build_session(
         index_cache, cache_refused = usable_directory(config, cache.directory)
         if cache_refused is not None:
             warn(cache_refused)
-    try:
-        in_context = context_files(files, () if reading_stdin else targets, config, tree)
-        for source in in_context:
-            tree.for_file(source.path)
-        nested_enabled = [(c, selected_rules(c, rules)) for c in tree.nested()]
-    except ConfigError as exc:
-        raise SessionError(str(exc)) from None
-    if verbose:
-        for nested, _ in nested_enabled:
-            log(f"configuration for {nested.root}: {nested.source}")
-    memo = None
-    if index_cache is not None and len(in_context) >= MEMO_MIN_FILES:
-        memo = FileMemo.open(index_cache)
+    constructors = rule_constructors(rules)
+    snapshot_key = None
+    snapshot_directories: tuple[str, ...] = ()
+    stale: ContextSnapshot | None = None
+    """A snapshot that only given files no longer match: refreshed for them alone."""
+    project: ProjectContext | None = None
+    # A run over the whole root walks it anyway: the snapshot is for the runs over a few files.
+    if index_cache is not None and not reading_stdin and not covers_root(targets, config.root):
+        options: list[object] = [select, extend_select, ignore, force_exclude, default_timeout]
+        options += [explicit, redis_version, rq_version]
+        snapshot_key = context_snapshot.snapshot_key(config, tuple(options), constructors)
+        snapshot = context_snapshot.load(index_cache, snapshot_key)
+        if snapshot is not None:
+            project, scan, only_given_changed = _reused_context(
+                snapshot, files, tree, rules, enabled, jobs, index_cache
+            )
+            snapshot_directories = snapshot.scope_directories
+            if only_given_changed:
+                stale = snapshot
+    if project is not None:
+        in_context = files
+        _log_nested(tree, verbose, log)
+    else:
+        started_ns = time.time_ns()
+        try:
+            in_context = context_files(files, () if reading_stdin else targets, config, tree)
+            directories = {directory_of(source.path) for source in in_context}
+            for directory in directories:
+                tree.for_directory(directory)
+        except ConfigError as exc:
+            raise SessionError(str(exc)) from None
+        _log_nested(tree, verbose, log)
+        memo = None
+        if index_cache is not None and len(in_context) >= MEMO_MIN_FILES:
+            memo = FileMemo.open(index_cache)
+        scan = scan_files(
+            in_context,
+            memo,
+            jobs,
+            hashed=index_cache is not None,
+            prefilter=_scan_prefilter(config, rules, enabled, tree),
+            byte_facts=PYTHON_BYTE_FACTS,
+        )
+        if verbose:
+            log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
+        project = build_project_context(
+            in_context, config, index_cache, write_cache, scan, jobs, constructors
+        )
+        project = replace(project, known_fingerprint=project.fingerprint())  # digested once
     _, checks = enabled_checks(config, rules, enabled)
-    scan_checks = list(checks)
-    for nested, nested_rules in nested_enabled:
-        scan_checks.extend(enabled_checks(nested, rules, nested_rules)[1])
-    prefilter = Prefilter.of(scan_checks)
-    scan = scan_files(
-        in_context,
-        memo,
-        jobs,
-        hashed=index_cache is not None,
-        prefilter=prefilter,
-        byte_facts=PYTHON_BYTE_FACTS,
-    )
-    if verbose:
-        log(f"{scan.remembered} of {len(in_context)} files unchanged since the last run")
-    project = build_project_context(
-        in_context, config, index_cache, write_cache, scan, jobs, rule_constructors(rules)
-    )
     file_scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
-    for source in in_context:
-        file_scopes.of(source.path)
+    if project.from_snapshot:
+        directories = {*snapshot_directories, *(directory_of(s.path) for s in in_context)}
+    for directory in directories:
+        file_scopes.of_directory(directory)
     # One configuration and one set of pins: nothing to look up per file.
     scopes = file_scopes if tree.nested() or file_scopes.pins.projects() else None
+    if (
+        index_cache is not None
+        and snapshot_key is not None
+        and not project.from_snapshot
+        and write_cache
+    ):
+        if stale is not None:
+            snapshot = context_snapshot.refreshed(
+                stale, files, project, scan, file_scopes, started_ns
+            )
+        else:
+            snapshot = context_snapshot.build(
+                project, in_context, names.directories(), scan, file_scopes, started_ns
+            )
+        context_snapshot.save(index_cache, snapshot_key, snapshot)
     if verbose:
         for line in context_lines(project, scopes):
             log(line)
@@ -289,6 +327,61 @@ def build_session(
         cache_refused,
         cache,
     )
+
+
+def _log_nested(tree: ConfigTree, verbose: bool, log: Callable[[str], None]) -> None:
+    if verbose:
+        for nested in tree.nested():
+            log(f"configuration for {nested.root}: {nested.source}")
+
+
+def _scan_prefilter(
+    config: Config, rules: Mapping[str, Rule], enabled: frozenset[str], tree: ConfigTree
+) -> Prefilter:
+    """The union of every scope's checks: the root's and each nested configuration's."""
+    try:
+        scan_checks = list(enabled_checks(config, rules, enabled)[1])
+        for nested in tree.nested():
+            scan_checks.extend(enabled_checks(nested, rules, selected_rules(nested, rules))[1])
+    except ConfigError as exc:
+        raise SessionError(str(exc)) from None
+    return Prefilter.of(scan_checks)
+
+
+def _reused_context(
+    snapshot: ContextSnapshot,
+    given: list[SourceFile],
+    tree: ConfigTree,
+    rules: Mapping[str, Rule],
+    enabled: frozenset[str],
+    jobs: int | None,
+    cache_directory: Path,
+) -> tuple[ProjectContext | None, Scan, bool]:
+    """The snapshot's project context when nothing it was built from changed but the given
+    files, with the scan of the given files alone (`project/context_snapshot.py`); else None
+    (and an empty scan), and whether only given files differed from the snapshot."""
+    from timeoutlint.file_memo import FileMemo
+    from timeoutlint.project import context_snapshot
+    from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
+    from timeoutlint.scan import MEMO_MIN_FILES, Scan, scan_files
+
+    changed = context_snapshot.changed_files(snapshot)
+    if changed is None:
+        return None, Scan(), False
+    try:
+        for directory in snapshot.scope_directories:
+            tree.for_directory(directory)
+        for source in given:
+            tree.for_file(source.path)
+    except ConfigError as exc:
+        raise SessionError(str(exc)) from None
+    prefilter = _scan_prefilter(tree.root, rules, enabled, tree)
+    memo = FileMemo.open(cache_directory) if len(given) >= MEMO_MIN_FILES else None
+    scan = scan_files(given, memo, jobs, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS)
+    if not context_snapshot.given_excused(snapshot, changed, given, scan):
+        given_paths = {os.path.abspath(source.path) for source in given}
+        return None, scan, given_paths.issuperset(changed)
+    return context_snapshot.restored(snapshot, cache_directory), scan, False
 
 
 def source_file(session: Session, path: Path) -> SourceFile:

@@ -43,6 +43,12 @@ class ProjectContext:
     requires_python: str | None = None
     """`[project] requires-python` of the root's pyproject.toml (TL001 says when a newer
     Python than the running one would read a file, `python/grammar.py`)."""
+    from_snapshot: bool = field(default=False, compare=False)
+    """Reused from an earlier run (`context_snapshot.py`), for `--show-context` and
+    `--verbose` only."""
+    known_fingerprint: str | None = field(default=None, compare=False, repr=False)
+    """`fingerprint()` as the run that built the context computed it (a snapshot's), so that
+    a reused context is not digested again."""
     _index_reaches: dict[frozenset[str], IndexReach] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -62,6 +68,11 @@ class ProjectContext:
 
         return [
             f"project root: {self.root}",
+            *(
+                ["project context: reused from the last run (nothing it was built from changed)"]
+                if self.from_snapshot
+                else []
+            ),
             f"compose files read: {described(self.compose_and_env, 'compose')}",
             f".env files read: {described(self.compose_and_env, 'dotenv')}",
             f"pin files read: {', '.join(self.dependencies.pin_files) or 'none'}",
@@ -70,6 +81,8 @@ class ProjectContext:
         ]
 
     def fingerprint(self) -> str:
+        if self.known_fingerprint is not None:
+            return self.known_fingerprint
         digest = hashlib.sha256()
         for part in (
             self.dependencies.fingerprint(),

@@ -51,7 +51,8 @@ def context_files(
         return given
     seen = {os.path.abspath(source.path) for source in given}
     walked = Discovery(config, tree).files((config.root,))
-    return [*given, *(s for s in walked if os.path.abspath(s.path) not in seen)]
+    # The walk's paths are absolute and normalised already (`Discovery._expand`).
+    return [*given, *(s for s in walked if os.fspath(s.path) not in seen)]
 
 
 def described(files: Iterable[SourceFile], kind: str) -> str:
