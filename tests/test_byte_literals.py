@@ -18,10 +18,11 @@ from timeoutlint.checks import ALL_CHECKS
 from timeoutlint.config import Config
 from timeoutlint.engine import Prefilter, enabled_checks
 from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
-from timeoutlint.project.client_factories import may_build_a_client
+from timeoutlint.project.client_bytes import imports_client_library, may_build_a_client
 from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
 from timeoutlint.project.redis_auth import mentions_password
 from timeoutlint.scan import (
+    IMPORTS_CLIENT_LIBRARY,
     MENTIONS_CLIENT_FACTORY,
     MENTIONS_PASSWORD,
     MENTIONS_REDIS,
@@ -46,6 +47,7 @@ def _expected_flags(kind: str, data: bytes) -> int:
         flags |= READS_LONG if mentions_long_reads(data) else 0
         flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
         flags |= MENTIONS_CLIENT_FACTORY if may_build_a_client(data) else 0
+        flags |= IMPORTS_CLIENT_LIBRARY if imports_client_library(data) else 0
     return flags
 
 
@@ -73,6 +75,7 @@ _pieces = st.one_of(
     st.sampled_from(TRIGGERS).map(lambda t: t[: max(1, len(t) - 1)]),
     st.sampled_from(TRIGGERS).map(lambda t: t[1:]),
     st.sampled_from([b"REDIS_PASS", b"from rq", b"import rq", b"pubsub(", b"rEdIs", b" ", b"\n"]),
+    st.sampled_from([b"import ", b"from ", b"requests", b"httpx", b".", b"Session", b"session"]),
     st.binary(max_size=4),
 )
 
