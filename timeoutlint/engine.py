@@ -181,9 +181,12 @@ class Engine:
         self.rules = rules
         self.project = project
         self.enabled, self.checks = enabled_checks(config, rules, enabled, checks)
-        self.checks, self.rereads_rejected = with_project_client_triggers(self.checks, project)
+        self.checks, added = with_project_client_triggers(self.checks, project)
+        self.added_triggers = {kind: minimal_triggers(names) for kind, names in added.items()}
         """A file the scan's prefilter rejected may still use a client built in another
-        project module (known only now): it is read again for the names that reach one."""
+        project module (known only now): it is read again for the names that reach one, and
+        only those are searched (it has none of the others)."""
+        self.rereads_rejected = bool(added)
         self.prefilter = Prefilter.of(self.checks)
         self.scopes = scopes
         self._selected = enabled
@@ -384,15 +387,27 @@ class Engine:
         return findings
 
     def check_file(
-        self, source: SourceFile, cache: ResultCache | None = None, hash_rejected: bool = False
+        self,
+        source: SourceFile,
+        cache: ResultCache | None = None,
+        hash_rejected: bool = False,
+        rejected: bool = False,
     ) -> FileResult:
-        """`hash_rejected`: also give the digest of bytes the prefilter rejects (for the memo)."""
+        """`hash_rejected`: also give the digest of bytes the prefilter rejects (for the memo).
+        `rejected`: the scan's prefilter, with every trigger but the `added_triggers`, rejected
+        these bytes (they are searched for those only)."""
         try:
             data = read_regular_file(source.path)
         except OSError as exc:
             detail = describe_os_error(exc)
             return FileResult(source.display, tuple(self.read_error(source, detail)))
-        if not self.for_source(source).may_need_analysis(source.kind, data):
+        engine = self.for_source(source)
+        if rejected:
+            added = engine.added_triggers.get(source.kind, ())
+            passes = any(trigger in data for trigger in added)
+        else:
+            passes = engine.may_need_analysis(source.kind, data)
+        if not passes:
             if hash_rejected and cache is not None:
                 from timeoutlint.cache import content_digest
 
@@ -432,18 +447,24 @@ class Engine:
         results: list[FileResult | None] = [None] * len(files)
         if cache is not None and scan is not None:
             results = [_known_result(source, cache, scan) for source in files]
+        rejected: set[int] = set()
         if scan is not None:
             remember_clean = cache is not None and scan.memo is not None
             for index, source in enumerate(files):
                 facts = scan.get(source) if results[index] is None else None
-                if facts is not None and facts.rejected_by_prefilter and not self.rereads_rejected:
+                if facts is None or not facts.rejected_by_prefilter:
+                    continue
+                if self.rereads_rejected and source.kind in self.added_triggers:
+                    rejected.add(index)
+                else:
                     digest = facts.digest if remember_clean and facts.digest else None
                     results[index] = FileResult(source.display, (), digest=digest)
         pending = [i for i, result in enumerate(results) if result is None]
         hash_rejected = scan is not None and scan.memo is not None
 
-        def outcome(source: SourceFile) -> FileResult | None:
-            result = self.check_file(source, cache, hash_rejected)
+        def outcome(item: tuple[SourceFile, bool]) -> FileResult | None:
+            source, was_rejected = item
+            result = self.check_file(source, cache, hash_rejected, was_rejected)
             if (
                 result.findings
                 or result.internal_error is not None
@@ -453,7 +474,7 @@ class Engine:
                 return result
             return None
 
-        outcomes = fork_map(outcome, [files[i] for i in pending], jobs)
+        outcomes = fork_map(outcome, [(files[i], i in rejected) for i in pending], jobs)
         for index, result in zip(pending, outcomes, strict=True):
             results[index] = result if result is not None else FileResult(files[index].display, ())
         done = [result for result in results if result is not None]
