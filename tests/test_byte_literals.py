@@ -104,3 +104,16 @@ def test_a_literal_whose_gate_is_absent_is_not_searched_but_still_exact() -> Non
     assert literals.found(b"REDIS = 1").exact == frozenset()
     assert literals.found(b"REDIS = 1").folded == {b"redis"}
     assert literals.found(b"x = Redis(); RQ").exact == {b"Redis"}
+
+
+def test_the_engine_s_triggers_in_answer_its_prefilter_and_every_check_s_may_match() -> None:
+    from timeoutlint.engine import Engine
+    from timeoutlint.project import ProjectContext
+
+    engine = Engine(Config(REPO), RULES, frozenset(RULES), ProjectContext(root=REPO))
+    for data in _texts():
+        for kind in KINDS:
+            found = engine.triggers_in(kind, data)
+            assert bool(found) == engine.may_need_analysis(kind, data)
+            for check in (c for c in engine.checks if c.kind == kind):
+                assert (not found.isdisjoint(check.triggers)) == check.may_match(data)

@@ -204,13 +204,13 @@ def test_a_file_the_scan_rejected_is_searched_for_the_exported_names_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[bytes] = []
-    searched = Engine.may_need_analysis
+    searched = Engine.triggers_in
 
-    def may_need_analysis(engine: Engine, kind: str, data: bytes) -> bool:
+    def triggers_in(engine: Engine, kind: str, data: bytes) -> frozenset[bytes]:
         asked.append(data)
         return searched(engine, kind, data)
 
-    monkeypatch.setattr(Engine, "may_need_analysis", may_need_analysis)
+    monkeypatch.setattr(Engine, "triggers_in", triggers_in)
     views = "from .http import make_session\n\nmake_session().get('u')\n"
     files = {"app/__init__.py": "", "app/http.py": HTTP_MODULE, "app/views.py": views}
     files["app/other.py"] = "print('no client here')\n"

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timeoutlint.byte_literals import Literals
 from timeoutlint.catalog import Rule
 from timeoutlint.checks import (
     ALL_CHECKS,
@@ -188,6 +189,7 @@ class Engine:
         only those are searched (it has none of the others)."""
         self.rereads_rejected = bool(added)
         self.prefilter = Prefilter.of(self.checks)
+        self._literals: dict[str, Literals] = {}
         self.scopes = scopes
         self._selected = enabled
         self._scoped: dict[tuple[int, object], Engine] = {}
@@ -214,6 +216,16 @@ class Engine:
     def may_need_analysis(self, kind: str, data: bytes) -> bool:
         """`Prefilter`: can any enabled check of this file kind match these bytes?"""
         return self.prefilter(kind, data)
+
+    def triggers_in(self, kind: str, data: bytes) -> frozenset[bytes]:
+        """Every trigger of this kind's checks in `data`, from one search of each distinct
+        literal (`byte_literals.Literals`): empty exactly when `may_need_analysis` says no, and
+        it answers each check's `may_match` without searching the bytes again."""
+        literals = self._literals.get(kind)
+        if literals is None:
+            triggers = {t for c in self.checks if c.kind == kind for t in c.triggers}
+            literals = self._literals[kind] = Literals(triggers)
+        return literals.found(data).exact
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
         relative = source.relative
@@ -257,18 +269,23 @@ class Engine:
         """
         return self._analyze(source, data)[0]
 
-    def _analyze(self, source: SourceFile, data: bytes) -> tuple[list[Finding], bool]:
-        """`analyze`, and whether some check admitted the file (it was parsed)."""
+    def _analyze(
+        self, source: SourceFile, data: bytes, found: frozenset[bytes] | None = None
+    ) -> tuple[list[Finding], bool]:
+        """`analyze`, and whether some check admitted the file (it was parsed). `found`: the
+        file's engine's `triggers_in` these bytes, when known."""
         engine = self.for_source(source)
         if engine is not self:
-            return engine._analyze(source, data)
+            return engine._analyze(source, data, found)
         if skips_file(data):
             return [], False
         enabled = self._enabled_for(source)
         triggered = [
             c
             for c in self.checks
-            if c.kind == source.kind and set(c.rules) & enabled and c.may_match(data)
+            if c.kind == source.kind
+            and set(c.rules) & enabled
+            and (c.may_match(data) if found is None else not found.isdisjoint(c.triggers))
         ]
         if not triggered:
             return [], False
@@ -402,11 +419,13 @@ class Engine:
             detail = describe_os_error(exc)
             return FileResult(source.display, tuple(self.read_error(source, detail)))
         engine = self.for_source(source)
+        found = None
         if rejected:
             added = engine.added_triggers.get(source.kind, ())
             passes = any(trigger in data for trigger in added)
         else:
-            passes = engine.may_need_analysis(source.kind, data)
+            found = engine.triggers_in(source.kind, data)
+            passes = bool(found)
         if not passes:
             if hash_rejected and cache is not None:
                 from timeoutlint.cache import content_digest
@@ -422,13 +441,15 @@ class Engine:
             if cached is not None:
                 return FileResult(source.display, cached, analyzed=True, cached=True)
         try:
-            found, parsed = self._analyze(source, data)
+            findings, parsed = self._analyze(source, data, found)
         except Exception as exc:  # a bug in a check must not stop the run
             import traceback
 
             trace = traceback.format_exc()
             return FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
-        return FileResult(source.display, tuple(found), analyzed=True, digest=digest, parsed=parsed)
+        return FileResult(
+            source.display, tuple(findings), analyzed=True, digest=digest, parsed=parsed
+        )
 
     def run(
         self,
