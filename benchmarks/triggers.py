@@ -15,11 +15,16 @@ discovery, the project context), so the guards see the real Python index.
 analysed twice, with the guards and with every guard forced open, and the findings must be the
 same.
 
+`--verify-clients` is the proof that the client-factory byte test (`project/client_bytes.py`)
+loses nothing: the project index's network clients are built twice, from the modules the scan
+admits and from every module, and must be the same.
+
 `--precision` prints, per check and trigger, how many files containing that trigger the check's
 guard admitted and how many of those ended with a finding of one of the check's rules: where
 the two differ most, a sharper test would save the most parsing.
 
-Usage: python benchmarks/triggers.py [--corpus large] [--verify] [--precision] [--jobs N]
+Usage: python benchmarks/triggers.py [--corpus large] [--verify] [--verify-clients] [--precision]
+    [--jobs N]
 """
 
 from __future__ import annotations
@@ -123,6 +128,30 @@ def _verify(engine: Engine, candidates: list[Candidate], jobs: int | None) -> bo
     return same
 
 
+def _verify_clients(engine: Engine, files: list[SourceFile], jobs: int | None) -> bool:
+    """The index's clients from the modules the scan admits and from every module."""
+    from timeoutlint.project.python_index import PythonIndex
+    from timeoutlint.scan import IMPORTS_CLIENT_LIBRARY, MENTIONS_CLIENT_FACTORY, FileFacts, Scan
+
+    admitted = engine.project.python_index
+    flags = MENTIONS_CLIENT_FACTORY | IMPORTS_CLIENT_LIBRARY
+    every = Scan({source.path: FileFacts(b"", flags) for source in files})
+    start = _cpu_seconds()
+    everything = PythonIndex.build(files, scan=every, jobs=jobs)
+    print(f"every module admitted: {everything.parsed} parses, {_cpu_seconds() - start:.1f} s CPU")
+    same = (admitted.clients, admitted.client_names) == (
+        everything.clients,
+        everything.client_names,
+    )
+    counts = [(sum(map(len, i.clients.values())), len(i.clients)) for i in (admitted, everything)]
+    print(
+        f"client names (modules): {counts[0][0]} ({counts[0][1]}) from the scan's modules, ", end=""
+    )
+    print(f"{counts[1][0]} ({counts[1][1]}) from every module: ", end="")
+    print("identical" if same else "DIFFERENT")
+    return same
+
+
 def _precision(engine: Engine, candidates: list[Candidate], jobs: int | None) -> None:
     """Per check and trigger: files admitted by the check's guard vs files with its finding."""
 
@@ -152,6 +181,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", default="large")
     parser.add_argument("--verify", action="store_true", help="prove the guards lose nothing")
+    parser.add_argument(
+        "--verify-clients", action="store_true", help="prove the client byte test loses nothing"
+    )
     parser.add_argument("--precision", action="store_true", help="admitted vs found, per trigger")
     parser.add_argument("--jobs", type=int, default=None)
     arguments = parser.parse_args()
@@ -161,6 +193,8 @@ def main() -> None:
     if arguments.precision:
         _precision(engine, candidates, arguments.jobs)
     if arguments.verify and not _verify(engine, candidates, arguments.jobs):
+        raise SystemExit(1)
+    if arguments.verify_clients and not _verify_clients(engine, files, arguments.jobs):
         raise SystemExit(1)
 
 

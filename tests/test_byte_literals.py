@@ -18,10 +18,11 @@ from timeoutlint.checks import ALL_CHECKS
 from timeoutlint.config import Config
 from timeoutlint.engine import Prefilter, enabled_checks
 from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
-from timeoutlint.project.client_factories import may_build_a_client
+from timeoutlint.project.client_bytes import imports_client_library, may_build_a_client
 from timeoutlint.project.python_index import mentions_long_reads, mentions_redis
 from timeoutlint.project.redis_auth import mentions_password
 from timeoutlint.scan import (
+    IMPORTS_CLIENT_LIBRARY,
     MENTIONS_CLIENT_FACTORY,
     MENTIONS_PASSWORD,
     MENTIONS_REDIS,
@@ -46,6 +47,7 @@ def _expected_flags(kind: str, data: bytes) -> int:
         flags |= READS_LONG if mentions_long_reads(data) else 0
         flags |= MENTIONS_PASSWORD if mentions_password(data) else 0
         flags |= MENTIONS_CLIENT_FACTORY if may_build_a_client(data) else 0
+        flags |= IMPORTS_CLIENT_LIBRARY if imports_client_library(data) else 0
     return flags
 
 
@@ -73,6 +75,7 @@ _pieces = st.one_of(
     st.sampled_from(TRIGGERS).map(lambda t: t[: max(1, len(t) - 1)]),
     st.sampled_from(TRIGGERS).map(lambda t: t[1:]),
     st.sampled_from([b"REDIS_PASS", b"from rq", b"import rq", b"pubsub(", b"rEdIs", b" ", b"\n"]),
+    st.sampled_from([b"import ", b"from ", b"requests", b"httpx", b".", b"Session", b"session"]),
     st.binary(max_size=4),
 )
 
@@ -101,3 +104,16 @@ def test_a_literal_whose_gate_is_absent_is_not_searched_but_still_exact() -> Non
     assert literals.found(b"REDIS = 1").exact == frozenset()
     assert literals.found(b"REDIS = 1").folded == {b"redis"}
     assert literals.found(b"x = Redis(); RQ").exact == {b"Redis"}
+
+
+def test_the_engine_s_triggers_in_answer_its_prefilter_and_every_check_s_may_match() -> None:
+    from timeoutlint.engine import Engine
+    from timeoutlint.project import ProjectContext
+
+    engine = Engine(Config(REPO), RULES, frozenset(RULES), ProjectContext(root=REPO))
+    for data in _texts():
+        for kind in KINDS:
+            found = engine.triggers_in(kind, data)
+            assert bool(found) == engine.may_need_analysis(kind, data)
+            for check in (c for c in engine.checks if c.kind == kind):
+                assert (not found.isdisjoint(check.triggers)) == check.may_match(data)

@@ -10,6 +10,7 @@ import pytest
 from tests.helpers import lint_files
 from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
+from timeoutlint.engine import Engine
 from timeoutlint.project import python_index
 from timeoutlint.project.client_factories import ExportedClient
 from timeoutlint.project.python_index import PythonIndex
@@ -197,3 +198,22 @@ def test_a_client_from_a_factory_beside_a_request_factory_is_still_followed(
     )
     found = lint_files(tmp_path / "again", files, select="TL103")
     assert [f.span.start.line for f in found if f.path.endswith("views.py")] == [6]
+
+
+def test_a_file_the_scan_rejected_is_searched_for_the_exported_names_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[bytes] = []
+    searched = Engine.triggers_in
+
+    def triggers_in(engine: Engine, kind: str, data: bytes) -> frozenset[bytes]:
+        asked.append(data)
+        return searched(engine, kind, data)
+
+    monkeypatch.setattr(Engine, "triggers_in", triggers_in)
+    views = "from .http import make_session\n\nmake_session().get('u')\n"
+    files = {"app/__init__.py": "", "app/http.py": HTTP_MODULE, "app/views.py": views}
+    files["app/other.py"] = "print('no client here')\n"
+    findings = lint_files(tmp_path, files)
+    assert [f.span.start.line for f in findings if f.path.endswith("views.py")] == [3]
+    assert asked == [HTTP_MODULE.encode()]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from timeoutlint.byte_literals import Literals
 from timeoutlint.catalog import Rule
 from timeoutlint.checks import (
     ALL_CHECKS,
@@ -181,10 +182,14 @@ class Engine:
         self.rules = rules
         self.project = project
         self.enabled, self.checks = enabled_checks(config, rules, enabled, checks)
-        self.checks, self.rereads_rejected = with_project_client_triggers(self.checks, project)
+        self.checks, added = with_project_client_triggers(self.checks, project)
+        self.added_triggers = {kind: minimal_triggers(names) for kind, names in added.items()}
         """A file the scan's prefilter rejected may still use a client built in another
-        project module (known only now): it is read again for the names that reach one."""
+        project module (known only now): it is read again for the names that reach one, and
+        only those are searched (it has none of the others)."""
+        self.rereads_rejected = bool(added)
         self.prefilter = Prefilter.of(self.checks)
+        self._literals: dict[str, Literals] = {}
         self.scopes = scopes
         self._selected = enabled
         self._scoped: dict[tuple[int, object], Engine] = {}
@@ -211,6 +216,16 @@ class Engine:
     def may_need_analysis(self, kind: str, data: bytes) -> bool:
         """`Prefilter`: can any enabled check of this file kind match these bytes?"""
         return self.prefilter(kind, data)
+
+    def triggers_in(self, kind: str, data: bytes) -> frozenset[bytes]:
+        """Every trigger of this kind's checks in `data`, from one search of each distinct
+        literal (`byte_literals.Literals`): empty exactly when `may_need_analysis` says no, and
+        it answers each check's `may_match` without searching the bytes again."""
+        literals = self._literals.get(kind)
+        if literals is None:
+            triggers = {t for c in self.checks if c.kind == kind for t in c.triggers}
+            literals = self._literals[kind] = Literals(triggers)
+        return literals.found(data).exact
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
         relative = source.relative
@@ -254,18 +269,23 @@ class Engine:
         """
         return self._analyze(source, data)[0]
 
-    def _analyze(self, source: SourceFile, data: bytes) -> tuple[list[Finding], bool]:
-        """`analyze`, and whether some check admitted the file (it was parsed)."""
+    def _analyze(
+        self, source: SourceFile, data: bytes, found: frozenset[bytes] | None = None
+    ) -> tuple[list[Finding], bool]:
+        """`analyze`, and whether some check admitted the file (it was parsed). `found`: the
+        file's engine's `triggers_in` these bytes, when known."""
         engine = self.for_source(source)
         if engine is not self:
-            return engine._analyze(source, data)
+            return engine._analyze(source, data, found)
         if skips_file(data):
             return [], False
         enabled = self._enabled_for(source)
         triggered = [
             c
             for c in self.checks
-            if c.kind == source.kind and set(c.rules) & enabled and c.may_match(data)
+            if c.kind == source.kind
+            and set(c.rules) & enabled
+            and (c.may_match(data) if found is None else not found.isdisjoint(c.triggers))
         ]
         if not triggered:
             return [], False
@@ -388,15 +408,29 @@ class Engine:
         return findings
 
     def check_file(
-        self, source: SourceFile, cache: ResultCache | None = None, hash_rejected: bool = False
+        self,
+        source: SourceFile,
+        cache: ResultCache | None = None,
+        hash_rejected: bool = False,
+        rejected: bool = False,
     ) -> FileResult:
-        """`hash_rejected`: also give the digest of bytes the prefilter rejects (for the memo)."""
+        """`hash_rejected`: also give the digest of bytes the prefilter rejects (for the memo).
+        `rejected`: the scan's prefilter, with every trigger but the `added_triggers`, rejected
+        these bytes (they are searched for those only)."""
         try:
             data = read_regular_file(source.path)
         except OSError as exc:
             detail = describe_os_error(exc)
             return FileResult(source.display, tuple(self.read_error(source, detail)))
-        if not self.for_source(source).may_need_analysis(source.kind, data):
+        engine = self.for_source(source)
+        found = None
+        if rejected:
+            added = engine.added_triggers.get(source.kind, ())
+            passes = any(trigger in data for trigger in added)
+        else:
+            found = engine.triggers_in(source.kind, data)
+            passes = bool(found)
+        if not passes:
             if hash_rejected and cache is not None:
                 from timeoutlint.cache import content_digest
 
@@ -411,13 +445,15 @@ class Engine:
             if cached is not None:
                 return FileResult(source.display, cached, analyzed=True, cached=True)
         try:
-            found, parsed = self._analyze(source, data)
+            findings, parsed = self._analyze(source, data, found)
         except Exception as exc:  # a bug in a check must not stop the run
             import traceback
 
             trace = traceback.format_exc()
             return FileResult(source.display, (), f"{type(exc).__name__}: {exc}\n{trace}")
-        return FileResult(source.display, tuple(found), analyzed=True, digest=digest, parsed=parsed)
+        return FileResult(
+            source.display, tuple(findings), analyzed=True, digest=digest, parsed=parsed
+        )
 
     def run(
         self,
@@ -436,18 +472,24 @@ class Engine:
         results: list[FileResult | None] = [None] * len(files)
         if cache is not None and scan is not None:
             results = [_known_result(source, cache, scan) for source in files]
+        rejected: set[int] = set()
         if scan is not None:
             remember_clean = cache is not None and scan.memo is not None
             for index, source in enumerate(files):
                 facts = scan.get(source) if results[index] is None else None
-                if facts is not None and facts.rejected_by_prefilter and not self.rereads_rejected:
+                if facts is None or not facts.rejected_by_prefilter:
+                    continue
+                if self.rereads_rejected and source.kind in self.added_triggers:
+                    rejected.add(index)
+                else:
                     digest = facts.digest if remember_clean and facts.digest else None
                     results[index] = FileResult(source.display, (), digest=digest)
         pending = [i for i, result in enumerate(results) if result is None]
         hash_rejected = scan is not None and scan.memo is not None
 
-        def outcome(source: SourceFile) -> FileResult | None:
-            result = self.check_file(source, cache, hash_rejected)
+        def outcome(item: tuple[SourceFile, bool]) -> FileResult | None:
+            source, was_rejected = item
+            result = self.check_file(source, cache, hash_rejected, was_rejected)
             if (
                 result.findings
                 or result.internal_error is not None
@@ -457,7 +499,7 @@ class Engine:
                 return result
             return None
 
-        outcomes = fork_map(outcome, [files[i] for i in pending], jobs)
+        outcomes = fork_map(outcome, [(files[i], i in rejected) for i in pending], jobs)
         for index, result in zip(pending, outcomes, strict=True):
             results[index] = result if result is not None else FileResult(files[index].display, ())
         done = [result for result in results if result is not None]

@@ -36,6 +36,7 @@ MENTIONS_PASSWORD = 4
 PREFILTERED = 8
 TRIGGERED = 16
 MENTIONS_CLIENT_FACTORY = 32
+IMPORTS_CLIENT_LIBRARY = 64
 _RUN_ONLY = PREFILTERED | TRIGGERED
 """The prefilter's answer holds for this run's settings only: never recorded in the memo."""
 
@@ -56,8 +57,14 @@ class FileFacts(NamedTuple):
 
     @property
     def mentions_client_factory(self) -> bool:
-        """It names a network client library and a constructor (`client_factories.py`)."""
+        """It imports a network client library and names a built-in constructor
+        (`project/client_bytes.py`)."""
         return bool(self.flags & MENTIONS_CLIENT_FACTORY)
+
+    @property
+    def imports_client_library(self) -> bool:
+        """It may import a network client library (`project/client_bytes.py`)."""
+        return bool(self.flags & IMPORTS_CLIENT_LIBRARY)
 
     @property
     def mentions_password(self) -> bool:

@@ -704,17 +704,17 @@ def with_callsite_rules(
 
 def with_project_client_triggers(
     checks: Sequence[Check], project: ProjectContext
-) -> tuple[list[Check], bool]:
+) -> tuple[list[Check], dict[str, frozenset[bytes]]]:
     """`checks`, with the call-site check also triggered by the names under which other project
     modules export a client or a client factory (`from .http import make_session` is all a
-    file may say); and whether that added any trigger."""
+    file may say); and, per file kind, the triggers that added (none: no kind)."""
     names = project.python_index.client_qualified_names
-    extra = {name.rsplit(".", 1)[-1].encode("utf-8") for name in names}
-    changed = False
+    extra = frozenset(name.rsplit(".", 1)[-1].encode("utf-8") for name in names)
+    added: dict[str, frozenset[bytes]] = {}
     found: list[Check] = []
     for check in checks:
         if extra and isinstance(check.run, CallsiteCheck):
             check = replace(check, triggers=tuple(sorted({*check.triggers, *extra})))
-            changed = True
+            added[check.kind] = added.get(check.kind, frozenset()) | extra
         found.append(check)
-    return found, changed
+    return found, added

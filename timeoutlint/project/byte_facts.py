@@ -8,14 +8,16 @@ the scan, which the project context builds on, does not import the project conte
 from __future__ import annotations
 
 from timeoutlint.byte_literals import Found
-from timeoutlint.project.client_factories import (
+from timeoutlint.project.client_bytes import (
     CONSTRUCTOR_LITERALS,
     LIBRARY_LITERALS,
-    mentions_client_factory,
+    imports_client_library,
+    names_constructor,
 )
 from timeoutlint.project.python_index import LONG_READ_LITERALS, MENTIONS
 from timeoutlint.project.redis_auth import PASSWORD_LITERALS, mentions_password, password_possible
 from timeoutlint.scan import (
+    IMPORTS_CLIENT_LIBRARY,
     MENTIONS_CLIENT_FACTORY,
     MENTIONS_PASSWORD,
     MENTIONS_REDIS,
@@ -26,12 +28,15 @@ from timeoutlint.scan import (
 
 def _python_flags(data: bytes, found: Found) -> int:
     """The scan flags of a Python file's bytes, from the literals found in them: the answers of
-    `mentions_redis`, `mentions_long_reads` and `mentions_password` (`tests/test_byte_literals.py`)."""
+    `mentions_redis`, `mentions_long_reads`, `mentions_password` and `client_bytes`'s
+    (`tests/test_byte_literals.py`)."""
     reads_long = not found.exact.isdisjoint(LONG_READ_LITERALS)
     mentions = reads_long or not found.folded.isdisjoint(MENTIONS)
     flags = MENTIONS_REDIS if mentions else 0
     flags |= READS_LONG if reads_long else 0
-    flags |= MENTIONS_CLIENT_FACTORY if mentions_client_factory(found.exact) else 0
+    if imports_client_library(data, found.exact):
+        flags |= IMPORTS_CLIENT_LIBRARY
+        flags |= MENTIONS_CLIENT_FACTORY if names_constructor(data, found.exact) else 0
     maybe_password = password_possible(found.exact)
     flags |= MENTIONS_PASSWORD if mentions_password(data, maybe_password) else 0
     return flags

@@ -10,8 +10,8 @@ subclasses on the way define (a subclass overriding `request` usually injects a
 timeout), and the keywords the constructor call passes (unknown for an object
 known only by its class, or a `**splat`).
 
-Only modules whose bytes name a client library and a constructor are parsed
-(`mentions_client_factory`, a fact of the scan), so a project without such
+Only modules whose bytes import a client library and spell a constructor's name
+are parsed (`client_bytes.py`, a fact of the scan), so a project without such
 modules costs nothing. A factory that returns the result of another factory
 (of this module or another) is not followed.
 
@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from timeoutlint.catalog import Rule, builtin_rules
+from timeoutlint.project.client_bytes import LIBRARY_NAMES
 from timeoutlint.python.model import PythonModule
 from timeoutlint.python.values import (
     CallResult,
@@ -37,29 +38,9 @@ from timeoutlint.python.values import (
     Value,
 )
 
-LIBRARIES = ("requests", "httpx", "httpx2", "urllib3", "aiohttp")
+LIBRARIES = LIBRARY_NAMES
 """The packages whose clients the call-site rules recognise by their constructor."""
-LIBRARY_LITERALS = frozenset({b"requests", b"httpx", b"urllib3", b"aiohttp"})
-CONSTRUCTOR_LITERALS = frozenset(
-    {b"Session", b"session(", b"Client", b"PoolManager", b"ProxyManager", b"ConnectionPool",
-     b"connection_from_url"}
-)  # fmt: skip
-"""A module can build a client only if it names a library and a constructor (`ClientSession`
-and `AsyncClient` contain `Session` and `Client`)."""
 _MAX_CLASS_DEPTH = 8
-
-
-def mentions_client_factory(found: frozenset[bytes] | set[bytes]) -> bool:
-    """Whether the literals found in a module's bytes allow it to build a client."""
-    return not found.isdisjoint(LIBRARY_LITERALS) and not found.isdisjoint(CONSTRUCTOR_LITERALS)
-
-
-def may_build_a_client(data: bytes) -> bool:
-    """`mentions_client_factory` of the literals in `data` (what the scan's fact must say)."""
-    return mentions_client_factory({literal for literal in _ALL if literal in data})
-
-
-_ALL = LIBRARY_LITERALS | CONSTRUCTOR_LITERALS
 
 
 @dataclass(frozen=True)

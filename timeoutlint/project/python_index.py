@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 from timeoutlint.discovery import SourceFile
 from timeoutlint.limits import parses_within_bounds, read_regular_file
 from timeoutlint.parallel import fork_map
+from timeoutlint.project.client_bytes import covers, library_module
 from timeoutlint.project.client_factories import (
     ExportedClient,
     builtin_constructors,
@@ -177,14 +178,16 @@ class PythonIndex:
         candidates: dict[str, _Candidate] = {}
         client_candidates: dict[str, _Candidate] = {}
         packages = PackageDirectories()
+        wanted = builtin_constructors() if constructors is None else constructors
+        by_name = covers(wanted)
         for source in files:
             if source.kind != "python":
                 continue
             if (candidate := _candidate(source, scan, packages)) is not None:
                 candidates[candidate.module_name] = candidate
-            if (candidate := _candidate(source, scan, packages, clients=True)) is not None:
+            candidate = _candidate(source, scan, packages, clients=True, by_name=by_name)
+            if candidate is not None:
                 client_candidates[candidate.module_name] = candidate
-        wanted = builtin_constructors() if constructors is None else constructors
         if cache_directory is None:
             return cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs, wanted)
         from timeoutlint.cache import prune_siblings, read_trusted, write_atomically
@@ -308,17 +311,29 @@ def _cache_key(candidates: Mapping[str, _Candidate], prefix: str = "") -> str:
 
 
 def _candidate(
-    source: SourceFile, scan: Scan, packages: PackageDirectories, clients: bool = False
+    source: SourceFile,
+    scan: Scan,
+    packages: PackageDirectories,
+    clients: bool = False,
+    by_name: bool = True,
 ) -> _Candidate | None:
-    """The module of `source` if it mentions redis (with `clients`: if it may build a network
-    client, `client_factories.mentions_client_factory`)."""
+    """The module of `source` if it mentions redis (with `clients`: if it may export a network
+    client, `client_bytes.py`: it imports a client library and, when `by_name`, names one of
+    the built-in constructors; or it is inside a library's own package)."""
     from timeoutlint.python.module_names import module_name_for
 
     facts = scan.get(source)
-    if facts is None or not (facts.mentions_client_factory if clients else facts.mentions_redis):
+    if facts is None:
+        return None
+    if not clients and not facts.mentions_redis:
         return None
     module_name, is_package = module_name_for(source.relative)
     if module_name is None:
+        return None
+    if clients and not (
+        (facts.mentions_client_factory if by_name else facts.imports_client_library)
+        or library_module(module_name)
+    ):
         return None
     names = import_names(source.relative, packages.test_for(source.path, source.relative))
     return _Candidate(
