@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lint_files
+from tests.helpers import lint_files, write_tree
 from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
 from timeoutlint.engine import Engine
@@ -217,3 +217,43 @@ def test_a_file_the_scan_rejected_is_searched_for_the_exported_names_only(
     findings = lint_files(tmp_path, files)
     assert [f.span.start.line for f in findings if f.path.endswith("views.py")] == [3]
     assert asked == [HTTP_MODULE.encode()]
+
+
+AIOHTTP_MODULE = """\
+import aiohttp
+
+
+def get_session() -> aiohttp.ClientSession:
+    return make()
+"""
+
+
+def _admitted_for_clients(tmp_path: Path, code: str) -> bool:
+    from timeoutlint.catalog import builtin_rules
+    from timeoutlint.checks.callsite import CallsiteGuard
+    from timeoutlint.checks.prefilter import Prospect
+    from timeoutlint.project import ProjectContext
+
+    write_tree(tmp_path, {"app/__init__.py": "", "app/net.py": AIOHTTP_MODULE})
+    index = _index(tmp_path, jobs=1)
+    assert index.lookup_client("app.net.get_session") is not None
+    rules = [r for r in builtin_rules().values() if r.callsite is not None]
+    project = ProjectContext(root=tmp_path, python_index=index)
+    prospect = Prospect(code.encode(), "app/views.py", frozenset(r.id for r in rules), project)
+    return CallsiteGuard(rules)(prospect)
+
+
+def test_an_aiohttp_session_from_another_module_needs_its_timeout_passed_to_be_parsed(
+    tmp_path: Path,
+) -> None:
+    code = "from .net import get_session\n\nasync def f(u):\n    await get_session().get(u)\n"
+    assert not _admitted_for_clients(tmp_path, code)
+
+
+def test_an_aiohttp_session_from_another_module_with_a_timeout_is_parsed(tmp_path: Path) -> None:
+    code = "from .net import get_session\n\nasync def f(u):\n    await get_session().get(u, timeout=None)\n"
+    assert _admitted_for_clients(tmp_path, code)
+    findings = lint_files(
+        tmp_path, {"app/net.py": AIOHTTP_MODULE, "app/views.py": code}, select="TL102"
+    )
+    assert [f.span.start.line for f in findings if f.path.endswith("views.py")] == [4]

@@ -47,7 +47,7 @@ from timeoutlint.config import Config
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.project import ProjectContext
-from timeoutlint.project.client_factories import ClientLookup, client_for
+from timeoutlint.project.client_factories import ClientLookup, ExportedClient, client_for
 from timeoutlint.python.import_scan import Imported
 from timeoutlint.python.model import PythonModule, Scope
 from timeoutlint.python.values import (
@@ -631,7 +631,8 @@ class CallsiteGuard:
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         entries: list[EntryPoint] = []
-        for rule in rules:
+        rules_list = list(rules)
+        for rule in rules_list:
             spec = rule.callsite
             if spec is None:
                 continue
@@ -642,6 +643,13 @@ class CallsiteGuard:
         for entry in entries:
             by_package.setdefault(entry.name.split(".", 1)[0], []).append(entry)
         self.by_package = {package: tuple(found) for package, found in by_package.items()}
+        self.methods = tuple(
+            (Declared(rule.id, callee), rule.callsite.report == "in-async")
+            for rule in rules_list
+            if rule.callsite is not None
+            for callee in rule.callsite.callees
+            if callee.methods
+        )
 
     def _applies(self, entry: EntryPoint, prospect: Prospect) -> bool:
         return entry.rule_id in prospect.enabled and (
@@ -670,12 +678,49 @@ class CallsiteGuard:
     def _imports_a_project_client(self, prospect: Prospect, imports: list[Imported]) -> bool:
         """A client built in another project module is reached only through an import of the
         name that is it or returns it (`client_factories.client_for`)."""
-        exported = prospect.project.python_index.client_qualified_names
+        index = prospect.project.python_index
+        exported = index.client_qualified_names
         if not exported or not any(
             self._applies(e, prospect) for found in self.by_package.values() for e in found
         ):
             return False
-        return any(gives(i, name) for i in imports for name in exported)
+        for name in exported:
+            if any(gives(i, name) for i in imports):
+                client = index.lookup_client(name)
+                if client is None or self._may_report_on(client, prospect):
+                    return True
+        return False
+
+    def _may_report_on(self, client: ExportedClient, prospect: Prospect) -> bool:
+        """Whether an enabled rule can report a method call on `client` in this file.
+
+        `matching_declarations` matches a call on it only to a method callee whose `built-by`
+        the client passes (`ExportedClient.built_by`). An `in-async` rule then reports inside an
+        `async def`. Any other reports only when the timeout is not given; when the callee's
+        `when-absent` is `library-default`, an absent one is not reported either, so the
+        timeout must be passed: with no `positional`, by its keyword, written in the call
+        (`timeout=None`) or as the key of a splatted dict, which `_dict_item` reads only from a
+        constant of this file (`**{"timeout": None}`); either way the keyword's bytes are in
+        the file, as written (no escapes, no implicit concatenation of the key).
+        """
+        data = prospect.data
+        for declared, in_async in self.methods:
+            callee = declared.callee
+            if declared.rule_id not in prospect.enabled or not client.built_by(
+                callee.built_by, callee.unless_overridden
+            ):
+                continue
+            spec = callee.argument
+            if in_async:
+                if b"async" in data:
+                    return True
+            elif (
+                spec.when_absent != "library-default"
+                or spec.positional is not None
+                or spec.keyword.encode("utf-8") in data
+            ):
+                return True
+        return False
 
 
 def callsite_check(rules: Mapping[str, Rule], enabled: Iterable[str]) -> Check | None:
