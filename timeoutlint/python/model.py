@@ -983,7 +983,115 @@ class _ScopeBuilder:
 
     def visit_Call(self, node: ast.Call) -> None:
         self.module.calls.append(CallSite(node, self.scope))
-        self.visit_children(node)
+        handlers = _HANDLERS
+        func = node.func
+        handler = handlers.get(type(func))
+        if handler is not None:
+            handler(self, func)
+        for argument in node.args:
+            handler = handlers.get(type(argument))
+            if handler is not None:
+                handler(self, argument)
+        for keyword in node.keywords:
+            # a `keyword`'s one child field is its value
+            value = keyword.value
+            handler = handlers.get(type(value))
+            if handler is not None:
+                handler(self, value)
+
+    # The most frequent classes without a binding of their own, their fields read directly
+    # (`_CHILD_FIELDS`, in the same order; `tests/test_model_walk.py` holds them equal).
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        value = node.value
+        while type(value) is ast.Attribute:
+            value = value.value
+        handler = _HANDLERS.get(type(value))
+        if handler is not None:
+            handler(self, value)
+
+    def _visit_value(self, node: ast.Expr | ast.keyword | ast.Await | ast.Starred) -> None:
+        value = node.value
+        handler = _HANDLERS.get(type(value))
+        if handler is not None:
+            handler(self, value)
+
+    visit_Expr = _visit_value
+    visit_keyword = _visit_value
+    visit_Await = _visit_value
+    visit_Starred = _visit_value
+
+    def _visit_elements(self, node: ast.Tuple | ast.List | ast.Set) -> None:
+        handlers = _HANDLERS
+        for element in node.elts:
+            handler = handlers.get(type(element))
+            if handler is not None:
+                handler(self, element)
+
+    visit_Tuple = _visit_elements
+    visit_List = _visit_elements
+    visit_Set = _visit_elements
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        handlers = _HANDLERS
+        value = node.value
+        handler = handlers.get(type(value))
+        if handler is not None:
+            handler(self, value)
+        index = node.slice
+        handler = handlers.get(type(index))
+        if handler is not None:
+            handler(self, index)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        handlers = _HANDLERS
+        left = node.left
+        handler = handlers.get(type(left))
+        if handler is not None:
+            handler(self, left)
+        right = node.right
+        handler = handlers.get(type(right))
+        if handler is not None:
+            handler(self, right)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        handlers = _HANDLERS
+        left = node.left
+        handler = handlers.get(type(left))
+        if handler is not None:
+            handler(self, left)
+        for comparator in node.comparators:
+            handler = handlers.get(type(comparator))
+            if handler is not None:
+                handler(self, comparator)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        handlers = _HANDLERS
+        for value in node.values:
+            handler = handlers.get(type(value))
+            if handler is not None:
+                handler(self, value)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        operand = node.operand
+        handler = _HANDLERS.get(type(operand))
+        if handler is not None:
+            handler(self, operand)
+
+    def visit_If(self, node: ast.If) -> None:
+        handlers = _HANDLERS
+        test = node.test
+        handler = handlers.get(type(test))
+        if handler is not None:
+            handler(self, test)
+        for statement in node.body:
+            handler = handlers.get(type(statement))
+            if handler is not None:
+                handler(self, statement)
+        for statement in node.orelse:
+            handler = handlers.get(type(statement))
+            if handler is not None:
+                handler(self, statement)
 
     def visit_Return(self, node: ast.Return) -> None:
         if self.scope.kind == "function":
