@@ -55,7 +55,7 @@ _CONVERTERS = {"builtins.int": int, "builtins.float": float, "builtins.str": str
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     name: str
     kind: BindingKind
@@ -93,7 +93,7 @@ class Scope:
         return scope
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class CallSite:
     node: ast.Call
     scope: Scope
@@ -692,13 +692,19 @@ class _ScopeBuilder:
 
     def build(self) -> None:
         self.module._node_scopes[self.module.tree] = self.scope
-        for statement in self.module.tree.body:
-            self.visit(statement)
+        self._visit_each(self.module.tree.body)
 
     def visit(self, node: ast.AST) -> None:
         handler = _HANDLERS.get(type(node))
         if handler is not None:
             handler(self, node)
+
+    def _visit_each(self, nodes: list[ast.stmt]) -> None:
+        handlers = _HANDLERS
+        for node in nodes:
+            handler = handlers.get(type(node))
+            if handler is not None:
+                handler(self, node)
 
     def visit_children(self, node: ast.AST) -> None:
         handlers = _HANDLERS
@@ -730,10 +736,14 @@ class _ScopeBuilder:
         qualified_name: str | None = None,
         annotation: ast.expr | None = None,
     ) -> None:
-        owner = self.scope.module if name in self.scope.global_names else self.scope
-        owner.bind(
-            Binding(name, kind, self.scope, node, effective, qualified_name, value, annotation)
-        )
+        scope = self.scope
+        owner = scope.module if name in scope.global_names else scope
+        binding = Binding(name, kind, scope, node, effective, qualified_name, value, annotation)
+        found = owner.bindings.get(name)
+        if found is None:
+            owner.bindings[name] = [binding]
+        else:
+            found.append(binding)
 
     def _bind_target(
         self,
@@ -823,7 +833,10 @@ class _ScopeBuilder:
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.module.assignments.append(node)
-        self.visit(node.value)
+        value = node.value
+        handler = _HANDLERS.get(type(value))
+        if handler is not None:
+            handler(self, value)
         for target in node.targets:
             self._bind_target(target, node.value, _end(node))
 
@@ -852,8 +865,8 @@ class _ScopeBuilder:
     def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
         self._bind_target(node.target, None, _start(node.body[0]) if node.body else _end(node))
-        for statement in [*node.body, *node.orelse]:
-            self.visit(statement)
+        self._visit_each(node.body)
+        self._visit_each(node.orelse)
 
     visit_For = _visit_for
     visit_AsyncFor = _visit_for
@@ -872,8 +885,7 @@ class _ScopeBuilder:
                     )
                 else:
                     self._bind_target(item.optional_vars, None, _end(item.context_expr))
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
 
     visit_With = _visit_with
     visit_AsyncWith = _visit_with
@@ -891,8 +903,7 @@ class _ScopeBuilder:
             self.visit(node.type)
         if node.name:
             self._bind(node.name, "unknown", node, _start(node))
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
 
     def visit_Global(self, node: ast.Global) -> None:
         self.scope.global_names.update(node.names)
@@ -916,8 +927,7 @@ class _ScopeBuilder:
                 scope.self_name = positional[0].arg
         self.scope = scope
         self._bind_parameters(node.args, _start(node))
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
         self.scope = outer
         for parameter in _parameters(node.args):
             if parameter.annotation is not None:
@@ -949,8 +959,7 @@ class _ScopeBuilder:
             self.visit(keyword.value)
         outer = self.scope
         self.scope = self._enter("class", node)
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
         self.scope = outer
         self._bind(node.name, "class", node, _start(node))
         for type_parameter in getattr(node, "type_params", ()):
@@ -1079,19 +1088,12 @@ class _ScopeBuilder:
             handler(self, operand)
 
     def visit_If(self, node: ast.If) -> None:
-        handlers = _HANDLERS
         test = node.test
-        handler = handlers.get(type(test))
+        handler = _HANDLERS.get(type(test))
         if handler is not None:
             handler(self, test)
-        for statement in node.body:
-            handler = handlers.get(type(statement))
-            if handler is not None:
-                handler(self, statement)
-        for statement in node.orelse:
-            handler = handlers.get(type(statement))
-            if handler is not None:
-                handler(self, statement)
+        self._visit_each(node.body)
+        self._visit_each(node.orelse)
 
     def visit_Return(self, node: ast.Return) -> None:
         if self.scope.kind == "function":
