@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -666,10 +666,11 @@ def _strings_in(node: ast.AST, found: list[ast.Constant]) -> None:
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, ast.Constant):
-            if isinstance(current.value, str):
+        kind = type(current)
+        if kind is ast.Constant:
+            if type(current.value) is str:
                 found.append(current)
-        else:
+        elif kind is not ast.Name:
             stack.extend(iter_child_nodes(current))
 
 
@@ -699,7 +700,7 @@ class _ScopeBuilder:
         if handler is not None:
             handler(self, node)
 
-    def _visit_each(self, nodes: list[ast.stmt]) -> None:
+    def _visit_each(self, nodes: Sequence[ast.AST | None]) -> None:
         handlers = _HANDLERS
         for node in nodes:
             handler = handlers.get(type(node))
@@ -794,12 +795,23 @@ class _ScopeBuilder:
         self.module._node_scopes[node] = scope
         return scope
 
-    def _bind_parameters(self, arguments: ast.arguments, effective: tuple[int, int]) -> None:
+    def _bind_parameters(
+        self, arguments: ast.arguments, parameters: list[ast.arg], effective: tuple[int, int]
+    ) -> None:
+        """Bind `parameters` (`_parameters(arguments)`) in the scope just entered, where no
+        `global` statement has been seen yet."""
+        scope = self.scope
+        bindings = scope.bindings
         starred = (arguments.vararg, arguments.kwarg)
-        for param in _parameters(arguments):
+        for param in parameters:
             # `*args: T` and `**kwargs: T` annotate the elements, not the parameter.
             annotation = None if param in starred else param.annotation
-            self._bind(param.arg, "param", param, effective, annotation=annotation)
+            binding = Binding(param.arg, "param", scope, param, effective, None, None, annotation)
+            found = bindings.get(param.arg)
+            if found is None:
+                bindings[param.arg] = [binding]
+            else:
+                found.append(binding)
 
     # statements ------------------------------------------------------------
 
@@ -912,24 +924,26 @@ class _ScopeBuilder:
         return None
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        for decorator in node.decorator_list:
-            self.visit(decorator)
-        self._visit_arguments_defaults(node.args)
+        arguments = node.args
+        self._visit_each(node.decorator_list)
+        self._visit_arguments_defaults(arguments)
         if node.returns is not None:
             self.visit(node.returns)
-        self._bind(node.name, "function", node, _start(node))
+        start = _start(node)
+        self._bind(node.name, "function", node, start)
         outer = self.scope
-        scope = self._enter("function", node, is_async=isinstance(node, ast.AsyncFunctionDef))
+        scope = self._enter("function", node, is_async=type(node) is ast.AsyncFunctionDef)
         if outer.kind == "class":
-            positional = [*node.args.posonlyargs, *node.args.args]
+            positional = arguments.posonlyargs or arguments.args
             decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
             if positional and "staticmethod" not in decorators and "classmethod" not in decorators:
                 scope.self_name = positional[0].arg
         self.scope = scope
-        self._bind_parameters(node.args, _start(node))
+        parameters = _parameters(arguments)
+        self._bind_parameters(arguments, parameters, start)
         self._visit_each(node.body)
         self.scope = outer
-        for parameter in _parameters(node.args):
+        for parameter in parameters:
             if parameter.annotation is not None:
                 self._collect_strings(parameter.annotation)
         for type_parameter in getattr(node, "type_params", ()):
@@ -939,14 +953,14 @@ class _ScopeBuilder:
     visit_AsyncFunctionDef = _visit_function
 
     def _visit_arguments_defaults(self, arguments: ast.arguments) -> None:
-        for default in [*arguments.defaults, *[d for d in arguments.kw_defaults if d is not None]]:
-            self.visit(default)
+        self._visit_each(arguments.defaults)
+        self._visit_each(arguments.kw_defaults)  # None for a keyword-only one without default
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self._visit_arguments_defaults(node.args)
         outer = self.scope
         self.scope = self._enter("lambda", node)
-        self._bind_parameters(node.args, _start(node))
+        self._bind_parameters(node.args, _parameters(node.args), _start(node))
         self.visit(node.body)
         self.scope = outer
 
@@ -1102,7 +1116,7 @@ class _ScopeBuilder:
             self.visit(node.value)
 
     def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str):
+        if type(node.value) is str:
             self.module.string_constants.append(node)
 
     def visit_MatchAs(self, node: ast.MatchAs) -> None:
