@@ -666,11 +666,10 @@ def _strings_in(node: ast.AST, found: list[ast.Constant]) -> None:
     stack = [node]
     while stack:
         current = stack.pop()
-        kind = type(current)
-        if kind is ast.Constant:
+        if isinstance(current, ast.Constant):
             if type(current.value) is str:
                 found.append(current)
-        elif kind is not ast.Name:
+        elif type(current) is not ast.Name:
             stack.extend(iter_child_nodes(current))
 
 
