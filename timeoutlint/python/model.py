@@ -237,9 +237,9 @@ class PythonModule:
             candidates = current.bindings.get(name)
             if candidates:
                 if position is not None:
-                    before = [b for b in candidates if b.effective <= position]
-                    if before:
-                        return before[-1]
+                    for binding in reversed(candidates):
+                        if binding.effective <= position:
+                            return binding  # the last one before the use
                 return candidates[-1]
             current = current.parent
             position = None
