@@ -142,7 +142,6 @@ class PythonModule:
         self.is_package = is_package
         self.calls: list[CallSite] = []
         self.assignments: list[ast.Assign | ast.AnnAssign] = []
-        self.string_constants: list[ast.Constant] = []
         self.module_scope = Scope("module", tree, None)
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._node_scopes: dict[ast.AST, Scope] = {}
@@ -158,6 +157,16 @@ class PythonModule:
         return cls(source, ast.parse(source), module_name, is_package)
 
     # Positions -------------------------------------------------------------
+
+    @cached_property
+    def string_constants(self) -> list[ast.Constant]:
+        """Every `str` constant in the file (annotations and f-string parts too), in `walk`
+        order; found on the first question, as few checks ask it."""
+        return [
+            node
+            for node in walk(self.tree)
+            if isinstance(node, ast.Constant) and type(node.value) is str
+        ]
 
     @cached_property
     def lines(self) -> list[str]:
@@ -634,10 +643,13 @@ def _node_classes() -> list[type[ast.AST]]:
 
 
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
-    cls: tuple(name for name in cls._fields if name not in _NON_NODE_FIELDS)
+    cls: ()
+    if cls is ast.Constant
+    else tuple(name for name in cls._fields if name not in _NON_NODE_FIELDS)
     for cls in _node_classes()
 }
-"""Per node class, the fields that may hold child nodes, in `_fields` order (as `ast.walk`)."""
+"""Per node class, the fields that may hold child nodes, in `_fields` order (as `ast.walk`);
+none for a `Constant`, whose value is never a node."""
 
 
 def iter_child_nodes(node: ast.AST) -> Iterator[ast.AST]:
@@ -659,18 +671,6 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         current = queue.popleft()
         queue.extend(iter_child_nodes(current))
         yield current
-
-
-def _strings_in(node: ast.AST, found: list[ast.Constant]) -> None:
-    """Every `str` constant under `node`, for the parts of the tree the scope walk skips."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Constant):
-            if type(current.value) is str:
-                found.append(current)
-        elif type(current) is not ast.Name:
-            stack.extend(iter_child_nodes(current))
 
 
 _Handler = Callable[["_ScopeBuilder", Any], None]
@@ -719,10 +719,6 @@ class _ScopeBuilder:
                 handler = handlers.get(type(value))
                 if handler is not None:
                     handler(self, value)
-
-    def _collect_strings(self, node: ast.AST | None) -> None:
-        if node is not None:
-            _strings_in(node, self.module.string_constants)
 
     # helpers ---------------------------------------------------------------
 
@@ -942,11 +938,6 @@ class _ScopeBuilder:
         self._bind_parameters(arguments, parameters, start)
         self._visit_each(node.body)
         self.scope = outer
-        for parameter in parameters:
-            if parameter.annotation is not None:
-                self._collect_strings(parameter.annotation)
-        for type_parameter in getattr(node, "type_params", ()):
-            self._collect_strings(type_parameter)
 
     visit_FunctionDef = _visit_function
     visit_AsyncFunctionDef = _visit_function
@@ -975,8 +966,6 @@ class _ScopeBuilder:
         self._visit_each(node.body)
         self.scope = outer
         self._bind(node.name, "class", node, _start(node))
-        for type_parameter in getattr(node, "type_params", ()):
-            self._collect_strings(type_parameter)
 
     def _visit_comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
@@ -1113,10 +1102,6 @@ class _ScopeBuilder:
             self.scope.returns.append(node)
         if node.value is not None:
             self.visit(node.value)
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if type(node.value) is str:
-            self.module.string_constants.append(node)
 
     def visit_MatchAs(self, node: ast.MatchAs) -> None:
         if node.name:
