@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from timeoutlint.checks.base import Check, CheckContext
 from timeoutlint.findings import Applicability, Fix
 from timeoutlint.fix_operations import AddImport, ReplaceExpression
-from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.model import PythonModule, Scope, walk
 from timeoutlint.python.values import DictValue
 
 RULE = "TL202"
@@ -70,7 +70,7 @@ def _option_dicts(module: PythonModule) -> list[tuple[ast.Dict, Scope]]:
         for keyword in site.node.keywords:
             if keyword.arg == OPTION:
                 add(keyword.value, site.scope)
-    for node in ast.walk(module.tree):
+    for node in walk(module.tree):
         if isinstance(node, ast.Dict):
             for key, item in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value == OPTION:

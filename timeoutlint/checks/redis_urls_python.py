@@ -31,7 +31,7 @@ from timeoutlint.checks.redis_urls import (
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fix_operations import AddImport, ReplaceString
 from timeoutlint.project.redis_auth import PasswordSource
-from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.model import PythonModule, Scope, walk
 from timeoutlint.python.secrets import masked_code
 from timeoutlint.python.values import Constant, QualifiedName
 from timeoutlint.redis.vocabulary import (
@@ -366,7 +366,7 @@ def _url_literals(model: PythonModule) -> list[ast.Constant | ast.JoinedStr]:
         return []
     found: list[ast.Constant | ast.JoinedStr] = []
     inside_fstrings: set[int] = set()
-    for node in ast.walk(model.tree):
+    for node in walk(model.tree):
         if isinstance(node, ast.JoinedStr):
             inside_fstrings.update(id(part) for part in node.values)
             first = node.values[0] if node.values else None

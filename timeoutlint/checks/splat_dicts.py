@@ -40,7 +40,7 @@ def splat_is_settled(model: PythonModule, expr: ast.expr, splat: DictValue) -> b
     ):
         return False
     target = binding.targets[0]
-    for node in ast.walk(model.tree):
+    for node in walk(model.tree):
         if isinstance(node, (ast.Global, ast.Nonlocal)) and expr.id in node.names:
             return False
         if not isinstance(node, ast.Name) or node.id != expr.id or node is target:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import ast
 import builtins
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
@@ -55,7 +55,7 @@ _CONVERTERS = {"builtins.int": int, "builtins.float": float, "builtins.str": str
 _BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Binding:
     name: str
     kind: BindingKind
@@ -93,7 +93,7 @@ class Scope:
         return scope
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class CallSite:
     node: ast.Call
     scope: Scope
@@ -142,7 +142,6 @@ class PythonModule:
         self.is_package = is_package
         self.calls: list[CallSite] = []
         self.assignments: list[ast.Assign | ast.AnnAssign] = []
-        self.string_constants: list[ast.Constant] = []
         self.module_scope = Scope("module", tree, None)
         self._parents: dict[ast.AST, ast.AST] | None = None
         self._node_scopes: dict[ast.AST, Scope] = {}
@@ -158,6 +157,16 @@ class PythonModule:
         return cls(source, ast.parse(source), module_name, is_package)
 
     # Positions -------------------------------------------------------------
+
+    @cached_property
+    def string_constants(self) -> list[ast.Constant]:
+        """Every `str` constant in the file (annotations and f-string parts too), in `walk`
+        order; found on the first question, as few checks ask it."""
+        return [
+            node
+            for node in walk(self.tree)
+            if isinstance(node, ast.Constant) and type(node.value) is str
+        ]
 
     @cached_property
     def lines(self) -> list[str]:
@@ -237,9 +246,9 @@ class PythonModule:
             candidates = current.bindings.get(name)
             if candidates:
                 if position is not None:
-                    before = [b for b in candidates if b.effective <= position]
-                    if before:
-                        return before[-1]
+                    for binding in reversed(candidates):
+                        if binding.effective <= position:
+                            return binding  # the last one before the use
                 return candidates[-1]
             current = current.parent
             position = None
@@ -634,10 +643,13 @@ def _node_classes() -> list[type[ast.AST]]:
 
 
 _CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {
-    cls: tuple(name for name in cls._fields if name not in _NON_NODE_FIELDS)
+    cls: ()
+    if cls is ast.Constant
+    else tuple(name for name in cls._fields if name not in _NON_NODE_FIELDS)
     for cls in _node_classes()
 }
-"""Per node class, the fields that may hold child nodes, in `_fields` order (as `ast.walk`)."""
+"""Per node class, the fields that may hold child nodes, in `_fields` order (as `ast.walk`);
+none for a `Constant`, whose value is never a node."""
 
 
 def iter_child_nodes(node: ast.AST) -> Iterator[ast.AST]:
@@ -661,18 +673,6 @@ def walk(node: ast.AST) -> Iterator[ast.AST]:
         yield current
 
 
-def _strings_in(node: ast.AST, found: list[ast.Constant]) -> None:
-    """Every `str` constant under `node`, for the parts of the tree the scope walk skips."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, ast.Constant):
-            if isinstance(current.value, str):
-                found.append(current)
-        else:
-            stack.extend(iter_child_nodes(current))
-
-
 _Handler = Callable[["_ScopeBuilder", Any], None]
 
 
@@ -692,13 +692,19 @@ class _ScopeBuilder:
 
     def build(self) -> None:
         self.module._node_scopes[self.module.tree] = self.scope
-        for statement in self.module.tree.body:
-            self.visit(statement)
+        self._visit_each(self.module.tree.body)
 
     def visit(self, node: ast.AST) -> None:
         handler = _HANDLERS.get(type(node))
         if handler is not None:
             handler(self, node)
+
+    def _visit_each(self, nodes: Sequence[ast.AST | None]) -> None:
+        handlers = _HANDLERS
+        for node in nodes:
+            handler = handlers.get(type(node))
+            if handler is not None:
+                handler(self, node)
 
     def visit_children(self, node: ast.AST) -> None:
         handlers = _HANDLERS
@@ -714,10 +720,6 @@ class _ScopeBuilder:
                 if handler is not None:
                     handler(self, value)
 
-    def _collect_strings(self, node: ast.AST | None) -> None:
-        if node is not None:
-            _strings_in(node, self.module.string_constants)
-
     # helpers ---------------------------------------------------------------
 
     def _bind(
@@ -730,10 +732,14 @@ class _ScopeBuilder:
         qualified_name: str | None = None,
         annotation: ast.expr | None = None,
     ) -> None:
-        owner = self.scope.module if name in self.scope.global_names else self.scope
-        owner.bind(
-            Binding(name, kind, self.scope, node, effective, qualified_name, value, annotation)
-        )
+        scope = self.scope
+        owner = scope.module if name in scope.global_names else scope
+        binding = Binding(name, kind, scope, node, effective, qualified_name, value, annotation)
+        found = owner.bindings.get(name)
+        if found is None:
+            owner.bindings[name] = [binding]
+        else:
+            found.append(binding)
 
     def _bind_target(
         self,
@@ -784,12 +790,23 @@ class _ScopeBuilder:
         self.module._node_scopes[node] = scope
         return scope
 
-    def _bind_parameters(self, arguments: ast.arguments, effective: tuple[int, int]) -> None:
+    def _bind_parameters(
+        self, arguments: ast.arguments, parameters: list[ast.arg], effective: tuple[int, int]
+    ) -> None:
+        """Bind `parameters` (`_parameters(arguments)`) in the scope just entered, where no
+        `global` statement has been seen yet."""
+        scope = self.scope
+        bindings = scope.bindings
         starred = (arguments.vararg, arguments.kwarg)
-        for param in _parameters(arguments):
+        for param in parameters:
             # `*args: T` and `**kwargs: T` annotate the elements, not the parameter.
             annotation = None if param in starred else param.annotation
-            self._bind(param.arg, "param", param, effective, annotation=annotation)
+            binding = Binding(param.arg, "param", scope, param, effective, None, None, annotation)
+            found = bindings.get(param.arg)
+            if found is None:
+                bindings[param.arg] = [binding]
+            else:
+                found.append(binding)
 
     # statements ------------------------------------------------------------
 
@@ -823,7 +840,10 @@ class _ScopeBuilder:
 
     def visit_Assign(self, node: ast.Assign) -> None:
         self.module.assignments.append(node)
-        self.visit(node.value)
+        value = node.value
+        handler = _HANDLERS.get(type(value))
+        if handler is not None:
+            handler(self, value)
         for target in node.targets:
             self._bind_target(target, node.value, _end(node))
 
@@ -852,8 +872,8 @@ class _ScopeBuilder:
     def _visit_for(self, node: ast.For | ast.AsyncFor) -> None:
         self.visit(node.iter)
         self._bind_target(node.target, None, _start(node.body[0]) if node.body else _end(node))
-        for statement in [*node.body, *node.orelse]:
-            self.visit(statement)
+        self._visit_each(node.body)
+        self._visit_each(node.orelse)
 
     visit_For = _visit_for
     visit_AsyncFor = _visit_for
@@ -872,8 +892,7 @@ class _ScopeBuilder:
                     )
                 else:
                     self._bind_target(item.optional_vars, None, _end(item.context_expr))
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
 
     visit_With = _visit_with
     visit_AsyncWith = _visit_with
@@ -891,8 +910,7 @@ class _ScopeBuilder:
             self.visit(node.type)
         if node.name:
             self._bind(node.name, "unknown", node, _start(node))
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
 
     def visit_Global(self, node: ast.Global) -> None:
         self.scope.global_names.update(node.names)
@@ -901,42 +919,38 @@ class _ScopeBuilder:
         return None
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
-        for decorator in node.decorator_list:
-            self.visit(decorator)
-        self._visit_arguments_defaults(node.args)
+        arguments = node.args
+        self._visit_each(node.decorator_list)
+        self._visit_arguments_defaults(arguments)
         if node.returns is not None:
             self.visit(node.returns)
-        self._bind(node.name, "function", node, _start(node))
+        start = _start(node)
+        self._bind(node.name, "function", node, start)
         outer = self.scope
-        scope = self._enter("function", node, is_async=isinstance(node, ast.AsyncFunctionDef))
+        scope = self._enter("function", node, is_async=type(node) is ast.AsyncFunctionDef)
         if outer.kind == "class":
-            positional = [*node.args.posonlyargs, *node.args.args]
+            positional = arguments.posonlyargs or arguments.args
             decorators = {d.id for d in node.decorator_list if isinstance(d, ast.Name)}
             if positional and "staticmethod" not in decorators and "classmethod" not in decorators:
                 scope.self_name = positional[0].arg
         self.scope = scope
-        self._bind_parameters(node.args, _start(node))
-        for statement in node.body:
-            self.visit(statement)
+        parameters = _parameters(arguments)
+        self._bind_parameters(arguments, parameters, start)
+        self._visit_each(node.body)
         self.scope = outer
-        for parameter in _parameters(node.args):
-            if parameter.annotation is not None:
-                self._collect_strings(parameter.annotation)
-        for type_parameter in getattr(node, "type_params", ()):
-            self._collect_strings(type_parameter)
 
     visit_FunctionDef = _visit_function
     visit_AsyncFunctionDef = _visit_function
 
     def _visit_arguments_defaults(self, arguments: ast.arguments) -> None:
-        for default in [*arguments.defaults, *[d for d in arguments.kw_defaults if d is not None]]:
-            self.visit(default)
+        self._visit_each(arguments.defaults)
+        self._visit_each(arguments.kw_defaults)  # None for a keyword-only one without default
 
     def visit_Lambda(self, node: ast.Lambda) -> None:
         self._visit_arguments_defaults(node.args)
         outer = self.scope
         self.scope = self._enter("lambda", node)
-        self._bind_parameters(node.args, _start(node))
+        self._bind_parameters(node.args, _parameters(node.args), _start(node))
         self.visit(node.body)
         self.scope = outer
 
@@ -949,12 +963,9 @@ class _ScopeBuilder:
             self.visit(keyword.value)
         outer = self.scope
         self.scope = self._enter("class", node)
-        for statement in node.body:
-            self.visit(statement)
+        self._visit_each(node.body)
         self.scope = outer
         self._bind(node.name, "class", node, _start(node))
-        for type_parameter in getattr(node, "type_params", ()):
-            self._collect_strings(type_parameter)
 
     def _visit_comprehension(
         self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp
@@ -983,17 +994,114 @@ class _ScopeBuilder:
 
     def visit_Call(self, node: ast.Call) -> None:
         self.module.calls.append(CallSite(node, self.scope))
-        self.visit_children(node)
+        handlers = _HANDLERS
+        func = node.func
+        handler = handlers.get(type(func))
+        if handler is not None:
+            handler(self, func)
+        for argument in node.args:
+            handler = handlers.get(type(argument))
+            if handler is not None:
+                handler(self, argument)
+        for keyword in node.keywords:
+            # a `keyword`'s one child field is its value
+            value = keyword.value
+            handler = handlers.get(type(value))
+            if handler is not None:
+                handler(self, value)
+
+    # The most frequent classes without a binding of their own, their fields read directly
+    # (`_CHILD_FIELDS`, in the same order; `tests/test_model_walk.py` holds them equal).
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        value = node.value
+        while type(value) is ast.Attribute:
+            value = value.value
+        handler = _HANDLERS.get(type(value))
+        if handler is not None:
+            handler(self, value)
+
+    def _visit_value(self, node: ast.Expr | ast.keyword | ast.Await | ast.Starred) -> None:
+        value = node.value
+        handler = _HANDLERS.get(type(value))
+        if handler is not None:
+            handler(self, value)
+
+    visit_Expr = _visit_value
+    visit_keyword = _visit_value
+    visit_Await = _visit_value
+    visit_Starred = _visit_value
+
+    def _visit_elements(self, node: ast.Tuple | ast.List | ast.Set) -> None:
+        handlers = _HANDLERS
+        for element in node.elts:
+            handler = handlers.get(type(element))
+            if handler is not None:
+                handler(self, element)
+
+    visit_Tuple = _visit_elements
+    visit_List = _visit_elements
+    visit_Set = _visit_elements
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        handlers = _HANDLERS
+        value = node.value
+        handler = handlers.get(type(value))
+        if handler is not None:
+            handler(self, value)
+        index = node.slice
+        handler = handlers.get(type(index))
+        if handler is not None:
+            handler(self, index)
+
+    def visit_BinOp(self, node: ast.BinOp) -> None:
+        handlers = _HANDLERS
+        left = node.left
+        handler = handlers.get(type(left))
+        if handler is not None:
+            handler(self, left)
+        right = node.right
+        handler = handlers.get(type(right))
+        if handler is not None:
+            handler(self, right)
+
+    def visit_Compare(self, node: ast.Compare) -> None:
+        handlers = _HANDLERS
+        left = node.left
+        handler = handlers.get(type(left))
+        if handler is not None:
+            handler(self, left)
+        for comparator in node.comparators:
+            handler = handlers.get(type(comparator))
+            if handler is not None:
+                handler(self, comparator)
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> None:
+        handlers = _HANDLERS
+        for value in node.values:
+            handler = handlers.get(type(value))
+            if handler is not None:
+                handler(self, value)
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> None:
+        operand = node.operand
+        handler = _HANDLERS.get(type(operand))
+        if handler is not None:
+            handler(self, operand)
+
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        handler = _HANDLERS.get(type(test))
+        if handler is not None:
+            handler(self, test)
+        self._visit_each(node.body)
+        self._visit_each(node.orelse)
 
     def visit_Return(self, node: ast.Return) -> None:
         if self.scope.kind == "function":
             self.scope.returns.append(node)
         if node.value is not None:
             self.visit(node.value)
-
-    def visit_Constant(self, node: ast.Constant) -> None:
-        if isinstance(node.value, str):
-            self.module.string_constants.append(node)
 
     def visit_MatchAs(self, node: ast.MatchAs) -> None:
         if node.name:

@@ -36,7 +36,7 @@ import ast
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
-from timeoutlint.python.model import Binding, PythonModule, Scope
+from timeoutlint.python.model import Binding, PythonModule, Scope, walk
 from timeoutlint.python.values import UNKNOWN, Constant, DictValue, Value
 
 _READ_METHODS = frozenset({"get", "items", "keys", "values", "copy"})
@@ -442,7 +442,7 @@ def _changes(model: PythonModule) -> Iterator[ast.AST]:
     """The statements and calls that may change a dict, in source order (a call before the
     assignment it is part of, as Python evaluates `d.setdefault("k", {})["x"] = 1`)."""
     found: list[tuple[int, int, int, ast.AST]] = []
-    for node in ast.walk(model.tree):
+    for node in walk(model.tree):
         if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete)):
             found.append((node.lineno, node.col_offset, 1, node))
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -463,7 +463,7 @@ def _definition_scope(model: PythonModule, node: ast.AST) -> Scope | None:
 
 def settings_assignments(model: PythonModule, name: str) -> Iterator[tuple[ast.expr, Scope]]:
     """The values assigned to the setting `name` outside functions, with their scopes."""
-    for node in ast.walk(model.tree):
+    for node in walk(model.tree):
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:

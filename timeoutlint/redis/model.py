@@ -23,7 +23,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from timeoutlint.findings import Span
-from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.model import PythonModule, Scope, walk
 from timeoutlint.python.values import (
     UNKNOWN,
     BoundAttribute,
@@ -706,7 +706,7 @@ _MUTATORS = frozenset({"update", "setdefault", "pop", "popitem", "clear", "__set
 def _mutated_names(tree: ast.AST) -> frozenset[str]:
     """Names that are changed in place somewhere in the file (by name, whatever the scope)."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if (
             isinstance(node, ast.Call)
             and isinstance(node.func, ast.Attribute)
