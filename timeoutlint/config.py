@@ -27,7 +27,7 @@ DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", ".tox", ".nox", ".eggs", "*.egg-info",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".timeoutlint_cache",
     "node_modules", "build", "dist", "site-packages", "__pypackages__", ".direnv", ".semgrep",
-    "*{{*}}*",
+    "*{{*",
 )  # fmt: skip
 """Virtualenvs, caches, build output; `.semgrep/`: semgrep's rules with their test targets,
 code written to be wrong (`# ruleid:` marks each bad line); and `{{cookiecutter.project_slug}}/`
