@@ -196,3 +196,39 @@ def test_each_edit_gives_the_index_a_build_from_scratch_gives(
         scratch = _build(root, None)
         assert memo == scratch, path
         assert memo.fingerprint() == scratch.fingerprint(), path
+
+
+CLI_PROJECT = {
+    "app/__init__.py": "",
+    "app/http.py": "import requests\nsession = requests.Session()\n",
+    "app/use.py": "from app.http import session\nsession.get('http://example.com')\n",
+    "app/connection.py": "import redis\nclient = redis.Redis(host='cache')\n",
+    "app/worker.py": "from app.connection import client\nitem = client.blpop('jobs')\n",
+    "app/other.py": "import redis\nspare = redis.Redis(host='cache', socket_timeout=5)\n",
+}
+
+
+def _check(root: Path, run_cli, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli("check", "--exit-zero", "--output-format", "concise", *args, ".", cwd=root)
+
+
+@pytest.mark.parametrize(
+    ("edited", "text", "parsed"),
+    [
+        ("app/http.py", "import requests\nsession = requests.Session()\nother = 1\n", 1),
+        ("app/connection.py", "import redis\n\nclient = redis.Redis(host='cache')\n", 2),
+    ],
+    ids=["client-module", "redis-module"],
+)
+def test_after_an_edit_check_parses_only_what_changed_and_finds_what_a_fresh_run_finds(
+    tmp_path: Path, run_cli, edited: str, text: str, parsed: int
+) -> None:
+    root = _write_project(tmp_path / "project", CLI_PROJECT)
+    cache = str(tmp_path / "cache")
+    _check(root, run_cli, "--cache-dir", cache)
+    (root / edited).write_text(text, encoding="utf-8")
+    warm = _check(root, run_cli, "--cache-dir", cache, "--verbose")
+    fresh = _check(root, run_cli, "--no-cache")
+    assert warm.stdout == fresh.stdout
+    assert fresh.stdout.strip()  # the project has findings through the index
+    assert f"the project index parsed {parsed} modules" in warm.stderr
