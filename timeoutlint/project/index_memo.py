@@ -28,7 +28,7 @@ does not grow with edits.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -97,9 +97,19 @@ class IndexMemo:
             return
         if self.used_summaries == self.summaries and self.used_clients == self.clients:
             return
-        value = (self.used_summaries, self.used_clients)
+        value = (_shared_keys(self.used_summaries), self.used_clients)
         if write_atomically(cache_directory, self.path, value) is None:
             prune_siblings(self.path, keep=INDEX_MEMO_FILES_KEPT)
+
+
+def _shared_keys(summaries: dict[str, SummaryEntry]) -> dict[str, SummaryEntry]:
+    """The entries with one object per (module, key), so the file holds each once (a popular
+    module is in the closure of many summaries; pickle writes an object it saw as a reference)."""
+    shared: dict[tuple[str, CandidateKey], tuple[str, CandidateKey]] = {}
+    return {
+        name: replace(entry, modules=tuple(shared.setdefault(m, m) for m in entry.modules))
+        for name, entry in summaries.items()
+    }
 
 
 def _entries(value: object, kind: type) -> dict:  # type: ignore[type-arg]

@@ -515,6 +515,7 @@ class _Builder:
         self.looked_up: dict[str, dict[str, tuple[str, ...]]] = {}
         self.read_settings: set[str] = set()
         self.cyclic: set[str] = set()
+        self.keys: dict[str, CandidateKey] = {}
 
     def summarise_chunk(self, chunk: tuple[str, ...]) -> _ChunkSummary:
         """The chunk's summaries and long-read clients. After each module, nothing is in
@@ -573,7 +574,7 @@ class _Builder:
             names.update(self.looked_up.get(current, {}))
             settings = settings or current in self.read_settings
             stack.extend(self.consulted.get(current, ()))
-        keys = tuple(sorted((m, _key(self.candidates[m])) for m in closure))
+        keys = tuple(sorted((m, self._key(m)) for m in closure))
         if any(not key[3] for _, key in keys):
             return None  # no digest (a run without hashing): nothing to check it against
         return SummaryEntry(
@@ -583,6 +584,13 @@ class _Builder:
             exports,
             users,
         )
+
+    def _key(self, module: str) -> CandidateKey:
+        """One tuple per module, so that the memo file holds each key once (pickle's memo)."""
+        key = self.keys.get(module)
+        if key is None:
+            key = self.keys[module] = _key(self.candidates[module])
+        return key
 
     def _model(self, module: str) -> RedisModel | None:
         if module in self.broken:
