@@ -31,7 +31,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -46,6 +46,7 @@ from timeoutlint.project.client_factories import (
     builtin_constructors,
     module_clients,
 )
+from timeoutlint.project.index_memo import CandidateKey, ClientEntry, IndexMemo, SummaryEntry
 from timeoutlint.project.source_roots import PackageDirectories, import_names, name_table
 from timeoutlint.python.model import Binding, PythonModule
 from timeoutlint.python.source import SourceDecodeError, decode_python
@@ -156,7 +157,8 @@ class PythonIndex:
         constructors: frozenset[str] | None = None,
     ) -> PythonIndex:
         """The index of `files`; with a cache directory, reused from an earlier run when no
-        indexed module changed (the key covers every candidate's name, path and content).
+        indexed module changed (the key covers every candidate's name, path and content), else
+        built from the per-module results of the last run that still hold (`index_memo.py`).
 
         `constructors`: the client classes the run's rules follow (`client_factories.
         rule_constructors`; default: the built-in catalog's); only clients of these are kept.
@@ -197,16 +199,25 @@ class PythonIndex:
         cached = read_trusted(cache_file)
         if isinstance(cached, PythonIndex):
             return dataclasses.replace(cached, parsed=0)
-        index = cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs, wanted)
-        if write_cache and write_atomically(cache_directory, cache_file, index) is None:
-            prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
+        memo = IndexMemo.open(cache_directory)
+        index = cls._summarise(candidates, jobs, memo)._with_clients(
+            client_candidates, jobs, wanted, memo
+        )
+        if write_cache:
+            memo.save(cache_directory)
+            if write_atomically(cache_directory, cache_file, index) is None:
+                prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
         return index
 
     @classmethod
-    def _summarise(cls, candidates: Mapping[str, _Candidate], jobs: int | None) -> PythonIndex:
+    def _summarise(
+        cls, candidates: Mapping[str, _Candidate], jobs: int | None, memo: IndexMemo | None = None
+    ) -> PythonIndex:
         """Summaries built in fixed chunks of the sorted module names, each chunk by its own
         builder (in a forked worker when there are enough), so that the index is the same
-        whatever the number of workers.
+        whatever the number of workers. With `memo`, the summaries of the last run that still
+        hold are taken from it (and given to the builders), and a chunk whose modules all have
+        one is not built at all.
 
         A builder summarises the modules its chunk needs from other chunks too (rarely more
         than a few); a module's summary does not depend on which builder made it, except
@@ -218,50 +229,81 @@ class PythonIndex:
         bounds = [len(names) * i // count for i in range(count + 1)]
         chunks = [tuple(names[bounds[i] : bounds[i + 1]]) for i in range(count)]
 
+        seeds = _valid_summaries(candidates, memo) if memo is not None else {}
+
         def summarise_chunk(chunk: tuple[str, ...]) -> _ChunkSummary:
-            return _Builder(candidates).summarise_chunk(chunk)
+            return _Builder(candidates, seeds).summarise_chunk(chunk)
 
         modules: dict[str, dict[str, Exported]] = {}
         users: set[Location] = set()
         parsed = 0
-        for outcome in fork_map(summarise_chunk, chunks, jobs, batches=True):
+        entries: dict[str, SummaryEntry] = dict(seeds)
+        for name, entry in seeds.items():
+            if entry.exports is not None:
+                modules[name] = entry.exports
+                users |= entry.long_read_clients
+        pending = [chunk for chunk in chunks if any(name not in seeds for name in chunk)]
+        for outcome in fork_map(summarise_chunk, pending, jobs, batches=True):
             assert outcome is not None
             modules.update(outcome.modules)
             users |= outcome.long_read_clients
             parsed += outcome.parsed
+            entries.update(outcome.entries)
+        if memo is not None:
+            memo.used_summaries = entries
         ordered = {name: modules[name] for name in names if name in modules}
         table = name_table({name: candidates[name].names for name in ordered})
         return cls(ordered, frozenset(users), table, parsed)
 
     def _with_clients(
-        self, candidates: Mapping[str, _Candidate], jobs: int | None, constructors: frozenset[str]
+        self,
+        candidates: Mapping[str, _Candidate],
+        jobs: int | None,
+        constructors: frozenset[str],
+        memo: IndexMemo | None = None,
     ) -> PythonIndex:
         """This index with the network clients of `candidates` (each module on its own, in
-        fixed chunks of the sorted names, so the result does not depend on the workers)."""
+        fixed chunks of the sorted names, so the result does not depend on the workers). With
+        `memo`, a module whose key (path, import names, bytes, constructors) is the last run's
+        is not parsed: its clients are the last run's."""
         names = sorted(candidates)
         if not names:
             return self
-        count = max(1, min(MAX_CHUNKS, len(names) // MODULES_PER_CHUNK))
-        bounds = [len(names) * i // count for i in range(count + 1)]
-        chunks = [tuple(names[bounds[i] : bounds[i + 1]]) for i in range(count)]
+        wanted = tuple(sorted(constructors))
+        keys = {name: _client_key(candidates[name], wanted) for name in names}
+        clients: dict[str, dict[str, ExportedClient]] = {}
+        if memo is not None:
+            for name in names:
+                entry = memo.clients.get(name)
+                if entry is not None and entry.key == keys[name] and candidates[name].digest:
+                    clients[name] = entry.clients
+        pending = [name for name in names if name not in clients]
+        count = max(1, min(MAX_CHUNKS, len(pending) // MODULES_PER_CHUNK))
+        bounds = [len(pending) * i // count for i in range(count + 1)]
+        chunks = (
+            [tuple(pending[bounds[i] : bounds[i + 1]]) for i in range(count)] if pending else []
+        )
 
         def summarise_chunk(chunk: tuple[str, ...]) -> dict[str, dict[str, ExportedClient]]:
             found = {}
             for name in chunk:
                 model = _parse(candidates[name])
-                clients = module_clients(model, constructors) if model is not None else {}
-                if clients:
-                    found[name] = clients
+                found[name] = module_clients(model, constructors) if model is not None else {}
             return found
 
-        clients: dict[str, dict[str, ExportedClient]] = {}
         for outcome in fork_map(summarise_chunk, chunks, jobs, batches=True):
             assert outcome is not None
             clients.update(outcome)
-        ordered = {name: clients[name] for name in names if name in clients}
+        if memo is not None:
+            memo.used_clients = {
+                name: ClientEntry(keys[name], clients[name])
+                for name in names
+                if candidates[name].digest
+            }
+        ordered = {name: clients[name] for name in names if clients[name]}
         table = name_table({name: candidates[name].names for name in ordered})
         return dataclasses.replace(
-            self, parsed=self.parsed + len(names), clients=ordered, client_names=table
+            self, parsed=self.parsed + len(pending), clients=ordered, client_names=table
         )
 
 
@@ -279,6 +321,8 @@ class _ChunkSummary:
     modules: dict[str, dict[str, Exported]]
     long_read_clients: frozenset[Location]
     parsed: int
+    entries: dict[str, SummaryEntry] = field(default_factory=dict)
+    """The chunk's own modules whose summaries can be kept (`index_memo.py`)."""
 
 
 @dataclass(frozen=True)
@@ -308,6 +352,40 @@ def _cache_key(candidates: Mapping[str, _Candidate], prefix: str = "") -> str:
         )
         digest.update(line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _key(candidate: _Candidate) -> CandidateKey:
+    c = candidate
+    return (str(c.path), c.display, c.is_package, c.digest, c.names, c.reads_long)
+
+
+def _client_key(
+    candidate: _Candidate, constructors: tuple[str, ...]
+) -> tuple[str, bool, tuple[str, ...], bytes, tuple[str, ...]]:
+    c = candidate
+    return (str(c.path), c.is_package, c.names, c.digest, constructors)
+
+
+def _valid_summaries(
+    candidates: Mapping[str, _Candidate], memo: IndexMemo
+) -> dict[str, SummaryEntry]:
+    """The memo's summaries that a build from scratch would give again: every module they
+    consulted is a candidate with the same key, every import name they looked up means the same
+    modules, and the settings modules are the same when they read `django.conf.settings`."""
+    table = name_table({name: c.names for name, c in candidates.items()})
+    settings = tuple(sorted(_settings_modules(candidates)))
+    valid: dict[str, SummaryEntry] = {}
+    for name, entry in memo.summaries.items():
+        if name not in candidates or (name, _key(candidates[name])) not in entry.modules:
+            continue
+        if not all(m in candidates and _key(candidates[m]) == k for m, k in entry.modules):
+            continue
+        if not all(tuple(sorted(table.get(n, ()))) == found for n, found in entry.names):
+            continue
+        if entry.settings is not None and entry.settings != settings:
+            continue
+        valid[name] = entry
+    return valid
 
 
 def _candidate(
@@ -407,9 +485,16 @@ class _Builder:
     clients from the same model first): only the plain-data summaries outlive the build. A
     module that cannot be parsed counts as absent, as if it had never been a candidate (also
     when an import name could mean it or another module).
+
+    `seeds`: summaries of the last run that still hold (`_valid_summaries`), taken as done.
+    Each model's lookups are recorded for the module it belongs to (which modules and import
+    names they consulted; a lookup that met a name still in progress makes the module cyclic),
+    so that `summarise_chunk` can say which summaries may be kept (`index_memo.py`).
     """
 
-    def __init__(self, candidates: Mapping[str, _Candidate]) -> None:
+    def __init__(
+        self, candidates: Mapping[str, _Candidate], seeds: Mapping[str, SummaryEntry] | None = None
+    ) -> None:
         self.candidates = candidates
         self.models: dict[str, RedisModel] = {}
         self.parseable: set[str] = set()
@@ -419,6 +504,18 @@ class _Builder:
         self.active: set[tuple[str, str]] = set()
         self.finished: RedisModel | None = None
         self.names = name_table({name: c.names for name, c in candidates.items()})
+        self.seeds: Mapping[str, SummaryEntry] = seeds or {}
+        for name, entry in self.seeds.items():
+            if entry.exports is None:
+                self.broken.add(name)
+            else:
+                self.done[name] = entry.exports
+        self.parses = 0
+        self.consulted: dict[str, set[str]] = {}
+        self.looked_up: dict[str, dict[str, tuple[str, ...]]] = {}
+        self.read_settings: set[str] = set()
+        self.cyclic: set[str] = set()
+        self.keys: dict[str, CandidateKey] = {}
 
     def summarise_chunk(self, chunk: tuple[str, ...]) -> _ChunkSummary:
         """The chunk's summaries and long-read clients. After each module, nothing is in
@@ -427,13 +524,16 @@ class _Builder:
         members = frozenset(chunk)
         modules: dict[str, dict[str, Exported]] = {}
         users: set[Location] = set()
+        own_users: dict[str, frozenset[Location]] = {}
 
         def finish(module: str) -> None:
             exports = self.summary(module)
             if module in members and exports is not None:
                 modules[module] = exports
                 if self.finished is not None and self.candidates[module].reads_long:
-                    users.update(long_read_clients(self.finished))
+                    found = frozenset(long_read_clients(self.finished))
+                    users.update(found)
+                    own_users[module] = found
             self.finished = None
 
         for name in chunk:
@@ -441,7 +541,56 @@ class _Builder:
                 finish(name)
             while self.models:
                 finish(next(iter(self.models)))
-        return _ChunkSummary(modules, frozenset(users), len(self.parseable) + len(self.broken))
+        entries: dict[str, SummaryEntry] = {}
+        for name in chunk:
+            if name not in self.seeds:
+                entry = self._entry(name, modules.get(name), own_users.get(name, frozenset()))
+                if entry is not None:
+                    entries[name] = entry
+        return _ChunkSummary(modules, frozenset(users), self.parses, entries)
+
+    def _entry(
+        self, module: str, exports: dict[str, Exported] | None, users: frozenset[Location]
+    ) -> SummaryEntry | None:
+        """What `module`'s summary depended on, or None when it may not be kept: its build,
+        or the build of a module it consulted, met a name still in progress."""
+        closure: set[str] = set()
+        names: dict[str, tuple[str, ...]] = {}
+        settings = False
+        stack = [module]
+        while stack:
+            current = stack.pop()
+            if current in closure:
+                continue
+            closure.add(current)
+            seed = self.seeds.get(current)
+            if seed is not None:
+                stack.extend(m for m, _ in seed.modules)
+                names.update(seed.names)
+                settings = settings or seed.settings is not None
+                continue
+            if current in self.cyclic:
+                return None
+            names.update(self.looked_up.get(current, {}))
+            settings = settings or current in self.read_settings
+            stack.extend(self.consulted.get(current, ()))
+        keys = tuple(sorted((m, self._key(m)) for m in closure))
+        if any(not key[3] for _, key in keys):
+            return None  # no digest (a run without hashing): nothing to check it against
+        return SummaryEntry(
+            keys,
+            tuple(sorted(names.items())),
+            tuple(sorted(_settings_modules(self.candidates))) if settings else None,
+            exports,
+            users,
+        )
+
+    def _key(self, module: str) -> CandidateKey:
+        """One tuple per module, so that the memo file holds each key once (pickle's memo)."""
+        key = self.keys.get(module)
+        if key is None:
+            key = self.keys[module] = _key(self.candidates[module])
+        return key
 
     def _model(self, module: str) -> RedisModel | None:
         if module in self.broken:
@@ -449,12 +598,13 @@ class _Builder:
         model = self.models.get(module)
         if model is None:
             candidate = self.candidates[module]
+            self.parses += 1
             python = _parse(candidate)
             if python is None:
                 self.broken.add(module)
                 return None
             self.parseable.add(module)
-            model = RedisModel(python, candidate.display, self.lookup)
+            model = RedisModel(python, candidate.display, self._lookup_for(module))
             self.models[module] = model
         return model
 
@@ -469,7 +619,7 @@ class _Builder:
             return None
         exports = self.partial.setdefault(module, {})
         for name in model.module.module_scope.bindings:
-            exported = self._export(module, model, name)
+            exported = self._export(module, model, name, None)
             if exported is not None:
                 exports[name] = exported
         self.done[module] = exports
@@ -477,25 +627,34 @@ class _Builder:
         self.finished = model
         return exports
 
-    def lookup(self, qualified_name: str) -> Exported | None:
+    def _lookup_for(self, caller: str) -> Callable[[str], Exported | None]:
+        """The lookup of the model of `caller`, which records what it consults for it."""
+        return lambda qualified_name: self.lookup(qualified_name, caller)
+
+    def lookup(self, qualified_name: str, caller: str) -> Exported | None:
+        consulted = self.consulted.setdefault(caller, set())
         if qualified_name.startswith(_SETTINGS_PREFIX):
             attribute = qualified_name[len(_SETTINGS_PREFIX) :]
-            found = [
-                e
-                for m in _settings_modules(self.candidates)
-                if (e := self._name(m, attribute)) is not None
-            ]
+            self.read_settings.add(caller)
+            found = []
+            for m in _settings_modules(self.candidates):
+                consulted.add(m)
+                if (e := self._name(m, attribute, caller)) is not None:
+                    found.append(e)
             return found[0] if len(found) == 1 else None
         split = _split(qualified_name)
         if split is None:
             return None
-        matches = tuple(m for m in self.names.get(split[0], ()) if self._parses(m))
+        meant = self.names.get(split[0], ())
+        self.looked_up.setdefault(caller, {})[split[0]] = tuple(sorted(meant))
+        consulted.update(meant)
+        matches = tuple(m for m in meant if self._parses(m))
         module = _find_module({split[0]: matches}, split[0])
         if module is None:
             return None
-        return self._name(module, split[1])
+        return self._name(module, split[1], caller)
 
-    def _name(self, module: str, name: str) -> Exported | None:
+    def _name(self, module: str, name: str, caller: str) -> Exported | None:
         if module in self.done:
             return self.done[module].get(name)
         partial = self.partial.get(module, {})
@@ -504,11 +663,14 @@ class _Builder:
         model = self._model(module)
         if model is None or name not in model.module.module_scope.bindings:
             return None
-        return self._export(module, model, name)
+        return self._export(module, model, name, caller)
 
-    def _export(self, module: str, model: RedisModel, name: str) -> Exported | None:
+    def _export(
+        self, module: str, model: RedisModel, name: str, caller: str | None
+    ) -> Exported | None:
         key = (module, name)
         if key in self.active:
+            self.cyclic.add(module if caller is None else caller)
             return None
         self.active.add(key)
         try:
