@@ -441,7 +441,7 @@ class PythonModule:
 
     def _resolve_attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
         if isinstance(expr.value, ast.Name):
-            owner = self._method_class_scope(expr.value.id, scope)
+            owner = self.method_class_scope(expr.value.id, scope)
             if owner is not None:
                 return self._resolve_instance_attribute(owner, expr.attr, depth)
         base = self.resolve(expr.value, scope, depth)
@@ -457,7 +457,7 @@ class PythonModule:
             return UNKNOWN
         return BoundAttribute(base, expr.attr)
 
-    def _method_class_scope(self, name: str, scope: Scope) -> Scope | None:
+    def method_class_scope(self, name: str, scope: Scope) -> Scope | None:
         """The class scope if `name` is the `self` parameter of the method `scope` is in."""
         function = self.function_scope(scope)
         if function is None or function.self_name != name or function.parent is None:

@@ -614,11 +614,11 @@ def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> se
     ):
         return set()
     module = model.module
-    function = module.function_scope(scope)
-    if function is None or function.self_name != func.value.value.id or function.parent is None:
+    owner = module.method_class_scope(func.value.value.id, scope)
+    if owner is None:
         return set()
     found: set[Location] = set()
-    for binding in function.parent.instance_attributes.get(func.value.attr, ()):
+    for binding in owner.instance_attributes.get(func.value.attr, ()):
         client = model.object_of(module.resolve_binding(binding))
         if isinstance(client, RedisClient):
             found.add(client.settings_location)
