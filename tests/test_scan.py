@@ -66,9 +66,52 @@ def test_the_prefilter_answer_is_not_kept_in_the_facts_the_memo_records(tmp_path
     memo = FileMemo.open(tmp_path / "cache")
     later = path.stat().st_mtime_ns + 3600 * 10**9
     scan = scan_files(
-        [source], memo, jobs=1, now_ns=later, prefilter=Prefilter({}), byte_facts=PYTHON_BYTE_FACTS
+        [source],
+        memo,
+        jobs=1,
+        now_ns=later,
+        prefilter=Prefilter({}, {}),
+        byte_facts=PYTHON_BYTE_FACTS,
     )
     facts = scan.get(source)
     assert facts is not None and facts.rejected_by_prefilter
     recorded_flags = memo.entries[scan.memo_keys[path]][2]
     assert recorded_flags & (PREFILTERED | TRIGGERED) == 0
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.iterdir() if p.is_dir()))
+def test_the_triggers_the_engine_takes_from_the_scan_are_those_it_would_search(
+    fixture: str,
+) -> None:
+    """Including the names of the project's own clients, which the scan does not know."""
+    root = FIXTURES / fixture
+    rules = builtin_rules()
+    config = parse_table({"select": ["ALL"]}, root, None)
+    enabled = selected_rules(config, rules)
+    files = Discovery(config).files([root])
+    _, checks = enabled_checks(config, rules, enabled)
+    scan = scan_files(
+        files,
+        None,
+        jobs=1,
+        hashed=False,
+        prefilter=Prefilter.of(checks),
+        byte_facts=PYTHON_BYTE_FACTS,
+    )
+    engine = Engine(config, rules, enabled, build_project_context(files, config, scan=scan), checks)
+    compared = 0
+    for source in files:
+        facts = scan.get(source)
+        assert facts is not None
+        data = source.path.read_bytes()
+        expected = engine.triggers_in(source.kind, data)
+        if facts.triggers is None:
+            assert expected.isdisjoint(scan.searched.get(source.kind, frozenset()))
+            continue
+        searched = scan.searched[source.kind]
+        assert engine.triggers_known(source.kind, data, facts.triggers, searched) == expected
+        compared += 1
+    assert compared > 0

@@ -150,16 +150,19 @@ class Prefilter:
     """
 
     triggers: Mapping[str, tuple[bytes, ...]]
+    every: Mapping[str, frozenset[bytes]]
+    """Every check's triggers, not only the minimal ones: the scan searches them all (a longer
+    trigger costs little once its gate is found, `byte_literals.py`) so that the engine can
+    take each file's triggers from the scan (`Engine.triggers_known`)."""
 
     @classmethod
     def of(cls, checks: Iterable[Check]) -> Prefilter:
         checks = list(checks)
-        return cls(
-            {
-                kind: minimal_triggers(t for c in checks if c.kind == kind for t in c.triggers)
-                for kind in {c.kind for c in checks}
-            }
-        )
+        every = {
+            kind: frozenset(t for c in checks if c.kind == kind for t in c.triggers)
+            for kind in {c.kind for c in checks}
+        }
+        return cls({kind: minimal_triggers(triggers) for kind, triggers in every.items()}, every)
 
     def __call__(self, kind: str, data: bytes) -> bool:
         return any(trigger in data for trigger in self.triggers.get(kind, ()))
@@ -190,6 +193,8 @@ class Engine:
         self.rereads_rejected = bool(added)
         self.prefilter = Prefilter.of(self.checks)
         self._literals: dict[str, Literals] = {}
+        self._unsearched: dict[str, tuple[frozenset[bytes], frozenset[bytes], tuple[bytes, ...]]]
+        self._unsearched = {}
         self.scopes = scopes
         self._selected = enabled
         self._scoped: dict[tuple[int, object], Engine] = {}
@@ -226,6 +231,24 @@ class Engine:
             triggers = {t for c in self.checks if c.kind == kind for t in c.triggers}
             literals = self._literals[kind] = Literals(triggers)
         return literals.found(data).exact
+
+    def triggers_known(
+        self, kind: str, data: bytes, known: frozenset[bytes], searched: frozenset[bytes]
+    ) -> frozenset[bytes]:
+        """`triggers_in`, from the scan's answer for these bytes: `known` are the triggers of
+        `searched` the scan found in them. Only this engine's triggers the scan did not
+        search for (the names of the project's own clients, known after the scan) are
+        searched here."""
+        cached = self._unsearched.get(kind)
+        if cached is None or cached[0] is not searched:
+            every = self.prefilter.every.get(kind, frozenset())
+            cached = (searched, every, tuple(sorted(every - searched)))
+            self._unsearched[kind] = cached
+        _, every, unsearched = cached
+        found = known & every
+        if unsearched:
+            found |= {trigger for trigger in unsearched if trigger in data}
+        return found
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
         relative = source.relative
@@ -413,10 +436,12 @@ class Engine:
         cache: ResultCache | None = None,
         hash_rejected: bool = False,
         rejected: bool = False,
+        scanned: tuple[frozenset[bytes], frozenset[bytes]] | None = None,
     ) -> FileResult:
         """`hash_rejected`: also give the digest of bytes the prefilter rejects (for the memo).
         `rejected`: the scan's prefilter, with every trigger but the `added_triggers`, rejected
-        these bytes (they are searched for those only)."""
+        these bytes (they are searched for those only). `scanned`: the triggers the scan found
+        in these bytes and those it searched for (`triggers_known`)."""
         try:
             data = read_regular_file(source.path)
         except OSError as exc:
@@ -427,6 +452,9 @@ class Engine:
         if rejected:
             added = engine.added_triggers.get(source.kind, ())
             passes = any(trigger in data for trigger in added)
+        elif scanned is not None:
+            found = engine.triggers_known(source.kind, data, *scanned)
+            passes = bool(found)
         else:
             found = engine.triggers_in(source.kind, data)
             passes = bool(found)
@@ -487,9 +515,17 @@ class Engine:
         pending = [i for i, result in enumerate(results) if result is None]
         hash_rejected = scan is not None and scan.memo is not None
 
+        def scanned(source: SourceFile) -> tuple[frozenset[bytes], frozenset[bytes]] | None:
+            facts = scan.get(source) if scan is not None else None
+            if facts is None or facts.triggers is None:
+                return None
+            searched = scan.searched.get(source.kind) if scan is not None else None
+            return (facts.triggers, searched) if searched is not None else None
+
         def outcome(item: tuple[SourceFile, bool]) -> FileResult | None:
             source, was_rejected = item
-            result = self.check_file(source, cache, hash_rejected, was_rejected)
+            known = None if was_rejected else scanned(source)
+            result = self.check_file(source, cache, hash_rejected, was_rejected, known)
             if (
                 result.findings
                 or result.internal_error is not None

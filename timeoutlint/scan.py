@@ -46,6 +46,10 @@ class FileFacts(NamedTuple):
 
     digest: bytes
     flags: int
+    triggers: frozenset[bytes] | None = None
+    """The prefilter's triggers in these bytes, of those the scan searched (`Scan.searched`),
+    when some matched; this run only (never in the memo). The engine takes them instead of
+    searching the bytes again (`Engine.triggers_known`)."""
 
     @property
     def mentions_redis(self) -> bool:
@@ -83,6 +87,9 @@ class Triggers(Protocol):
     @property
     def triggers(self) -> Mapping[str, tuple[bytes, ...]]: ...
 
+    @property
+    def every(self) -> Mapping[str, frozenset[bytes]]: ...
+
 
 @dataclass(frozen=True)
 class ByteFacts:
@@ -112,19 +119,23 @@ def facts_of(
     the facts' literals are searched together (`byte_literals.py`), each at most once."""
     from timeoutlint.cache import content_digest
 
-    triggers = prefilter.triggers.get(kind, ()) if prefilter is not None else ()
+    every = prefilter.every.get(kind, frozenset()) if prefilter is not None else frozenset()
     facts = byte_facts if kind == "python" else None
-    found = _literals(triggers, facts).found(data)
+    found = _literals(every, facts).found(data)
     flags = facts.flags(data, found) if facts is not None else 0
+    triggers = None
     if prefilter is not None:
-        flags |= PREFILTERED | (TRIGGERED if not found.exact.isdisjoint(triggers) else 0)
-    return FileFacts(content_digest(data) if hashed else b"", flags)
+        flags |= PREFILTERED
+        if not found.exact.isdisjoint(every):
+            flags |= TRIGGERED
+            triggers = found.exact & every
+    return FileFacts(content_digest(data) if hashed else b"", flags, triggers)
 
 
-_LITERALS: dict[tuple[tuple[bytes, ...], ByteFacts | None], Literals] = {}
+_LITERALS: dict[tuple[frozenset[bytes], ByteFacts | None], Literals] = {}
 
 
-def _literals(triggers: tuple[bytes, ...], facts: ByteFacts | None) -> Literals:
+def _literals(triggers: frozenset[bytes], facts: ByteFacts | None) -> Literals:
     """The literals of one file kind's triggers and facts, built on first use (once per run)."""
     key = (triggers, facts)
     literals = _LITERALS.get(key)
@@ -147,6 +158,9 @@ class Scan:
     memo: FileMemo | None = None
     memo_keys: dict[Path, str] = field(default_factory=dict)
     remembered: int = 0
+    searched: Mapping[str, frozenset[bytes]] = field(default_factory=dict)
+    """Per file kind, the triggers the scan searched each file read for (`FileFacts.triggers`);
+    empty without the engine's prefilter."""
 
     def get(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.path)
@@ -187,7 +201,7 @@ def scan_files(
     project context asks for (`project.byte_facts.PYTHON_BYTE_FACTS`).
     """
     started_ns = time.time_ns() if now_ns is None else now_ns
-    scan = Scan(memo=memo)
+    scan = Scan(memo=memo, searched=dict(prefilter.every) if prefilter is not None else {})
     signatures: dict[Path, Signature] = {}
     pending: list[SourceFile] = []
     for source in files:
