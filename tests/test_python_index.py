@@ -8,7 +8,7 @@ from pathlib import Path
 
 from timeoutlint.config import parse_table
 from timeoutlint.discovery import Discovery
-from timeoutlint.project.python_index import PythonIndex
+from timeoutlint.project.python_index import MAX_EXPORTED_TEXT, PythonIndex
 from timeoutlint.redis.model import (
     ExportedAlias,
     ExportedConstant,
@@ -55,6 +55,23 @@ def test_module_constants_clients_factories_and_imports_are_summarised(tmp_path:
     assert client.value.settings.socket_timeout.seconds == 600.0
     assert client.value.location.path.endswith("backend/app/infra/queue/connection.py")
     assert exports["get_redis_connection"] == ExportedFactory(client.value)
+
+
+def test_a_long_text_constant_is_not_exported_but_a_url_of_the_same_module_is(
+    tmp_path: Path,
+) -> None:
+    policies = (
+        "{" + ", ".join(f'"policy{n}": "arn:aws:iam::aws:policy/x{n}"' for n in range(200)) + "}"
+    )
+    assert len(policies) > MAX_EXPORTED_TEXT
+    module = f"""
+        from redis import Redis
+        REDIS_URL = "redis://cache:6379/0"
+        POLICIES = {policies!r}
+        """
+    exports = _index(tmp_path, {"app/settings.py": module}).modules["app.settings"]
+    assert exports["REDIS_URL"] == ExportedConstant("redis://cache:6379/0")
+    assert "POLICIES" not in exports
 
 
 def test_only_modules_that_mention_redis_are_indexed(tmp_path: Path) -> None:

@@ -728,5 +728,14 @@ def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
     return None
 
 
+MAX_EXPORTED_TEXT = 4096
+"""A longer string constant is not exported (other modules see an unknown value, as for a
+call): the values the rules read across modules are URLs, hosts, ports and timeouts, while a
+module's long texts (an embedded JSON document, a Lua script) would only make the index large
+and cost the redaction of its secrets on every cold run."""
+
+
 def _plain(value: object) -> bool:
-    return value is None or isinstance(value, (bool, int, float, str, bytes))
+    if isinstance(value, (str, bytes)):
+        return len(value) <= MAX_EXPORTED_TEXT
+    return value is None or isinstance(value, (bool, int, float))
