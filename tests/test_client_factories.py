@@ -204,13 +204,18 @@ def test_a_file_the_scan_rejected_is_searched_for_the_exported_names_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     asked: list[bytes] = []
-    searched = Engine.triggers_in
+    searched, known = Engine.triggers_in, Engine.triggers_known
 
     def triggers_in(engine: Engine, kind: str, data: bytes) -> frozenset[bytes]:
         asked.append(data)
         return searched(engine, kind, data)
 
+    def triggers_known(engine: Engine, kind: str, data: bytes, *scanned: frozenset[bytes]):  # type: ignore[no-untyped-def]
+        asked.append(data)
+        return known(engine, kind, data, *scanned)
+
     monkeypatch.setattr(Engine, "triggers_in", triggers_in)
+    monkeypatch.setattr(Engine, "triggers_known", triggers_known)
     views = "from .http import make_session\n\nmake_session().get('u')\n"
     files = {"app/__init__.py": "", "app/http.py": HTTP_MODULE, "app/views.py": views}
     files["app/other.py"] = "print('no client here')\n"

@@ -598,6 +598,20 @@ class CallsiteCheck:
                 )
 
 
+def _by_dotted_prefix(
+    entries: Iterable[EntryPoint],
+) -> dict[str, tuple[tuple[str, tuple[EntryPoint, ...]], ...]]:
+    grouped: dict[str, list[EntryPoint]] = {}
+    for entry in entries:
+        grouped.setdefault(entry.name, []).append(entry)
+    by_prefix: dict[str, list[tuple[str, tuple[EntryPoint, ...]]]] = {}
+    for name, found in grouped.items():
+        parts = name.split(".")
+        for end in range(1, len(parts) + 1):
+            by_prefix.setdefault(".".join(parts[:end]), []).append((name, tuple(found)))
+    return {prefix: tuple(names) for prefix, names in by_prefix.items()}
+
+
 @dataclass(frozen=True)
 class EntryPoint:
     """A function or constructor one call-site rule declares, and the triggers that spell it."""
@@ -643,6 +657,13 @@ class CallsiteGuard:
         for entry in entries:
             by_package.setdefault(entry.name.split(".", 1)[0], []).append(entry)
         self.by_package = {package: tuple(found) for package, found in by_package.items()}
+        self._rules_with_entries = frozenset(e.rule_id for e in entries if not e.in_async)
+        self._async_rules_with_entries = frozenset(e.rule_id for e in entries if e.in_async)
+        self.names_by_prefix = _by_dotted_prefix(entries)
+        self._prefixes_of: tuple[frozenset[str], dict[str, tuple[str, ...]]] | None = None
+        """The entry points grouped by name (the rules of one family declare the same callees),
+        under every dotted prefix of the name (`requests`, `requests.api`, `requests.api.get`):
+        an import can give a name only if its path is one of them (`prefilter.gives`)."""
         self.methods = tuple(
             (Declared(rule.id, callee), rule.callsite.report == "in-async")
             for rule in rules_list
@@ -662,34 +683,53 @@ class CallsiteGuard:
         imports = prospect.imports
         relative = prospect.relative_imports
         if imports.opaque or relative is None:
-            return any(self._applies(e, prospect) for f in self.by_package.values() for e in f)
+            return self._some_entry_applies(prospect)
         data = prospect.data
         candidates = [(i, True) for i in imports.absolute] + [(i, False) for i in relative]
         for imported, spelled in candidates:
-            for entry in self.by_package.get(imported.path.split(".", 1)[0], ()):
-                if (
-                    gives(imported, entry.name)
-                    and self._applies(entry, prospect)
+            for name, entries in self.names_by_prefix.get(imported.path, ()):
+                if gives(imported, name) and any(
+                    self._applies(entry, prospect)
                     and (not spelled or mentions_any(data, entry.triggers))
+                    for entry in entries
                 ):
                     return True
         return self._imports_a_project_client(prospect, [i for i, _ in candidates])
+
+    def _some_entry_applies(self, prospect: Prospect) -> bool:
+        """`_applies` for some entry point of any package."""
+        enabled = prospect.enabled
+        if not self._rules_with_entries.isdisjoint(enabled):
+            return True
+        return not self._async_rules_with_entries.isdisjoint(enabled) and b"async" in prospect.data
 
     def _imports_a_project_client(self, prospect: Prospect, imports: list[Imported]) -> bool:
         """A client built in another project module is reached only through an import of the
         name that is it or returns it (`client_factories.client_for`)."""
         index = prospect.project.python_index
         exported = index.client_qualified_names
-        if not exported or not any(
-            self._applies(e, prospect) for found in self.by_package.values() for e in found
-        ):
+        if not exported or not self._some_entry_applies(prospect):
             return False
-        for name in exported:
-            if any(gives(i, name) for i in imports):
-                client = index.lookup_client(name)
-                if client is None or self._may_report_on(client, prospect):
-                    return True
+        by_prefix = self._dotted_prefixes(exported)
+        given = {name for i in imports for name in by_prefix.get(i.path, ()) if gives(i, name)}
+        for name in sorted(given):
+            client = index.lookup_client(name)
+            if client is None or self._may_report_on(client, prospect):
+                return True
         return False
+
+    def _dotted_prefixes(self, names: frozenset[str]) -> dict[str, tuple[str, ...]]:
+        """Each dotted prefix of `names` (`app.http`, `app.http.session`) to the names it
+        begins: an import gives a name only from one of them (`prefilter.gives`)."""
+        cached = self._prefixes_of
+        if cached is None or cached[0] is not names:
+            found: dict[str, list[str]] = {}
+            for name in sorted(names):
+                parts = name.split(".")
+                for end in range(1, len(parts) + 1):
+                    found.setdefault(".".join(parts[:end]), []).append(name)
+            cached = self._prefixes_of = (names, {p: tuple(n) for p, n in found.items()})
+        return cached[1]
 
     def _may_report_on(self, client: ExportedClient, prospect: Prospect) -> bool:
         """Whether an enabled rule can report a method call on `client` in this file.
