@@ -62,3 +62,17 @@ def test_summaries_across_chunks_match_a_single_builder(
     assert isinstance(client, ExportedObject)
     assert chunked.lookup("app.a_settings.REDIS_TIMEOUT") == ExportedConstant(5)
     assert len(chunked.long_read_clients) == 1
+
+
+def test_network_clients_do_not_depend_on_their_chunks_or_workers(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("http", "api", "feeds"):
+        module = f"import requests\n\n\ndef {name}_session():\n    return requests.Session()\n"
+        (project / "app" / f"{name}.py").write_text(module, encoding="utf-8")
+    single = _build(project, jobs=1)
+    monkeypatch.setattr(python_index, "CLIENT_MODULES_PER_CHUNK", 1)
+    chunked = _build(project, jobs=2)
+    assert sorted(single.clients) == ["app.api", "app.feeds", "app.http"]
+    assert chunked.clients == single.clients
+    assert chunked.fingerprint() == single.fingerprint()

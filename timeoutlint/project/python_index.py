@@ -278,7 +278,7 @@ class PythonIndex:
                 if entry is not None and entry.key == keys[name] and candidates[name].digest:
                     clients[name] = entry.clients
         pending = [name for name in names if name not in clients]
-        count = max(1, min(MAX_CHUNKS, len(pending) // MODULES_PER_CHUNK))
+        count = max(1, min(MAX_CHUNKS, len(pending) // CLIENT_MODULES_PER_CHUNK))
         bounds = [len(pending) * i // count for i in range(count + 1)]
         chunks = (
             [tuple(pending[bounds[i] : bounds[i + 1]]) for i in range(count)] if pending else []
@@ -313,6 +313,9 @@ MAX_CHUNKS = 8
 same few popular ones for every chunk), so chunks are large: on the large corpus, 2 chunks
 parse 416 modules, 4 chunks 508, one builder 366. The number of chunks depends only on the
 number of candidates, never on the number of workers."""
+CLIENT_MODULES_PER_CHUNK = 24
+"""A module's clients depend on that module alone, so their chunks are small (every worker
+gets a share, whatever the number of chunks the result is the same)."""
 INDEX_CACHE_FILES_KEPT = 4
 
 
