@@ -107,6 +107,26 @@ def test_a_python_file_is_masked_for_a_diff() -> None:
     )
 
 
+def test_lookup_keys_and_dict_keys_in_a_password_slot_stay_for_a_diff() -> None:
+    source = (
+        "AUTH_PASSWORD_VALIDATORS = [{'NAME': 'MinimumLengthValidator'}]\n"
+        "DATABASES = {'default': {'NAME': 'app'}}\n"
+        "CACHE_PASSWORD = REDIS['caching'].get('PASSWORD', 'G3t')\n"
+        "SECRET_KEY = getattr(configuration, 'SECRET_KEY', 'Att')\n"
+        "token = kwargs.pop('oauth_token', 'P0p')\n"
+        "CACHES = {'default': {'OPTIONS': {'PASSWORD': CACHE_PASSWORD}}}\n"
+    )
+
+    assert _masked_python(source) == (
+        "AUTH_PASSWORD_VALIDATORS = [{'NAME': '****'}]\n"
+        "DATABASES = {'default': {'NAME': 'app'}}\n"
+        "CACHE_PASSWORD = REDIS['caching'].get('PASSWORD', '****')\n"
+        "SECRET_KEY = getattr(configuration, 'SECRET_KEY', '****')\n"
+        "token = kwargs.pop('oauth_token', '****')\n"
+        "CACHES = {'default': {'OPTIONS': {'PASSWORD': CACHE_PASSWORD}}}\n"
+    )
+
+
 def test_text_that_is_not_python_is_left_to_redact() -> None:
     assert _masked_python("services:\n  a: [\n") == "services:\n  a: [\n"
 

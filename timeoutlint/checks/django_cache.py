@@ -35,6 +35,12 @@ RULE = "TL206"
 DJANGO_REDIS = "django_redis.cache.RedisCache"
 BUILTIN = "django.core.cache.backends.redis.RedisCache"
 REDIS_LOCK = "redis_lock.django_cache.RedisCache"
+PROMETHEUS_DJANGO_REDIS = "django_prometheus.cache.backends.redis.RedisCache"
+PROMETHEUS_BUILTIN = "django_prometheus.cache.backends.redis.NativeRedisCache"
+"""django-prometheus's metric-counting backends (2.5.0): `RedisCache` extends django-redis's
+`RedisCache`, `NativeRedisCache` extends Django's; both override only `get`, so OPTIONS are
+read as their base class reads them."""
+BUILTIN_BACKENDS = (BUILTIN, PROMETHEUS_BUILTIN)
 DJANGO_VALKEY = (
     "django_valkey.cache.ValkeyCache",
     "django_valkey.async_cache.cache.AsyncValkeyCache",
@@ -47,6 +53,8 @@ BACKEND_LABELS = {
     DJANGO_REDIS: "django-redis",
     REDIS_LOCK: "python-redis-lock's django-redis cache",
     BUILTIN: "Django's RedisCache",
+    PROMETHEUS_DJANGO_REDIS: "django-prometheus's django-redis cache",
+    PROMETHEUS_BUILTIN: "django-prometheus's wrapper of Django's RedisCache",
     **dict.fromkeys(DJANGO_VALKEY, "django-valkey"),
 }
 """python-redis-lock's backend extends django-redis's and reads OPTIONS as it does."""
@@ -228,12 +236,14 @@ def _fix(
     timeout = ctx.config.default_timeout
     connect, read = timeout if isinstance(timeout, tuple) else (timeout, timeout)
     values = {CONNECT: _number_text(connect), READ: _number_text(read)}
-    upper_case = backend != BUILTIN
+    upper_case = backend not in BUILTIN_BACKENDS
 
     def name(key: str) -> str:
         return key.upper() if upper_case else key
 
-    if backend == BUILTIN and any(k.lower() not in TIMEOUT_KEYS for k in problems.crashing):
+    if backend in BUILTIN_BACKENDS and any(
+        k.lower() not in TIMEOUT_KEYS for k in problems.crashing
+    ):
         return None
     operations: list[object] = []
     described: list[str] = []
@@ -290,7 +300,7 @@ def _check_entry(ctx: CheckContext, model: PythonModule, alias: str, entry: Sett
     elif entry.open:
         return
     given_by_url = _url_timeouts(entry.value_of("LOCATION", model))
-    if backend != BUILTIN:
+    if backend not in BUILTIN_BACKENDS:
         problems = _django_redis_problems(model, entry, options, given_by_url)
     else:
         problems = _builtin_problems(entry, options, given_by_url)

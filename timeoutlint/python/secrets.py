@@ -9,8 +9,12 @@ concatenated, `.format`ted or `%`-formatted into a URL's user info, the
 second element of `auth=(user, password)`, a `password=` keyword, or the
 value given to a secret-named variable, attribute or dict key.
 `secret_constants` finds these by position, so that callers mask exactly
-them; the key of an environment lookup (`"REDIS_PASSWORD"`) is a name and
-stays.
+them; names stay even in such a value: the key of a lookup
+(`os.getenv("REDIS_PASSWORD")`, `config.get("PASSWORD", default)`,
+`getattr(settings, "SECRET_KEY", default)`, a subscript) and the keys of a
+dict display (`AUTH_PASSWORD_VALIDATORS = [{"NAME": ...}]`). A literal is
+masked wherever its text occurs, so a name spelled like a password is masked
+too.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ _SECRET_NAME = re.compile(r"pass(?:word|wd)?(?![a-z])|pwd|secret|token|credentia
 _REDIS_CONSTRUCTORS = frozenset({"Redis", "StrictRedis", "Connection", "SSLConnection"})
 _AUTH_CLASSES = frozenset({"HTTPBasicAuth", "HTTPDigestAuth", "HTTPProxyAuth", "BasicAuth"})
 _URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_LOOKUP_METHODS = frozenset({"get", "pop", "setdefault"})
+_NAMED_ATTRIBUTE_FUNCTIONS = frozenset({"getattr", "hasattr", "setattr"})
 
 
 def secret_name(name: str) -> bool:
@@ -65,18 +71,33 @@ def _strings(node: ast.AST | None) -> Iterator[ast.Constant]:
                 yield child
 
 
+def _lookup_key(call: ast.Call) -> ast.expr | None:
+    """The key argument of a lookup by name: `d.get("KEY", default)` (also `.pop`,
+    `.setdefault`, environment lookups) or `getattr(obj, "NAME", default)`."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in _LOOKUP_METHODS and call.args:
+        return call.args[0]
+    if isinstance(func, ast.Name) and func.id in _NAMED_ATTRIBUTE_FUNCTIONS:
+        return call.args[1] if len(call.args) >= 2 else None
+    return call.args[0] if _is_env_lookup(call) and call.args else None
+
+
 def _names(node: ast.AST) -> set[int]:
-    """Constants that are names, not values: lookup keys, subscripts, `safe=`."""
+    """Constants that are names, not values: lookup keys (`.get("PASSWORD", default)`,
+    subscripts), dict display keys (`{"NAME": ...}`), `safe=`."""
     found: set[int] = set()
     for child in ast.walk(node):
         if isinstance(child, ast.Call):
-            if _is_env_lookup(child) and child.args:
-                found.add(id(child.args[0]))
+            key = _lookup_key(child)
+            if isinstance(key, ast.Constant):
+                found.add(id(key))
             for keyword in child.keywords:
                 if keyword.arg in ("safe", "encoding", "errors"):
                     found.update(id(c) for c in _strings(keyword.value))
         elif isinstance(child, ast.Subscript):
             found.update(id(c) for c in _strings(child.slice))
+        elif isinstance(child, ast.Dict):
+            found.update(id(k) for k in child.keys if isinstance(k, ast.Constant))
     return found
 
 
