@@ -29,6 +29,7 @@ from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
 
 if TYPE_CHECKING:
+    from timeoutlint.project.context_patch import ContextInputs
     from timeoutlint.scan import Scan
 
 
@@ -46,6 +47,12 @@ class ProjectContext:
     from_snapshot: bool = field(default=False, compare=False)
     """Reused from an earlier run (`context_snapshot.py`), for `--show-context` and
     `--verbose` only."""
+    patched: bool = field(default=False, compare=False)
+    """The snapshot's context rebuilt for edited given files (`context_patch.py`), for
+    `--show-context` and `--verbose` only."""
+    inputs: ContextInputs | None = field(default=None, compare=False, repr=False)
+    """What the Python index and the client passwords were built from, file by file (kept by
+    the snapshot, so that a later run can rebuild them for a few files)."""
     known_fingerprint: str | None = field(default=None, compare=False, repr=False)
     """`fingerprint()` as the run that built the context computed it (a snapshot's), so that
     a reused context is not digested again."""
@@ -71,6 +78,11 @@ class ProjectContext:
             *(
                 ["project context: reused from the last run (nothing it was built from changed)"]
                 if self.from_snapshot
+                else []
+            ),
+            *(
+                ["project context: the last run's, rebuilt for the edited files"]
+                if self.patched
                 else []
             ),
             f"compose files read: {described(self.compose_and_env, 'compose')}",
@@ -130,18 +142,25 @@ def build_project_context(
         facts = known.get(source)
         return facts.digest if facts is not None else b""
 
+    from timeoutlint.project.context_patch import ContextInputs, walk_ordered
+    from timeoutlint.project.python_index import IndexCandidates
+
     dependencies = Dependencies.from_project(config)
-    python_index = PythonIndex.build(files, cache_directory, write_cache, scan, jobs, constructors)
+    candidates = IndexCandidates.of(files, scan, constructors)
+    python_index = PythonIndex.from_candidates(candidates, cache_directory, write_cache, jobs)
     if cache_directory is None:
-        redis_auth = RedisAuth.build(files, config, may_name_password)
+        redis_auth, parts = RedisAuth.build_with_parts(files, config, may_name_password)
     else:
         from timeoutlint.project.password_memo import PasswordMemo
 
         memo = PasswordMemo.open(cache_directory)
-        redis_auth = RedisAuth.build(files, config, may_name_password, memo, digest_of)
+        redis_auth, parts = RedisAuth.build_with_parts(
+            files, config, may_name_password, memo, digest_of
+        )
         if write_cache:
             memo.save(cache_directory)
     return ProjectContext(
+        inputs=ContextInputs(candidates, walk_ordered(parts)),
         root=config.root,
         dependencies=dependencies,
         python_index=python_index,
