@@ -88,7 +88,10 @@ def patched_context(
     candidates = inputs.candidates.patched(edited, scan)
     if candidates is None:
         return None
-    index = PythonIndex.from_candidates(candidates, cache_directory, write_cache, jobs)
+    # The snapshot keeps this index (by the context's fingerprint): not written twice.
+    index = PythonIndex.from_candidates(
+        candidates, cache_directory, write_cache, jobs, keep_whole=False
+    )
 
     def may_name_password(source: SourceFile) -> bool:
         facts = scan.get(source)

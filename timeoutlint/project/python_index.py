@@ -188,8 +188,11 @@ class PythonIndex:
         cache_directory: Path | None = None,
         write_cache: bool = True,
         jobs: int | None = None,
+        *,
+        keep_whole: bool = True,
     ) -> PythonIndex:
-        """The index of the modules `found` (see `build`)."""
+        """The index of the modules `found` (see `build`). Without `keep_whole`, the whole
+        index is not written under its key (the caller keeps it elsewhere), only the memo."""
         candidates = found.redis
         client_candidates = found.clients
         wanted = found.constructors
@@ -208,6 +211,7 @@ class PythonIndex:
         )
         if write_cache:
             memo.save(cache_directory)
+        if write_cache and keep_whole:
             if write_atomically(cache_directory, cache_file, index) is None:
                 prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
         return index
