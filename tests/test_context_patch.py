@@ -102,9 +102,7 @@ def _warm(root: Path, given: tuple[str, ...]) -> None:
     assert REUSED in stderr
 
 
-def _patched_equals_fresh(
-    root: Path, given: tuple[str, ...]
-) -> tuple[list[object], list[str]]:
+def _patched_equals_fresh(root: Path, given: tuple[str, ...]) -> tuple[list[object], list[str]]:
     """The run after an edit rebuilt the context for the edited files, and gave what a fresh
     run gives; its findings and facts."""
     found, facts, stderr = _check(root, *given)
@@ -175,10 +173,13 @@ def test_the_given_files_password_comes_first_as_in_a_fresh_run(tmp_path: Path) 
     given = ("app/urls.py", "app/cache.py")
 
     _edit(root, "app/cache.py", PASSWORD)
-    found, facts = _patched_equals_fresh(root, given)
+    _, facts = _patched_equals_fresh(root, given)
 
     passwords = [line for line in facts if "client password" in line]
-    assert [line.rsplit("(", 1)[1] for line in passwords] == ["app/cache.py:3)", "app/b_cache.py:3)"]
+    assert [line.rsplit("(", 1)[1] for line in passwords] == [
+        "app/cache.py:3)",
+        "app/b_cache.py:3)",
+    ]
 
 
 def test_a_client_factory_added_to_a_given_module(tmp_path: Path) -> None:
@@ -194,9 +195,7 @@ def test_a_client_factory_added_to_a_given_module(tmp_path: Path) -> None:
 
 def test_a_long_read_added_to_a_given_module(tmp_path: Path) -> None:
     given = ("app/connection.py", "app/worker.py")
-    root = _project(
-        tmp_path, {"app/connection.py": PLAIN_CLIENT, "app/worker.py": NOT_A_WORKER}
-    )
+    root = _project(tmp_path, {"app/connection.py": PLAIN_CLIENT, "app/worker.py": NOT_A_WORKER})
     _warm(root, given)
     before, _, _ = _check(root, *given)
 
@@ -224,12 +223,16 @@ def test_an_edited_setup_py_takes_the_full_path(tmp_path: Path) -> None:
     given = ("setup.py", "app/connection.py")
     root = _project(
         tmp_path,
-        {"setup.py": "from setuptools import setup\nsetup(install_requires=['redis==4.6.0'])\n",
-         "app/connection.py": PLAIN_CLIENT},
+        {
+            "setup.py": "from setuptools import setup\nsetup(install_requires=['redis==4.6.0'])\n",
+            "app/connection.py": PLAIN_CLIENT,
+        },
     )
     _warm(root, given)
 
-    _edit(root, "setup.py", "from setuptools import setup\nsetup(install_requires=['redis==8.0.1'])\n")
+    _edit(
+        root, "setup.py", "from setuptools import setup\nsetup(install_requires=['redis==8.0.1'])\n"
+    )
     found, facts, stderr = _check(root, *given)
     fresh, fresh_facts, _ = _check(root, "--no-cache", *given)
 

@@ -24,7 +24,7 @@ from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile
 from timeoutlint.project.dependencies import Dependencies
 from timeoutlint.project.dependency_files import declared_requires_python
-from timeoutlint.project.index_reach import IndexReach, index_reach
+from timeoutlint.project.index_reach import AliasGraph, IndexReach, alias_graph, index_reach
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
 
@@ -60,13 +60,20 @@ class ProjectContext:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """`index_reach` per set of names: derived from `python_index`, computed at most once."""
+    _alias_graph: list[AliasGraph] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+    """The index's `alias_graph`, shared by every set of names (computed at most once)."""
 
     def index_reach(self, names: frozenset[str]) -> IndexReach:
         """What of the Python index can lead a name to one of `names` or to a Redis object
         (`project/index_reach.py`), computed once per context and set of names."""
         reach = self._index_reaches.get(names)
         if reach is None:
-            reach = self._index_reaches[names] = index_reach(self.python_index, names)
+            if not self._alias_graph:
+                self._alias_graph.append(alias_graph(self.python_index))
+            graph = self._alias_graph[0]
+            reach = self._index_reaches[names] = index_reach(self.python_index, names, graph)
         return reach
 
     def describe_lines(self) -> list[str]:

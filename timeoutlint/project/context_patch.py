@@ -109,7 +109,9 @@ def patched_context(
     if write_cache:
         memo.save(cache_directory)
     edited_paths = {os.path.abspath(source.path) for source in edited}
-    kept = [part for part in inputs.password_parts if os.path.abspath(part.path) not in edited_paths]
+    kept = [
+        part for part in inputs.password_parts if os.path.abspath(part.path) not in edited_paths
+    ]
     parts = walk_ordered([*kept, *new_parts])
     patched = replace(
         base,

@@ -491,8 +491,8 @@ class _Builder:
             elif source.kind == "python":
                 self._python(source)
             if len(self.passwords) > before:
-                found = tuple(self.passwords[before:])
-                self.parts.append(PasswordPart(source.display, os.fspath(source.path), found))
+                given = tuple(self.passwords[before:])
+                self.parts.append(PasswordPart(source.display, os.fspath(source.path), given))
         return RedisAuth(
             projects,
             tuple(self.passwords),
