@@ -112,3 +112,16 @@ def test_the_index_is_plain_picklable_data_with_a_stable_fingerprint(tmp_path: P
 def test_files_that_do_not_parse_are_left_out(tmp_path: Path) -> None:
     index = _index(tmp_path, {"broken.py": "import redis\ndef (:\n", **SEED_002})
     assert "broken" not in index.modules
+
+
+def test_a_string_constant_longer_than_any_setting_is_not_summarised(tmp_path: Path) -> None:
+    from timeoutlint.project.python_index import MAX_CONSTANT_LENGTH
+
+    document = "x" * (MAX_CONSTANT_LENGTH + 1)
+    index = _index(
+        tmp_path,
+        {"settings.py": f"REDIS_URL = 'redis://cache:6379/0'\nPOLICIES = {document!r}\n"},
+    )
+
+    assert index.lookup("settings.REDIS_URL") == ExportedConstant("redis://cache:6379/0")
+    assert index.lookup("settings.POLICIES") is None

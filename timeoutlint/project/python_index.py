@@ -803,5 +803,13 @@ def _summarise_one(model: RedisModel, binding: Binding) -> Exported | None:
     return None
 
 
+MAX_CONSTANT_LENGTH = 10_000
+"""A longer string constant is not summarised (a lookup of it is unknown): no URL, host,
+password variable or timeout is that long, and one such constant (a vendored JSON document)
+would otherwise weigh on every index file, memo and fingerprint (5 MB on the large corpus)."""
+
+
 def _plain(value: object) -> bool:
-    return value is None or isinstance(value, (bool, int, float, str, bytes))
+    if isinstance(value, (str, bytes)):
+        return len(value) <= MAX_CONSTANT_LENGTH
+    return value is None or isinstance(value, (bool, int, float))
