@@ -238,6 +238,7 @@ def build_session(
     stale: ContextSnapshot | None = None
     """A snapshot that only given files no longer match: refreshed for them alone."""
     project: ProjectContext | None = None
+    started_ns = time.time_ns()
     # A run over the whole root walks it anyway: the snapshot is for the runs over a few files.
     if index_cache is not None and not reading_stdin and not covers_root(targets, config.root):
         options: list[object] = [select, extend_select, ignore, force_exclude, default_timeout]
@@ -245,12 +246,10 @@ def build_session(
         snapshot_key = context_snapshot.snapshot_key(config, tuple(options), constructors)
         snapshot = context_snapshot.load(index_cache, snapshot_key)
         if snapshot is not None:
-            project, scan, only_given_changed = _reused_context(
-                snapshot, files, tree, rules, enabled, jobs, index_cache
-            )
+            reuse = _ContextReuse(rules, enabled, jobs, index_cache, write_cache)
+            project, scan, stale = _reused_context(snapshot, files, tree, reuse)
             snapshot_directories = snapshot.scope_directories
-            if only_given_changed:
-                stale = snapshot
+    reused = project is not None
     if project is not None:
         in_context = files
         _log_nested(tree, verbose, log)
@@ -283,7 +282,7 @@ def build_session(
         project = replace(project, known_fingerprint=project.fingerprint())  # digested once
     _, checks = enabled_checks(config, rules, enabled)
     file_scopes = FileScopes(tree, ProjectPins(config, project.dependencies, names))
-    if project.from_snapshot:
+    if reused:
         directories = {*snapshot_directories, *(directory_of(s.path) for s in in_context)}
     for directory in directories:
         file_scopes.of_directory(directory)
@@ -348,18 +347,25 @@ def _scan_prefilter(
     return Prefilter.of(scan_checks)
 
 
+@dataclass(frozen=True)
+class _ContextReuse:
+    """What `_reused_context` needs of the run besides the snapshot and the given files."""
+
+    rules: Mapping[str, Rule]
+    enabled: frozenset[str]
+    jobs: int | None
+    cache_directory: Path
+    write_cache: bool
+
+
 def _reused_context(
-    snapshot: ContextSnapshot,
-    given: list[SourceFile],
-    tree: ConfigTree,
-    rules: Mapping[str, Rule],
-    enabled: frozenset[str],
-    jobs: int | None,
-    cache_directory: Path,
-) -> tuple[ProjectContext | None, Scan, bool]:
+    snapshot: ContextSnapshot, given: list[SourceFile], tree: ConfigTree, reuse: _ContextReuse
+) -> tuple[ProjectContext | None, Scan, ContextSnapshot | None]:
     """The snapshot's project context when nothing it was built from changed but the given
-    files, with the scan of the given files alone (`project/context_snapshot.py`); else None
-    (and an empty scan), and whether only given files differed from the snapshot."""
+    files, with the scan of the given files alone (`project/context_snapshot.py`): as it is
+    when the context never read them and still would not, else rebuilt for them
+    (`project/context_patch.py`); None (and an empty scan) when anything else changed. The
+    snapshot comes back when only given files differed from it: it is refreshed for them."""
     from timeoutlint.file_memo import FileMemo
     from timeoutlint.project import context_snapshot
     from timeoutlint.project.byte_facts import PYTHON_BYTE_FACTS
@@ -367,7 +373,7 @@ def _reused_context(
 
     changed = context_snapshot.changed_files(snapshot)
     if changed is None:
-        return None, Scan(), False
+        return None, Scan(), None
     try:
         for directory in snapshot.scope_directories:
             tree.for_directory(directory)
@@ -375,13 +381,26 @@ def _reused_context(
             tree.for_file(source.path)
     except ConfigError as exc:
         raise SessionError(str(exc)) from None
-    prefilter = _scan_prefilter(tree.root, rules, enabled, tree)
+    prefilter = _scan_prefilter(tree.root, reuse.rules, reuse.enabled, tree)
+    cache_directory = reuse.cache_directory
     memo = FileMemo.open(cache_directory) if len(given) >= MEMO_MIN_FILES else None
-    scan = scan_files(given, memo, jobs, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS)
-    if not context_snapshot.given_excused(snapshot, changed, given, scan):
-        given_paths = {os.path.abspath(source.path) for source in given}
-        return None, scan, given_paths.issuperset(changed)
-    return context_snapshot.restored(snapshot, cache_directory), scan, False
+    scan = scan_files(given, memo, reuse.jobs, prefilter=prefilter, byte_facts=PYTHON_BYTE_FACTS)
+    if context_snapshot.given_excused(snapshot, changed, given, scan):
+        return context_snapshot.restored(snapshot, cache_directory, given), scan, None
+    given_paths = {os.path.abspath(source.path) for source in given}
+    if not given_paths.issuperset(changed):
+        return None, scan, None
+    project = context_snapshot.patched(
+        snapshot,
+        changed,
+        given,
+        scan,
+        tree.root,
+        cache_directory,
+        reuse.write_cache,
+        reuse.jobs,
+    )
+    return project, scan, snapshot
 
 
 def source_file(session: Session, path: Path) -> SourceFile:

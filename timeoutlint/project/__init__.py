@@ -24,11 +24,12 @@ from timeoutlint.config import Config
 from timeoutlint.discovery import SourceFile
 from timeoutlint.project.dependencies import Dependencies
 from timeoutlint.project.dependency_files import declared_requires_python
-from timeoutlint.project.index_reach import IndexReach, index_reach
+from timeoutlint.project.index_reach import AliasGraph, IndexReach, alias_graph, index_reach
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.project.redis_auth import RedisAuth
 
 if TYPE_CHECKING:
+    from timeoutlint.project.context_patch import ContextInputs
     from timeoutlint.scan import Scan
 
 
@@ -46,6 +47,12 @@ class ProjectContext:
     from_snapshot: bool = field(default=False, compare=False)
     """Reused from an earlier run (`context_snapshot.py`), for `--show-context` and
     `--verbose` only."""
+    patched: bool = field(default=False, compare=False)
+    """The snapshot's context rebuilt for edited given files (`context_patch.py`), for
+    `--show-context` and `--verbose` only."""
+    inputs: ContextInputs | None = field(default=None, compare=False, repr=False)
+    """What the Python index and the client passwords were built from, file by file (kept by
+    the snapshot, so that a later run can rebuild them for a few files)."""
     known_fingerprint: str | None = field(default=None, compare=False, repr=False)
     """`fingerprint()` as the run that built the context computed it (a snapshot's), so that
     a reused context is not digested again."""
@@ -53,13 +60,20 @@ class ProjectContext:
         default_factory=dict, init=False, repr=False, compare=False
     )
     """`index_reach` per set of names: derived from `python_index`, computed at most once."""
+    _alias_graph: list[AliasGraph] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+    """The index's `alias_graph`, shared by every set of names (computed at most once)."""
 
     def index_reach(self, names: frozenset[str]) -> IndexReach:
         """What of the Python index can lead a name to one of `names` or to a Redis object
         (`project/index_reach.py`), computed once per context and set of names."""
         reach = self._index_reaches.get(names)
         if reach is None:
-            reach = self._index_reaches[names] = index_reach(self.python_index, names)
+            if not self._alias_graph:
+                self._alias_graph.append(alias_graph(self.python_index))
+            graph = self._alias_graph[0]
+            reach = self._index_reaches[names] = index_reach(self.python_index, names, graph)
         return reach
 
     def describe_lines(self) -> list[str]:
@@ -71,6 +85,11 @@ class ProjectContext:
             *(
                 ["project context: reused from the last run (nothing it was built from changed)"]
                 if self.from_snapshot
+                else []
+            ),
+            *(
+                ["project context: the last run's, rebuilt for the edited files"]
+                if self.patched
                 else []
             ),
             f"compose files read: {described(self.compose_and_env, 'compose')}",
@@ -130,18 +149,25 @@ def build_project_context(
         facts = known.get(source)
         return facts.digest if facts is not None else b""
 
+    from timeoutlint.project.context_patch import ContextInputs, walk_ordered
+    from timeoutlint.project.python_index import IndexCandidates
+
     dependencies = Dependencies.from_project(config)
-    python_index = PythonIndex.build(files, cache_directory, write_cache, scan, jobs, constructors)
+    candidates = IndexCandidates.of(files, scan, constructors)
+    python_index = PythonIndex.from_candidates(candidates, cache_directory, write_cache, jobs)
     if cache_directory is None:
-        redis_auth = RedisAuth.build(files, config, may_name_password)
+        redis_auth, parts = RedisAuth.build_with_parts(files, config, may_name_password)
     else:
         from timeoutlint.project.password_memo import PasswordMemo
 
         memo = PasswordMemo.open(cache_directory)
-        redis_auth = RedisAuth.build(files, config, may_name_password, memo, digest_of)
+        redis_auth, parts = RedisAuth.build_with_parts(
+            files, config, may_name_password, memo, digest_of
+        )
         if write_cache:
             memo.save(cache_directory)
     return ProjectContext(
+        inputs=ContextInputs(candidates, walk_ordered(parts)),
         root=config.root,
         dependencies=dependencies,
         python_index=python_index,

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from timeoutlint.config import Config
     from timeoutlint.file_scopes import FileScopes
     from timeoutlint.project import ProjectContext
+    from timeoutlint.project.context_patch import ContextInputs
     from timeoutlint.project.dependencies import Dependencies
     from timeoutlint.project.python_index import PythonIndex
     from timeoutlint.project.redis_auth import RedisAuth
@@ -116,6 +117,11 @@ class ContextSnapshot:
     """The directories of the nested configurations and per-project pins: looking them up
     gives the scopes a full lookup of every directory gives."""
     context: StoredContext
+    inputs: ContextInputs | None = None
+    """What the context's Python-dependent parts were built from (`context_patch.py`)."""
+    cwd: str = ""
+    """The working directory of the run that built it: the walk's order, which the client
+    passwords follow, is by display name, which is relative to it."""
 
 
 def snapshot_key(config: Config, options: object, constructors: Iterable[str]) -> str:
@@ -192,13 +198,15 @@ def given_excused(
     return True
 
 
-def restored(snapshot: ContextSnapshot, cache_directory: Path) -> ProjectContext | None:
-    """The snapshot's project context, as the run that built it had it; its Python index is
-    kept in a file of its own, by the context's fingerprint, read only once the snapshot is
-    known to hold (and not written again with a snapshot refreshed for the same context).
-    None when that file is gone."""
+def restored(
+    snapshot: ContextSnapshot, cache_directory: Path, given: Sequence[SourceFile] = ()
+) -> ProjectContext | None:
+    """The snapshot's project context, as the run that built it had it (with its client
+    passwords in the order a run over `given` lists them); its Python index is kept in a file
+    of its own, by the context's fingerprint, read only once the snapshot is known to hold
+    (and not written again with a snapshot refreshed for the same context). None when that
+    file is gone."""
     from timeoutlint.cache import read_trusted
-    from timeoutlint.project import ProjectContext
     from timeoutlint.project.python_index import PythonIndex
 
     stored = snapshot.context
@@ -208,16 +216,66 @@ def restored(snapshot: ContextSnapshot, cache_directory: Path) -> ProjectContext
         if not isinstance(kept, PythonIndex):
             return None
         index = kept
+    project = replace(_context(stored, index), from_snapshot=True, inputs=snapshot.inputs)
+    if snapshot.inputs is not None and given:
+        from timeoutlint.project.context_patch import in_run_order
+
+        parts = in_run_order(snapshot.inputs.password_parts, given)
+        auth = project.redis_auth.with_passwords(parts)
+        if auth != project.redis_auth:  # the given files' passwords come first in a run
+            project = replace(project, redis_auth=auth, known_fingerprint=None)
+            project = replace(project, known_fingerprint=project.fingerprint())
+    return project
+
+
+def patched(
+    snapshot: ContextSnapshot,
+    changed: Sequence[str],
+    given: Sequence[SourceFile],
+    scan: Scan,
+    config: Config,
+    cache_directory: Path,
+    write_cache: bool,
+    jobs: int | None,
+) -> ProjectContext | None:
+    """The snapshot's context rebuilt for the given files that `changed` (`context_patch.py`),
+    when they alone differ from it and are Python files other than `setup.py` that this
+    snapshot knows (walked, so no file is new); else None (the full path)."""
+    from timeoutlint.project.context_patch import patched_context
+
+    inputs = snapshot.inputs
+    if inputs is None or snapshot.cwd != os.getcwd():
+        return None
+    by_path = {os.path.abspath(source.path): source for source in given}
+    if any(path not in snapshot.files for path in by_path):
+        return None
+    edited = []
+    for path in changed:
+        source = by_path.get(path)
+        if source is None or source.kind != "python" or scan.get(source) is None:
+            return None
+        if os.path.basename(path) in _CONTEXT_FILE_NAMES:
+            return None
+        edited.append(source)
+    base = _context(snapshot.context, None)
+    return patched_context(
+        base, inputs, edited, given, scan, config, cache_directory, write_cache, jobs
+    )
+
+
+def _context(stored: StoredContext, index: PythonIndex | None) -> ProjectContext:
+    from timeoutlint.project import ProjectContext
+    from timeoutlint.project.python_index import PythonIndex
+
     return ProjectContext(
         root=Path(stored.root),
         dependencies=stored.dependencies,
-        python_index=index,
+        python_index=index if index is not None else PythonIndex(),
         redis_auth=stored.redis_auth,
         compose_and_env=tuple(
             SourceFile(Path(s.path), s.display, s.relative, s.kind) for s in stored.compose_and_env
         ),
         requires_python=stored.requires_python,
-        from_snapshot=True,
         known_fingerprint=stored.fingerprint,
     )
 
@@ -293,7 +351,13 @@ def build(
         if source.kind != "python" or facts is None or facts.flags & CONTEXT_FLAGS:
             relevant.add(path)
     return ContextSnapshot(
-        tuple(walked), files, frozenset(relevant), _scope_directories(scopes), _stored(project)
+        tuple(walked),
+        files,
+        frozenset(relevant),
+        _scope_directories(scopes),
+        _stored(project),
+        project.inputs,
+        os.getcwd(),
     )
 
 
@@ -334,6 +398,8 @@ def refreshed(
         relevant=frozenset(relevant),
         scope_directories=_scope_directories(scopes),
         context=_stored(project),
+        inputs=project.inputs,
+        cwd=os.getcwd(),
     )
 
 

@@ -49,71 +49,102 @@ class IndexReach:
         return any(name.encode("utf-8") in data for name in candidates)
 
 
-def index_reach(index: PythonIndex, names: frozenset[str]) -> IndexReach:
+Node = tuple[str, str]
+"""(module, exported name)."""
+
+
+@dataclass(frozen=True)
+class AliasGraph:
+    """The part of `index_reach` that does not depend on the names, computed once per index:
+    each module's lookup suffixes, the summaries that are Redis objects, and the aliases by
+    their targets, so that the aliases whose lookup can hit an export are found from the
+    export (the few relevant exports are followed back, not every alias forward).
+
+    An alias's lookup of `target.attributes...` (as `PythonIndex.lookup` splits it) hits the
+    export NAME of a module with the lookup suffix S when `S.NAME` is a dotted prefix of the
+    target (or the target itself), and every export of the module when the target is S or a
+    dotted prefix of S."""
+
+    lookup_names: Mapping[str, tuple[str, ...]]
+    suffixes: Mapping[str, tuple[str, ...]]
+    """Per module, its lookup names, and `django.conf.settings` for a settings module."""
+    objects: tuple[Node, ...]
+    by_target: Mapping[str, tuple[Node, ...]]
+    """The aliases whose target is exactly this name."""
+    by_prefix: Mapping[str, tuple[Node, ...]]
+    """The aliases whose target is this name (of two components or more) or starts with it
+    and a dot."""
+
+
+def alias_graph(index: PythonIndex) -> AliasGraph:
+    lookup_names = _lookup_names(index)
+    suffixes: dict[str, tuple[str, ...]] = {}
+    objects: list[Node] = []
+    by_target: dict[str, list[Node]] = {}
+    by_prefix: dict[str, list[Node]] = {}
+    for module, exported in index.modules.items():
+        found = lookup_names.get(module, ())
+        if module.rsplit(".", 1)[-1] == "settings":
+            found = (*found, _SETTINGS_MODULE)
+        suffixes[module] = found
+        for name, summary in exported.items():
+            node = (module, name)
+            if isinstance(summary, (ExportedObject, ExportedFactory)):
+                objects.append(node)
+            elif isinstance(summary, ExportedAlias):
+                target = summary.qualified_name
+                by_target.setdefault(target, []).append(node)
+                parts = target.split(".")
+                for end in range(2, len(parts) + 1):
+                    by_prefix.setdefault(".".join(parts[:end]), []).append(node)
+    return AliasGraph(
+        lookup_names,
+        suffixes,
+        tuple(objects),
+        {target: tuple(nodes) for target, nodes in by_target.items()},
+        {prefix: tuple(nodes) for prefix, nodes in by_prefix.items()},
+    )
+
+
+def index_reach(
+    index: PythonIndex, names: frozenset[str], graph: AliasGraph | None = None
+) -> IndexReach:
     """What of `index` can lead a name to one of `names` or to a Redis object, computed once.
 
     Only some summaries matter: an `ExportedObject` or `ExportedFactory` (a Redis object), and an
     `ExportedAlias` whose target can be rewritten into one of `names` or can itself reach such a
     summary (`canonical` rewrites a name through aliases, `resolve_external` follows them). A
     constant only describes an object that one of those gives, and an alias to anything else
-    ends nowhere. Computed once per project context (`ProjectContext.index_reach`).
+    ends nowhere. Computed once per project context (`ProjectContext.index_reach`), from the
+    index's `alias_graph` (`graph`, computed here when not given).
     """
-    lookup_names = _lookup_names(index)
-    graph = _ExportGraph(index, lookup_names)
-    relevant: set[tuple[str, str]] = set()
-    waiting: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for module, exported in index.modules.items():
-        for name, summary in exported.items():
-            node = (module, name)
-            if isinstance(summary, (ExportedObject, ExportedFactory)) or (
-                isinstance(summary, ExportedAlias) and _leads_to(summary.qualified_name, names)
-            ):
-                relevant.add(node)
-            elif isinstance(summary, ExportedAlias):
-                for target in graph.hits(summary.qualified_name):
-                    waiting.setdefault(target, []).append(node)
+    if graph is None:
+        graph = alias_graph(index)
+    relevant: set[Node] = set(graph.objects)
+    for prefix in _dotted_prefixes(names):
+        relevant.update(graph.by_target.get(prefix, ()))
     queue = list(relevant)
+    followed: set[str] = set()
     while queue:
-        for alias in waiting.pop(queue.pop(), ()):
+        module, name = queue.pop()
+        suffixes = graph.suffixes.get(module, ())
+        hitting: list[Node] = []
+        for suffix in suffixes:
+            hitting.extend(graph.by_prefix.get(f"{suffix}.{name}", ()))
+        if module not in followed:  # the lookups that hit every export of the module
+            followed.add(module)
+            for suffix in suffixes:
+                parts = suffix.split(".")
+                for end in range(1, len(parts) + 1):
+                    hitting.extend(graph.by_target.get(".".join(parts[:end]), ()))
+        for alias in hitting:
             if alias not in relevant:
                 relevant.add(alias)
                 queue.append(alias)
     by_module: dict[str, set[str]] = {}
     for module, name in relevant:
         by_module.setdefault(module, set()).add(name)
-    return _reach(by_module, lookup_names)
-
-
-class _ExportGraph:
-    """Which exported names of `index` a lookup of a name starting with a given target can hit."""
-
-    def __init__(self, index: PythonIndex, lookup_names: Mapping[str, tuple[str, ...]]) -> None:
-        self.by_suffix: dict[str, dict[str, list[tuple[str, str]]]] = {}
-        self.under: dict[str, list[tuple[str, str]]] = {}
-        for module, exported in index.modules.items():
-            parts = module.split(".")
-            suffixes = list(lookup_names.get(module, ()))
-            if parts[-1] == "settings":
-                suffixes.append(_SETTINGS_MODULE)
-            nodes = [(module, name) for name in exported]
-            for suffix in suffixes:
-                by_name = self.by_suffix.setdefault(suffix, {})
-                for node in nodes:
-                    by_name.setdefault(node[1], []).append(node)
-                pieces = suffix.split(".")
-                for end in range(1, len(pieces)):
-                    self.under.setdefault(".".join(pieces[:end]), []).extend(nodes)
-
-    def hits(self, target: str) -> set[tuple[str, str]]:
-        """The exports a name `target.attributes...` can be looked up as (`IndexReach.meets`)."""
-        parts = target.split(".")
-        found: set[tuple[str, str]] = set()
-        for end in range(1, len(parts)):
-            found.update(self.by_suffix.get(".".join(parts[:end]), {}).get(parts[end], ()))
-        for nodes in self.by_suffix.get(target, {}).values():
-            found.update(nodes)
-        found.update(self.under.get(target, ()))
-        return found
+    return _reach(by_module, graph.lookup_names)
 
 
 def _leads_to(target: str, names: frozenset[str]) -> bool:

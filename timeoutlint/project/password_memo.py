@@ -14,6 +14,7 @@ password is configured (variable name, path, line), never a password.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,6 +51,13 @@ class PasswordMemo:
 
     def put(self, relative: str, digest: bytes, passwords: tuple[ProjectPassword, ...]) -> None:
         self.used[(relative, digest)] = passwords
+
+    def keep_loaded_except(self, relatives: Collection[str]) -> None:
+        """Keep the loaded entries of every file but `relatives` as if this run had asked for
+        them: a run over a few files reuses the others' passwords (`context_patch.py`)."""
+        for key, found in self.loaded.items():
+            if key[0] not in relatives:
+                self.used.setdefault(key, found)
 
     def save(self, cache_directory: Path) -> None:
         """Write this run's entries, only when they differ from what was loaded."""

@@ -31,8 +31,9 @@ from __future__ import annotations
 import ast
 import dataclasses
 import hashlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -177,19 +178,24 @@ class PythonIndex:
                 hashed=cache_directory is not None,
                 byte_facts=PYTHON_BYTE_FACTS,
             )
-        candidates: dict[str, _Candidate] = {}
-        client_candidates: dict[str, _Candidate] = {}
-        packages = PackageDirectories()
-        wanted = builtin_constructors() if constructors is None else constructors
-        by_name = covers(wanted)
-        for source in files:
-            if source.kind != "python":
-                continue
-            if (candidate := _candidate(source, scan, packages)) is not None:
-                candidates[candidate.module_name] = candidate
-            candidate = _candidate(source, scan, packages, clients=True, by_name=by_name)
-            if candidate is not None:
-                client_candidates[candidate.module_name] = candidate
+        found = IndexCandidates.of(files, scan, constructors)
+        return cls.from_candidates(found, cache_directory, write_cache, jobs)
+
+    @classmethod
+    def from_candidates(
+        cls,
+        found: IndexCandidates,
+        cache_directory: Path | None = None,
+        write_cache: bool = True,
+        jobs: int | None = None,
+        *,
+        keep_whole: bool = True,
+    ) -> PythonIndex:
+        """The index of the modules `found` (see `build`). Without `keep_whole`, the whole
+        index is not written under its key (the caller keeps it elsewhere), only the memo."""
+        candidates = found.redis
+        client_candidates = found.clients
+        wanted = found.constructors
         if cache_directory is None:
             return cls._summarise(candidates, jobs)._with_clients(client_candidates, jobs, wanted)
         from timeoutlint.cache import prune_siblings, read_trusted, write_atomically
@@ -205,6 +211,7 @@ class PythonIndex:
         )
         if write_cache:
             memo.save(cache_directory)
+        if write_cache and keep_whole:
             if write_atomically(cache_directory, cache_file, index) is None:
                 prune_siblings(cache_file, keep=INDEX_CACHE_FILES_KEPT)
         return index
@@ -329,12 +336,80 @@ class _ChunkSummary:
 
 
 @dataclass(frozen=True)
+class IndexCandidates:
+    """The modules the index is built from, chosen from the scan's byte facts: those that
+    mention redis (`redis`) and those that may export a network client (`clients`), by module
+    name. A module name that two files give (`contested`) keeps the later file's module, as
+    the walk order has it: a change to either file can only be judged by choosing again from
+    every file (`patched` refuses it).
+
+    Kept by the project-context snapshot (`context_snapshot.py`), so that a run over a few
+    edited files replaces their candidates instead of choosing again from every file."""
+
+    redis: dict[str, _Candidate] = field(default_factory=dict)
+    clients: dict[str, _Candidate] = field(default_factory=dict)
+    contested: frozenset[str] = frozenset()
+    constructors: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(
+        cls, files: Sequence[SourceFile], scan: Scan, constructors: frozenset[str] | None = None
+    ) -> IndexCandidates:
+        redis: dict[str, _Candidate] = {}
+        clients: dict[str, _Candidate] = {}
+        contested: set[str] = set()
+        packages = PackageDirectories()
+        wanted = builtin_constructors() if constructors is None else constructors
+        by_name = covers(wanted)
+        for source in files:
+            if source.kind != "python":
+                continue
+            if (candidate := _candidate(source, scan, packages)) is not None:
+                if candidate.module_name in redis:
+                    contested.add(candidate.module_name)
+                redis[candidate.module_name] = candidate
+            candidate = _candidate(source, scan, packages, clients=True, by_name=by_name)
+            if candidate is not None:
+                if candidate.module_name in clients:
+                    contested.add(candidate.module_name)
+                clients[candidate.module_name] = candidate
+        return cls(redis, clients, frozenset(contested), wanted)
+
+    def patched(self, edited: Sequence[SourceFile], scan: Scan) -> IndexCandidates | None:
+        """These candidates with the `edited` files chosen again from their new facts in
+        `scan`; None when a module name of theirs is contested, or another file than theirs
+        has it (then only a choice from every file can tell which one the index means)."""
+        from timeoutlint.python.module_names import module_name_for
+
+        redis = dict(self.redis)
+        clients = dict(self.clients)
+        packages = PackageDirectories()
+        by_name = covers(self.constructors)
+        for source in edited:
+            module_name, _ = module_name_for(source.relative)
+            if module_name is None:
+                continue
+            if module_name in self.contested:
+                return None
+            path = os.path.abspath(source.path)
+            for table, clients_too in ((redis, False), (clients, True)):
+                known = table.get(module_name)
+                if known is not None and os.path.abspath(known.path) != path:
+                    return None
+                table.pop(module_name, None)
+                candidate = _candidate(source, scan, packages, clients_too, by_name)
+                if candidate is not None:
+                    table[module_name] = candidate
+        return replace(self, redis=redis, clients=clients)
+
+
+@dataclass(frozen=True)
 class _Candidate:
     """A module whose bytes mention redis; parsed only while its summary is being built."""
 
     module_name: str
     is_package: bool
-    path: Path
+    path: str
     display: str
     reads_long: bool
     digest: bytes
@@ -420,7 +495,7 @@ def _candidate(
     return _Candidate(
         module_name,
         is_package,
-        source.path,
+        os.fspath(source.path),
         source.display,
         facts.reads_long,
         facts.digest,

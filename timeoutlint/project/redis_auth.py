@@ -23,10 +23,11 @@ no evidence, no password is known.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path, PurePosixPath
@@ -214,6 +215,35 @@ class RedisAuth:
         (`password_memo.py`) and `digest_of` (the scan's sha256 of a file, empty when unknown),
         an unchanged Python file's passwords come from the memo without reading it."""
         return _Builder(files, config, may_name_password, memo, digest_of).build()
+
+    @classmethod
+    def build_with_parts(
+        cls,
+        files: list[SourceFile],
+        config: Config,
+        may_name_password: Callable[[SourceFile], bool] | None = None,
+        memo: PasswordMemo | None = None,
+        digest_of: Callable[[SourceFile], bytes] | None = None,
+    ) -> tuple[RedisAuth, tuple[PasswordPart, ...]]:
+        """`build`, and the client passwords file by file (in the order of `files`), so that
+        the passwords of a few files can be replaced later (`context_patch.py`)."""
+        builder = _Builder(files, config, may_name_password, memo, digest_of)
+        return builder.build(), tuple(builder.parts)
+
+    def with_passwords(self, parts: Sequence[PasswordPart]) -> RedisAuth:
+        """These servers, with the client passwords of `parts`, in their order."""
+        return dataclasses.replace(
+            self, passwords=tuple(found for part in parts for found in part.passwords)
+        )
+
+
+@dataclass(frozen=True)
+class PasswordPart:
+    """The client passwords one `.env` or Python file gives (`RedisAuth.passwords`)."""
+
+    display: str
+    path: str
+    passwords: tuple[ProjectPassword, ...]
 
 
 def _describe_endpoint(endpoint: RedisEndpoint) -> str:
@@ -432,6 +462,7 @@ class _Builder:
         self.root = str(config.root)
         self.may_name_password = may_name_password
         self.passwords: list[ProjectPassword] = []
+        self.parts: list[PasswordPart] = []
         self.compose_variables: list[tuple[str, frozenset[str]]] = []
         self.needs_encoding: list[tuple[str, frozenset[str]]] = []
         self.dotenv_cache: dict[Path, DotenvFile | None] = {}
@@ -454,10 +485,14 @@ class _Builder:
         for source in self.files:
             if self.config.in_test_paths(source.relative):
                 continue
+            before = len(self.passwords)
             if source.kind == "dotenv" and not is_documentation_env(source.path.name):
                 self._dotenv(source.path, source.relative)
             elif source.kind == "python":
                 self._python(source)
+            if len(self.passwords) > before:
+                given = tuple(self.passwords[before:])
+                self.parts.append(PasswordPart(source.display, os.fspath(source.path), given))
         return RedisAuth(
             projects,
             tuple(self.passwords),
