@@ -417,6 +417,45 @@ def test_a_redis_url_literal_is_admitted_whatever_the_imports(tmp_path: Path) ->
     assert rule_ids(linted.findings["settings.py"]) == ["TL403"]
 
 
+# Django settings ----------------------------------------------------------------------------
+
+
+def test_a_postgresql_engine_split_at_a_dot_is_admitted_and_reported(tmp_path: Path) -> None:
+    code = """
+    DATABASES = {"default": {"ENGINE": "django.db.backends." "postgresql", "NAME": "shop"}}
+    """
+    linted = run(tmp_path, {"settings.py": code}, "TL104")
+    assert linted.admitted["settings.py"]
+    assert rule_ids(linted.findings["settings.py"]) == ["TL104"]
+
+
+def test_a_sqlite_database_is_rejected(tmp_path: Path) -> None:
+    code = """
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+    """
+    files = {"settings.py": code}
+    assert not run(tmp_path, files, "TL104").admitted["settings.py"]
+    assert run(tmp_path, files, "TL104", forced=True).findings["settings.py"] == []
+
+
+def test_a_django_redis_cache_is_admitted_and_reported(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://c"}}
+    """
+    linted = run(tmp_path, {"settings.py": code}, "TL206")
+    assert linted.admitted["settings.py"]
+    assert rule_ids(linted.findings["settings.py"]) == ["TL206"]
+
+
+def test_a_local_memory_cache_is_rejected(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    """
+    files = {"settings.py": code}
+    assert not run(tmp_path, files, "TL206").admitted["settings.py"]
+    assert run(tmp_path, files, "TL206", forced=True).findings["settings.py"] == []
+
+
 # Syntax errors ------------------------------------------------------------------------------
 
 
