@@ -165,13 +165,13 @@ line joining), backslash continuations and comments."""
 
 @functools.lru_cache(maxsize=32)
 def _keyword_passed(keyword: str) -> re.Pattern[bytes]:
-    word = re.escape(keyword.encode("ascii"))
+    word = re.escape(keyword.encode("utf-8"))
     return re.compile(rb"(?<![A-Za-z0-9_])" + word + rb"(?:[\"']|" + _BETWEEN_TOKENS + rb"=)")
 
 
 @functools.lru_cache(maxsize=32)
 def _literal_passed(keyword: str) -> re.Pattern[bytes]:
-    word = re.escape(keyword.encode("ascii"))
+    word = re.escape(keyword.encode("utf-8"))
     opening = rb"(?:\s|\\|#[^\r\n]*|\()*[A-Za-z]{0,2}[\"']"
     return re.compile(rb"(?<![A-Za-z0-9_])" + word + _BETWEEN_TOKENS + rb"=" + opening)
 
@@ -192,7 +192,7 @@ def may_pass_keyword(data: bytes, keyword: str) -> bool:
     `**{...}` splat or of a dict a helper returns (`splat_dicts`, `callsite._dict_item`): a
     string literal, at the splat or bound to a name of this file, that is exactly `keyword`,
     so its closing quote follows the name. Either way no identifier character comes before the
-    name (`read_timeout=` is another keyword). Spelled as the ASCII bytes it is written with,
+    name (`read_timeout=` is another keyword). Spelled with the bytes it is written with,
     like the triggers (no escapes or implicit concatenation inside the key).
     """
     return _keyword_passed(keyword).search(data) is not None
