@@ -138,6 +138,103 @@ def test_an_in_async_rule_needs_an_async_function(tmp_path: Path) -> None:
     assert run(tmp_path, files, "TL103", forced=True).findings["app.py"] == []
 
 
+def test_a_library_default_timeout_passed_as_none_is_admitted_and_reported(
+    tmp_path: Path,
+) -> None:
+    code = """
+    import httpx
+
+    httpx.get("https://example.com", timeout=None)
+    """
+    linted = run(tmp_path, {"app.py": code}, "TL102")
+    assert linted.admitted["app.py"]
+    assert rule_ids(linted.findings["app.py"]) == ["TL102"]
+
+
+def test_a_timeout_keyword_split_by_a_comment_and_a_line_break_is_admitted(
+    tmp_path: Path,
+) -> None:
+    code = """
+    import httpx
+
+    httpx.get(
+        "https://example.com",
+        timeout  # no limit for this one
+        = None,
+    )
+    """
+    linted = run(tmp_path, {"app.py": code}, "TL102")
+    assert linted.admitted["app.py"]
+    assert rule_ids(linted.findings["app.py"]) == ["TL102"]
+
+
+def test_a_timeout_given_as_the_key_of_a_splatted_dict_is_admitted(tmp_path: Path) -> None:
+    code = """
+    import httpx
+
+    httpx.get("https://example.com", **{'timeout': None})
+    """
+    linted = run(tmp_path, {"app.py": code}, "TL102")
+    assert linted.admitted["app.py"]
+    assert rule_ids(linted.findings["app.py"]) == ["TL102"]
+
+
+def test_library_default_calls_that_never_pass_a_timeout_are_rejected(tmp_path: Path) -> None:
+    code = """
+    import httpx
+
+    DEFAULT_TIMEOUT = 5
+
+
+    def fetch(url, read_timeout=DEFAULT_TIMEOUT):
+        return httpx.get(url)
+    """
+    files = {"app.py": code}
+    assert not run(tmp_path, files, "TL102").admitted["app.py"]
+    assert run(tmp_path, files, "TL102", forced=True).findings["app.py"] == []
+
+
+AIOHTTP_FACTORY = """
+import aiohttp
+
+
+def make_session():
+    return aiohttp.ClientSession()
+"""
+
+
+def test_a_project_client_call_that_passes_none_is_admitted_and_reported(
+    tmp_path: Path,
+) -> None:
+    code = """
+    from app.http import make_session
+
+
+    async def fetch(url):
+        return await make_session().get(url, timeout=None)
+    """
+    files = {"app/__init__.py": "", "app/http.py": AIOHTTP_FACTORY, "app/sync.py": code}
+    linted = run(tmp_path, files, "TL102")
+    assert linted.admitted["app/sync.py"]
+    assert rule_ids(linted.findings["app/sync.py"]) == ["TL102"]
+
+
+def test_a_project_client_call_without_a_timeout_keyword_is_rejected(tmp_path: Path) -> None:
+    code = """
+    import async_timeout
+
+    from app.http import make_session
+
+
+    async def fetch(url):
+        async with async_timeout.timeout(10):
+            return await make_session().get(url)
+    """
+    files = {"app/__init__.py": "", "app/http.py": AIOHTTP_FACTORY, "app/sync.py": code}
+    assert not run(tmp_path, files, "TL102").admitted["app/sync.py"]
+    assert run(tmp_path, files, "TL102", forced=True).findings["app/sync.py"] == []
+
+
 def test_a_rule_pack_callee_is_guarded_by_its_own_package(tmp_path: Path) -> None:
     pack = parse_rule(acme_rule(triggers=["acme"]), "pack.yaml")
     used = """
@@ -282,6 +379,35 @@ def test_a_password_keyword_of_another_library_is_rejected(tmp_path: Path) -> No
     assert forced.findings["mail.py"] == []
 
 
+def test_a_password_literal_in_parentheses_on_its_own_line_is_admitted(tmp_path: Path) -> None:
+    code = """
+    import redis
+
+    cache = redis.Redis(
+        password = (
+            "hunter2"
+        ),
+    )
+    """
+    linted = run(tmp_path, {"cache.py": code}, "TL403")
+    assert linted.admitted["cache.py"]
+    assert rule_ids(linted.findings["cache.py"]) == ["TL403"]
+
+
+def test_a_password_keyword_given_a_name_is_rejected(tmp_path: Path) -> None:
+    code = """
+    import redis
+
+    from app import settings
+
+    cache = redis.Redis(password=settings.CACHE_SECRET)
+    """
+    files = {"cache.py": code}
+    assert not run(tmp_path, files, "TL401,TL402,TL403,TL404").admitted["cache.py"]
+    forced = run(tmp_path, files, "TL401,TL402,TL403,TL404", forced=True)
+    assert forced.findings["cache.py"] == []
+
+
 def test_a_redis_url_literal_is_admitted_whatever_the_imports(tmp_path: Path) -> None:
     code = """
     BROKER = "redis://:hunter2@cache:6379/0"
@@ -289,6 +415,45 @@ def test_a_redis_url_literal_is_admitted_whatever_the_imports(tmp_path: Path) ->
     linted = run(tmp_path, {"settings.py": code}, "TL403")
     assert linted.admitted["settings.py"]
     assert rule_ids(linted.findings["settings.py"]) == ["TL403"]
+
+
+# Django settings ----------------------------------------------------------------------------
+
+
+def test_a_postgresql_engine_split_at_a_dot_is_admitted_and_reported(tmp_path: Path) -> None:
+    code = """
+    DATABASES = {"default": {"ENGINE": "django.db.backends." "postgresql", "NAME": "shop"}}
+    """
+    linted = run(tmp_path, {"settings.py": code}, "TL104")
+    assert linted.admitted["settings.py"]
+    assert rule_ids(linted.findings["settings.py"]) == ["TL104"]
+
+
+def test_a_sqlite_database_is_rejected(tmp_path: Path) -> None:
+    code = """
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": "db.sqlite3"}}
+    """
+    files = {"settings.py": code}
+    assert not run(tmp_path, files, "TL104").admitted["settings.py"]
+    assert run(tmp_path, files, "TL104", forced=True).findings["settings.py"] == []
+
+
+def test_a_django_redis_cache_is_admitted_and_reported(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": "redis://c"}}
+    """
+    linted = run(tmp_path, {"settings.py": code}, "TL206")
+    assert linted.admitted["settings.py"]
+    assert rule_ids(linted.findings["settings.py"]) == ["TL206"]
+
+
+def test_a_local_memory_cache_is_rejected(tmp_path: Path) -> None:
+    code = """
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    """
+    files = {"settings.py": code}
+    assert not run(tmp_path, files, "TL206").admitted["settings.py"]
+    assert run(tmp_path, files, "TL206", forced=True).findings["settings.py"] == []
 
 
 # Syntax errors ------------------------------------------------------------------------------

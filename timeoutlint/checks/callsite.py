@@ -36,7 +36,7 @@ from timeoutlint.catalog_callsite import (
     entry_point_triggers,
 )
 from timeoutlint.checks.base import Check, CheckContext
-from timeoutlint.checks.prefilter import Prospect, gives, mentions_any
+from timeoutlint.checks.prefilter import Prospect, gives, may_pass_keyword, mentions_any
 from timeoutlint.checks.splat_dicts import (
     helper_dicts,
     helper_result_is_settled,
@@ -620,6 +620,34 @@ class EntryPoint:
     name: str
     triggers: tuple[bytes, ...]
     in_async: bool
+    needs_keyword: str | None = None
+    """The keyword every call through this entry point must pass for the rule to report
+    (`reports_only_when_passed`), or None."""
+
+
+def reports_only_when_passed(spec: ArgumentSpec) -> bool:
+    """Whether a callee with `spec` reports only a timeout that the call passes by name.
+
+    `_report_missing_timeout` reports nothing for a timeout that is absent when the library has
+    a default (`when-absent: library-default`); with no `positional`, `timeout_argument` finds a
+    passed one only among the call's keywords or in a splatted dict's constant keys, which
+    `prefilter.may_pass_keyword` reads from the bytes."""
+    return spec.when_absent == "library-default" and spec.positional is None
+
+
+def _needed_keyword(rule: Rule, name: str) -> str | None:
+    """The keyword every callee of `rule` that enters through `name` (a function, or a
+    constructor of the methods' objects) must see passed before it reports, if they agree."""
+    spec = rule.callsite
+    assert spec is not None
+    if spec.report == "in-async":
+        return None
+    keywords = {
+        callee.argument.keyword if reports_only_when_passed(callee.argument) else None
+        for callee in spec.callees
+        if name in (callee.functions or callee.built_by)
+    }
+    return keywords.pop() if len(keywords) == 1 else None
 
 
 class CallsiteGuard:
@@ -640,7 +668,10 @@ class CallsiteGuard:
       the package itself: only the last name is spelled, so no trigger is asked for;
     - a builtin (`builtins.open`) needs no import: such a rule always admits the file.
 
-    An `in-async` rule reports only inside an `async def`, so it needs the keyword `async`.
+    An `in-async` rule reports only inside an `async def`, so it needs the keyword `async`. A
+    rule whose every callee through an entry point reports only a timeout the call passes
+    (`reports_only_when_passed`: httpx, aiohttp, urllib3's functions) needs that keyword written
+    as passed (`prefilter.may_pass_keyword`): a file of `httpx.get(url)` calls is not parsed.
     """
 
     def __init__(self, rules: Iterable[Rule]) -> None:
@@ -652,7 +683,9 @@ class CallsiteGuard:
                 continue
             for name, triggers in entry_point_triggers(spec).items():
                 encoded = tuple(t.encode("utf-8") for t in triggers)
-                entries.append(EntryPoint(rule.id, name, encoded, spec.report == "in-async"))
+                in_async = spec.report == "in-async"
+                needs = _needed_keyword(rule, name)
+                entries.append(EntryPoint(rule.id, name, encoded, in_async, needs))
         by_package: dict[str, list[EntryPoint]] = {}
         for entry in entries:
             by_package.setdefault(entry.name.split(".", 1)[0], []).append(entry)
@@ -673,8 +706,11 @@ class CallsiteGuard:
         )
 
     def _applies(self, entry: EntryPoint, prospect: Prospect) -> bool:
-        return entry.rule_id in prospect.enabled and (
-            not entry.in_async or b"async" in prospect.data
+        data = prospect.data
+        return (
+            entry.rule_id in prospect.enabled
+            and (not entry.in_async or b"async" in data)
+            and (entry.needs_keyword is None or may_pass_keyword(data, entry.needs_keyword))
         )
 
     def __call__(self, prospect: Prospect) -> bool:
@@ -736,12 +772,10 @@ class CallsiteGuard:
 
         `matching_declarations` matches a call on it only to a method callee whose `built-by`
         the client passes (`ExportedClient.built_by`). An `in-async` rule then reports inside an
-        `async def`. Any other reports only when the timeout is not given; when the callee's
-        `when-absent` is `library-default`, an absent one is not reported either, so the
-        timeout must be passed: with no `positional`, by its keyword, written in the call
-        (`timeout=None`) or as the key of a splatted dict, which `_dict_item` reads only from a
-        constant of this file (`**{"timeout": None}`); either way the keyword's bytes are in
-        the file, as written (no escapes, no implicit concatenation of the key).
+        `async def`. Any other reports only when the timeout is not given; when the callee
+        also reports only a timeout that is passed (`reports_only_when_passed`), the file must
+        pass it by its keyword, written in the call (`timeout=None`) or as the key of a
+        splatted dict (`**{"timeout": None}`), as `prefilter.may_pass_keyword` reads it.
         """
         data = prospect.data
         for declared, in_async in self.methods:
@@ -754,11 +788,7 @@ class CallsiteGuard:
             if in_async:
                 if b"async" in data:
                     return True
-            elif (
-                spec.when_absent != "library-default"
-                or spec.positional is not None
-                or spec.keyword.encode("utf-8") in data
-            ):
+            elif not reports_only_when_passed(spec) or may_pass_keyword(data, spec.keyword):
                 return True
         return False
 

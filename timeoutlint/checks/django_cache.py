@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.findings import Applicability, Fix, Span
 from timeoutlint.fix_operations import AddDictEntries, RenameDictKey, ReplaceDictValue
 from timeoutlint.python.model import PythonModule
@@ -336,4 +337,15 @@ def check(ctx: CheckContext, model: PythonModule) -> None:
         _check_entry(ctx, model, alias, entry)
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=(b"CACHES",), run=check)
+_BACKEND_CLASSES = (b"RedisCache", b"ValkeyCache")
+
+
+def may_report(prospect: Prospect) -> bool:
+    """A finding is on an entry whose BACKEND the model resolves to a string constant of
+    `BACKEND_LABELS` (`model.resolve` reads only this file and folds no `+` or f-string), so
+    one of those literals is written here, and each ends with a class name of
+    `_BACKEND_CLASSES`: a file of local-memory or Memcached caches is not parsed."""
+    return mentions_any(prospect.data, _BACKEND_CLASSES)
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=(b"CACHES",), run=check, guard=may_report)

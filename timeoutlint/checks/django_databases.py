@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 
 from timeoutlint.checks.base import Check, CheckContext
+from timeoutlint.checks.prefilter import Prospect, mentions_any
 from timeoutlint.findings import Applicability, Fix
 from timeoutlint.fix_operations import AddDictEntries
 from timeoutlint.python.model import PythonModule
@@ -79,4 +80,15 @@ def check(ctx: CheckContext, model: PythonModule) -> None:
         _check_entry(ctx, model, alias, entry)
 
 
-CHECK = Check(rules=(RULE,), kind="python", triggers=(b"DATABASES",), run=check)
+_ENGINE_WORDS = (b"postgresql", b"postgis", b"mysql")
+
+
+def may_report(prospect: Prospect) -> bool:
+    """A finding is on an entry whose ENGINE the model resolves to a string constant of
+    `ENGINES` (`model.resolve` reads only this file and folds no `+` or f-string), so one of
+    those literals is written here, and each contains one of `_ENGINE_WORDS` (even split at a
+    dot by implicit concatenation): a SQLite or Oracle settings file is not parsed."""
+    return mentions_any(prospect.data, _ENGINE_WORDS)
+
+
+CHECK = Check(rules=(RULE,), kind="python", triggers=(b"DATABASES",), run=check, guard=may_report)

@@ -21,6 +21,7 @@ are written with (an ASCII-compatible source encoding, no escapes inside a liter
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Set
 from dataclasses import dataclass
 from functools import cached_property
@@ -155,3 +156,43 @@ Guard = Callable[[Prospect], bool]
 
 def mentions_any(data: bytes, words: tuple[bytes, ...]) -> bool:
     return any(word in data for word in words)
+
+
+_BETWEEN_TOKENS = rb"(?:\s|\\|#[^\r\n]*)*"
+"""What may separate two tokens inside a call's parentheses: whitespace and newlines (implicit
+line joining), backslash continuations and comments."""
+
+
+@functools.lru_cache(maxsize=32)
+def _keyword_passed(keyword: str) -> re.Pattern[bytes]:
+    word = re.escape(keyword.encode("utf-8"))
+    return re.compile(rb"(?<![A-Za-z0-9_])" + word + rb"(?:[\"']|" + _BETWEEN_TOKENS + rb"=)")
+
+
+@functools.lru_cache(maxsize=32)
+def _literal_passed(keyword: str) -> re.Pattern[bytes]:
+    word = re.escape(keyword.encode("utf-8"))
+    opening = rb"(?:\s|\\|#[^\r\n]*|\()*[A-Za-z]{0,2}[\"']"
+    return re.compile(rb"(?<![A-Za-z0-9_])" + word + _BETWEEN_TOKENS + rb"=" + opening)
+
+
+def may_pass_literal(data: bytes, keyword: str) -> bool:
+    """Whether a call in `data` can pass a string literal as the keyword argument `keyword`
+    (`password="s3cret"`, `password=("s3cret")`, `password=r'x'`): the name as in
+    `may_pass_keyword`, `=`, then blanks, comments, continuations or opening parentheses, a
+    string prefix of at most two letters and a quote."""
+    return _literal_passed(keyword).search(data) is not None
+
+
+def may_pass_keyword(data: bytes, keyword: str) -> bool:
+    """Whether a call in `data` can pass the argument `keyword` by name.
+
+    The model reads a keyword argument from the call's `keywords` (`keyword=value`: the name,
+    then only whitespace, comments or continuations before `=`) or from the constant key of a
+    `**{...}` splat or of a dict a helper returns (`splat_dicts`, `callsite._dict_item`): a
+    string literal, at the splat or bound to a name of this file, that is exactly `keyword`,
+    so its closing quote follows the name. Either way no identifier character comes before the
+    name (`read_timeout=` is another keyword). Spelled with the bytes it is written with,
+    like the triggers (no escapes or implicit concatenation inside the key).
+    """
+    return _keyword_passed(keyword).search(data) is not None

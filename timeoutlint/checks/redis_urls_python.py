@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from timeoutlint.checks.base import Check, CheckContext
-from timeoutlint.checks.prefilter import Prospect
+from timeoutlint.checks.prefilter import Prospect, may_pass_literal
 from timeoutlint.checks.redis_url_parts import SCHEMES, is_placeholder, marker, parse_redis_url
 from timeoutlint.checks.redis_urls import (
     HARDCODED_PASSWORD,
@@ -452,13 +452,15 @@ def may_report(prospect: Prospect) -> bool:
     `PASSWORD_VARIABLES` (both contain `REDIS_PASS`), or the `password=` keyword of a call whose
     callee resolves into one of `_PASSWORD_CALLEE_PACKAGES` with `model.resolve` alone (no
     index): through an import of one of them, or a relative import inside one
-    (`Prospect.may_resolve_into`)."""
+    (`Prospect.may_resolve_into`). `_literal_passwords` reports that keyword only when its
+    value is a string constant written at the call (`ast.Constant`, no name is resolved), so
+    the bytes spell `password=` and a string literal after it (`prefilter.may_pass_literal`)."""
     data = prospect.data
     if any(scheme in data for scheme in URL_SCHEME_MENTIONS) or b"REDIS_PASS" in data:
         return True
     return (
         HARDCODED_PASSWORD in prospect.enabled
-        and b"password" in data
+        and may_pass_literal(data, "password")
         and prospect.may_resolve_into(_PASSWORD_CALLEE_PACKAGES)
     )
 
