@@ -478,3 +478,18 @@ def test_an_admitted_file_with_a_syntax_error_reports_it(tmp_path: Path) -> None
     linted = run(tmp_path, {"broken.py": code}, "TL101")
     assert linted.admitted["broken.py"]
     assert rule_ids(linted.findings["broken.py"]) == ["TL001"]
+
+
+def test_every_engine_tl104_knows_contains_a_word_its_guard_asks_for() -> None:
+    from timeoutlint.checks import django_databases
+
+    words = [w.decode() for w in django_databases._ENGINE_WORDS]
+    assert [e for e in django_databases.ENGINES if not any(w in e for w in words)] == []
+
+
+def test_every_cache_backend_tl206_knows_contains_a_class_its_guard_asks_for() -> None:
+    from timeoutlint.checks import django_cache
+
+    classes = [c.decode() for c in django_cache._BACKEND_CLASSES]
+    labels = django_cache.BACKEND_LABELS
+    assert [b for b in labels if not any(c in b.rsplit(".", 1)[-1] for c in classes)] == []
