@@ -55,3 +55,9 @@ local = redis.Redis.from_url("unix:///run/redis/redis.sock")  # error: TL205 "wa
 local.set("k", "v")
 listener = redis.Redis(unix_socket_path="/run/redis/redis.sock")  # ok
 listener.pubsub()
+
+
+async def async_module_factory():
+    from redis import asyncio as aioredis
+
+    return aioredis.from_url("redis://h")  # error: TL205 "`redis.asyncio.from_url()` has no"

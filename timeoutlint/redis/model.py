@@ -756,9 +756,11 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def _short_name(qualified: str) -> str:
-    """`redis.asyncio.Redis.from_url` -> `Redis.from_url`, `redis.from_url` -> `redis.from_url`."""
+    """`redis.asyncio.Redis.from_url` -> `Redis.from_url`; a module's function keeps its
+    module (`redis.asyncio.from_url`: its last two parts, `asyncio.from_url`, would name the
+    standard library's `asyncio`)."""
     parts = qualified.split(".")
     for index, part in enumerate(parts):
         if part[:1].isupper():
             return ".".join(parts[index:])
-    return ".".join(parts[-2:])
+    return qualified
