@@ -194,6 +194,14 @@ def test_tl404_a_password_quoted_before_the_url_gets_no_fix_that_encodes_it_twic
     assert "`/`" in finding.message and "`#`" not in finding.message
 
 
+def test_tl404_a_password_from_an_encoder_the_model_cannot_resolve_gets_no_fix(
+    tmp_path: Path,
+) -> None:
+    code = "from base import *\nPW = requests.compat.quote(pw)\nURL = f'redis://:{PW}@h/0'\n"
+    [finding] = lint_files(tmp_path, {"app.py": code}, select="TL404")
+    assert finding.fix is None
+
+
 def test_tl404_a_literal_with_a_percent_sign_gets_no_fix(tmp_path: Path) -> None:
     findings = lint_files(tmp_path, {".env": "URL=redis://:50%/off@h:6379/0\n"}, select="TL404")
     assert len(findings) == 1 and findings[0].fix is None

@@ -338,6 +338,20 @@ def _quoting(model: PythonModule, expression: ast.expr, scope: Scope) -> _Quotin
     return _Quoting(call, direct, "".join(c for c in _BREAKING if c in safe_text))
 
 
+def _bound_to_an_unknown_encoder(model: PythonModule, expression: ast.expr, scope: Scope) -> bool:
+    """A name bound to a call of something named like an encoder that the model cannot resolve
+    (`requests.compat.quote(pw)` with `requests` from a star import): the value may be encoded
+    already, and wrapping it in `quote()` would encode it twice."""
+    if not isinstance(expression, ast.Name):
+        return False
+    value = model.resolve(expression, scope)
+    if not isinstance(value, CallResult) or isinstance(value.callee, QualifiedName):
+        return False
+    func = value.call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return any(word in name.lower() for word in ("quote", "encode", "escape"))
+
+
 def _unencoded_problem(code: str, quoting: _Quoting | None) -> str:
     if quoting is None or not quoting.kept:
         return (
@@ -383,7 +397,9 @@ def _check_url(ctx: CheckContext, model: PythonModule, node: ast.Constant | ast.
             quoting = _quoting(model, part.value, scope)
             if quoting is not None and quoting.kept == "":
                 continue
-            encoded_elsewhere = quoting is not None and not quoting.direct
+            encoded_elsewhere = (
+                quoting is not None and not quoting.direct
+            ) or _bound_to_an_unknown_encoder(model, part.value, scope)
             fix = (
                 fixes.wrap_in_quote(part, site)
                 if fixes is not None and not encoded_elsewhere
