@@ -61,3 +61,19 @@ async def async_module_factory():
     from redis import asyncio as aioredis
 
     return aioredis.from_url("redis://h")  # error: TL205 "`redis.asyncio.from_url()` has no"
+
+
+# The pool name is assigned on two branches: the model reads its last assignment, but the
+# client that serves BRPOP may get either pool, so neither is asked for a socket_timeout.
+class Storage:
+    client_class = redis.Redis
+
+    def __init__(self, url=None, connection_pool=None, **params):
+        if url:
+            connection_pool = redis.ConnectionPool.from_url(url)  # error: TL205 "connecting over TCP to an unreachable server"
+        elif connection_pool is None:
+            connection_pool = redis.ConnectionPool(**params)  # ok: its settings are unknown
+        self.conn = self.client_class(connection_pool=connection_pool)
+
+    def dequeue(self):
+        return self.conn.brpop("queue", timeout=0)

@@ -576,6 +576,7 @@ def long_read_clients(model: RedisModel) -> set[Location]:
     for found in model.method_calls():
         if isinstance(found.receiver, RedisClient) and found.method in LONG_READ_METHODS:
             users.add(found.receiver.settings_location)
+            users.update(_pools_the_name_may_hold(model, found.receiver))
     module = model.module
     for site in module.calls:
         users.update(_attribute_long_reads(model, site.node, site.scope))
@@ -622,6 +623,32 @@ def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> se
         client = model.object_of(module.resolve_binding(binding))
         if isinstance(client, RedisClient):
             found.add(client.settings_location)
+            found.update(_pools_the_name_may_hold(model, client))
+    return found
+
+
+def _pools_the_name_may_hold(model: RedisModel, client: RedisClient) -> set[Location]:
+    """For `Redis(connection_pool=pool)`, the pools of every assignment of `pool` in its scope
+    (`if url: pool = ConnectionPool.from_url(url)` / `else: pool = ConnectionPool(...)`): the
+    model reads a name by its last assignment before the use, yet the client may be given
+    any of them, and each of those pools serves the client's long reads."""
+    if client.construction != "pool":
+        return set()
+    module = model.module
+    site = next((s for s in module.calls if model.location(s.node) == client.location), None)
+    if site is None:
+        return set()
+    given = _keyword(site.node, "connection_pool")
+    if not isinstance(given, ast.Name):
+        return set()
+    binding = module.lookup(given.id, site.scope, (given.lineno, given.col_offset))
+    if binding is None:
+        return set()
+    found: set[Location] = set()
+    for candidate in binding.scope.bindings.get(given.id, ()):
+        pool = model.object_of(module.resolve_binding(candidate))
+        if isinstance(pool, RedisPool):
+            found.add(pool.location)
     return found
 
 
