@@ -32,12 +32,13 @@ from timeoutlint.checks.redis_common import (
 )
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fix_operations import AddKeyword
-from timeoutlint.python.model import CallSite, PythonModule
+from timeoutlint.python.model import CallSite, PythonModule, Scope
 from timeoutlint.python.values import LocalClass, QualifiedName
 from timeoutlint.redis.model import (
     RedisClient,
     RedisModel,
     RedisPool,
+    classes_with_unresolved_long_reads,
     long_read_clients,
 )
 from timeoutlint.redis.vocabulary import LIBRARIES, VALKEY_PY
@@ -158,6 +159,7 @@ class LongReads:
 
     starts: frozenset[Position]
     known: bool
+    unresolved_classes: tuple[Scope, ...] = ()
 
     @classmethod
     def of(cls, model: RedisModel, module: PythonModule, ctx: CheckContext) -> LongReads:
@@ -168,7 +170,21 @@ class LongReads:
             if location.path == ctx.path
         }
         known = not indexed or indexed <= {module.span(site.node).start for site in module.calls}
-        return cls(frozenset(local | indexed), known)
+        unresolved = tuple(classes_with_unresolved_long_reads(model))
+        return cls(frozenset(local | indexed), known, unresolved)
+
+    def may_serve(self, obj: RedisClient | RedisPool, scope: Scope) -> bool:
+        """Whether the client or pool built in `scope` may serve long reads: it is one the
+        model links to them, or it is built in a class whose long reads go through an
+        attribute the model cannot read."""
+        if obj.location.span.start in self.starts:
+            return True
+        current: Scope | None = scope
+        while current is not None:
+            if any(current is owner for owner in self.unresolved_classes):
+                return True
+            current = current.parent
+        return False
 
 
 def _valkey_hangs(obj: RedisClient | RedisPool) -> bool:
@@ -197,9 +213,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         transport = _transport(model, site, obj)
         connect_hangs = connect == "absent" and read in ("absent", "none") and transport != "unix"
         read_hangs = (
-            read == "absent"
-            and long_reads.known
-            and obj.location.span.start not in long_reads.starts
+            read == "absent" and long_reads.known and not long_reads.may_serve(obj, site.scope)
         )
         if not connect_hangs and not read_hangs:
             continue

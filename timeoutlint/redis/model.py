@@ -627,6 +627,35 @@ def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> se
     return found
 
 
+def classes_with_unresolved_long_reads(model: RedisModel) -> list[Scope]:
+    """The class scopes in which a method calls a blocking command or `pubsub()` on an
+    attribute (`self.client.brpoplpush(...)`) that some assignment in the class gives a value
+    the model cannot read as a client (`self.client = client or Redis(**parameters)`). A pool
+    or client built in such a class may be the one that serves those reads, so nothing may
+    suggest a finite `socket_timeout` for it."""
+    module = model.module
+    found: list[Scope] = []
+    for site in module.calls:
+        func = site.node.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr in LONG_READ_METHODS
+            and isinstance(func.value, ast.Attribute)
+            and isinstance(func.value.value, ast.Name)
+        ):
+            continue
+        owner = module.method_class_scope(func.value.value.id, site.scope)
+        if owner is None or any(owner is known for known in found):
+            continue
+        bindings = owner.instance_attributes.get(func.value.attr, ())
+        if any(
+            not isinstance(model.object_of(module.resolve_binding(b)), RedisClient)
+            for b in bindings
+        ):
+            found.append(owner)
+    return found
+
+
 def _pools_the_name_may_hold(model: RedisModel, client: RedisClient) -> set[Location]:
     """For `Redis(connection_pool=pool)`, the pools of every assignment of `pool` in its scope
     (`if url: pool = ConnectionPool.from_url(url)` / `else: pool = ConnectionPool(...)`): the
