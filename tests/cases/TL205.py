@@ -99,3 +99,15 @@ class Broker:
 
     def enqueue(self, message):
         self.client.lpush("queue", message)
+
+
+class Tasks:
+    def __init__(self, client=None, host="redis"):
+        self.queue = client or redis.Redis(host=host)  # error: TL205 "connecting to an unreachable server"
+        self.cache = redis.Redis(host=host)  # error: TL205 "waits forever, and connecting"
+
+    def next_task(self):
+        return self.queue.blpop("tasks", timeout=0)
+
+    def remember(self, key, value):
+        self.cache.set(key, value)

@@ -627,14 +627,14 @@ def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> se
     return found
 
 
-def classes_with_unresolved_long_reads(model: RedisModel) -> list[Scope]:
-    """The class scopes in which a method calls a blocking command or `pubsub()` on an
-    attribute (`self.client.brpoplpush(...)`) that some assignment in the class gives a value
-    the model cannot read as a client (`self.client = client or Redis(**parameters)`). A pool
-    or client built in such a class may be the one that serves those reads, so nothing may
-    suggest a finite `socket_timeout` for it."""
+def unresolved_long_read_attributes(model: RedisModel) -> dict[Scope, frozenset[str]]:
+    """Per class scope, the attributes on which its methods call a blocking command or
+    `pubsub()` (`self.client.brpoplpush(...)`) and that some assignment in the class gives a
+    value the model cannot read as a client (`self.client = client or Redis(**parameters)`).
+    A pool built in such a class, or a client assigned to such an attribute, may be the one
+    that serves those reads, so nothing may suggest a finite `socket_timeout` for it."""
     module = model.module
-    found: list[Scope] = []
+    found: dict[Scope, set[str]] = {}
     for site in module.calls:
         func = site.node.func
         if not (
@@ -645,15 +645,15 @@ def classes_with_unresolved_long_reads(model: RedisModel) -> list[Scope]:
         ):
             continue
         owner = module.method_class_scope(func.value.value.id, site.scope)
-        if owner is None or any(owner is known for known in found):
+        if owner is None or func.value.attr in found.get(owner, ()):
             continue
         bindings = owner.instance_attributes.get(func.value.attr, ())
         if any(
             not isinstance(model.object_of(module.resolve_binding(b)), RedisClient)
             for b in bindings
         ):
-            found.append(owner)
-    return found
+            found.setdefault(owner, set()).add(func.value.attr)
+    return {owner: frozenset(names) for owner, names in found.items()}
 
 
 def _pools_the_name_may_hold(model: RedisModel, client: RedisClient) -> set[Location]:
