@@ -23,7 +23,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from timeoutlint.findings import Span
-from timeoutlint.python.model import PythonModule, Scope, walk
+from timeoutlint.python.model import CallSite, PythonModule, Scope, walk
 from timeoutlint.python.values import (
     UNKNOWN,
     BoundAttribute,
@@ -281,6 +281,7 @@ class RedisModel:
         self._by_call: dict[int, RedisObject | None] = {}
         self._in_progress: set[int] = set()
         self._method_calls: list[MethodCall] | None = None
+        self._sites: dict[Location, CallSite] | None = None
         self._mutated_names: frozenset[str] | None = None
 
     # Values ----------------------------------------------------------------
@@ -361,6 +362,12 @@ class RedisModel:
         if receiver is None:
             return None
         return MethodCall(receiver, call.func.attr, call, scope)
+
+    def site_at(self, location: Location) -> CallSite | None:
+        """The call made at `location` in this file, from a map built once."""
+        if self._sites is None:
+            self._sites = {self.location(site.node): site for site in self.module.calls}
+        return self._sites.get(location)
 
     def method_calls(self) -> list[MethodCall]:
         """Every method call on a known Redis object in the file, computed once."""
@@ -664,7 +671,7 @@ def _pools_the_name_may_hold(model: RedisModel, client: RedisClient) -> set[Loca
     if client.construction != "pool":
         return set()
     module = model.module
-    site = next((s for s in module.calls if model.location(s.node) == client.location), None)
+    site = model.site_at(client.location)
     if site is None:
         return set()
     given = _keyword(site.node, "connection_pool")
