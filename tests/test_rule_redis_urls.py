@@ -185,6 +185,23 @@ def test_tl404_quote_without_safe_and_the_fix_keeps_the_existing_call(tmp_path: 
     assert _fix(tmp_path, {"app.py": code}, "app.py") == code.replace("{q(pw)}", '{q(pw, safe="")}')
 
 
+def test_tl404_a_password_quoted_before_the_url_gets_no_fix_that_encodes_it_twice(
+    tmp_path: Path,
+) -> None:
+    code = "from urllib.parse import quote\nPW = quote(pw)\nURL = f'redis://:{PW}@h/0'\n"
+    [finding] = lint_files(tmp_path, {"app.py": code}, select="TL404")
+    assert finding.fix is None
+    assert "`/`" in finding.message and "`#`" not in finding.message
+
+
+def test_tl404_a_password_from_an_encoder_the_model_cannot_resolve_gets_no_fix(
+    tmp_path: Path,
+) -> None:
+    code = "from base import *\nPW = requests.compat.quote(pw)\nURL = f'redis://:{PW}@h/0'\n"
+    [finding] = lint_files(tmp_path, {"app.py": code}, select="TL404")
+    assert finding.fix is None
+
+
 def test_tl404_a_literal_with_a_percent_sign_gets_no_fix(tmp_path: Path) -> None:
     findings = lint_files(tmp_path, {".env": "URL=redis://:50%/off@h:6379/0\n"}, select="TL404")
     assert len(findings) == 1 and findings[0].fix is None

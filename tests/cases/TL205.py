@@ -55,3 +55,59 @@ local = redis.Redis.from_url("unix:///run/redis/redis.sock")  # error: TL205 "wa
 local.set("k", "v")
 listener = redis.Redis(unix_socket_path="/run/redis/redis.sock")  # ok
 listener.pubsub()
+
+
+async def async_module_factory():
+    from redis import asyncio as aioredis
+
+    return aioredis.from_url("redis://h")  # error: TL205 "`redis.asyncio.from_url()` has no"
+
+
+# The pool name is assigned on two branches: the model reads its last assignment, but the
+# client that serves BRPOP may get either pool, so neither is asked for a socket_timeout.
+class Storage:
+    client_class = redis.Redis
+
+    def __init__(self, url=None, connection_pool=None, **params):
+        if url:
+            connection_pool = redis.ConnectionPool.from_url(url)  # error: TL205 "connecting over TCP to an unreachable server"
+        elif connection_pool is None:
+            connection_pool = redis.ConnectionPool(**params)  # ok: its settings are unknown
+        self.conn = self.client_class(connection_pool=connection_pool)
+
+    def dequeue(self):
+        return self.conn.brpop("queue", timeout=0)
+
+
+# The pool reaches the client through a dict splatted into `Redis(**parameters)`, which the
+# model cannot follow; the class's BRPOPLPUSH may be served by it, so only its connect is reported.
+class ResultBackend:
+    def __init__(self, *, client=None, url=None, **parameters):
+        if url is not None:
+            parameters["connection_pool"] = redis.ConnectionPool.from_url(url)  # error: TL205 "connecting over TCP to an unreachable server"
+        self.client = client or redis.Redis(**parameters)
+
+    def get_result(self, key, timeout=0):
+        return self.client.brpoplpush(key, key, timeout)
+
+
+class Broker:
+    def __init__(self, *, client=None, url=None, **parameters):
+        if url is not None:
+            parameters["connection_pool"] = redis.ConnectionPool.from_url(url)  # error: TL205 "waits forever, and connecting over TCP"
+        self.client = client or redis.Redis(**parameters)
+
+    def enqueue(self, message):
+        self.client.lpush("queue", message)
+
+
+class Tasks:
+    def __init__(self, client=None, host="redis"):
+        self.queue = client or redis.Redis(host=host)  # error: TL205 "connecting to an unreachable server"
+        self.cache = redis.Redis(host=host)  # error: TL205 "waits forever, and connecting"
+
+    def next_task(self):
+        return self.queue.blpop("tasks", timeout=0)
+
+    def remember(self, key, value):
+        self.cache.set(key, value)

@@ -6,6 +6,9 @@
   fallback).
 - A password with `/ # ? % @ :` breaks an f-string URL; after the TL404 fix
   (`quote(..., safe="")`) it connects.
+- A password that `quote()` encoded with its default `safe="/"` breaks the URL
+  only by a `/` (`#`, `?`, `%` are encoded), and wrapping it in a second
+  `quote(..., safe="")` (a fix TL404 no longer offers) fails to authenticate.
 - A `'`, a space and a backtick in a URL password are sent as part of it
   (the tool reads such a URL as redis-py does, not cut at the quote).
 - `redis://alice@host` authenticates an ACL user declared `nopass`, which is
@@ -24,6 +27,7 @@ import subprocess
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import redis
@@ -172,6 +176,43 @@ def test_an_unquoted_password_breaks_the_url_and_the_tl404_fix_connects(
     with pytest.raises((ValueError, redis.ConnectionError, redis.AuthenticationError)):
         _pings(before)
     assert _pings(after)
+
+
+NO_SLASH_PASSWORD = "p@ss#w?rd:x%41+&="
+
+
+@pytest.fixture
+def no_slash_password_server() -> Iterator[RedisServer]:
+    binary = redis_server_binary()
+    if binary is None:
+        pytest.skip(MISSING)
+    server = RedisServer(binary, requirepass=NO_SLASH_PASSWORD).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.redis_server
+def test_quote_with_its_default_safe_breaks_a_url_only_by_a_slash(
+    special_password_server: RedisServer, no_slash_password_server: RedisServer
+) -> None:
+    def url(password: str, port: int) -> str:
+        return f"redis://:{password}@127.0.0.1:{port}/0"
+
+    assert _pings(url(quote(NO_SLASH_PASSWORD), no_slash_password_server.port))
+    with pytest.raises((ValueError, redis.ConnectionError, redis.AuthenticationError)):
+        _pings(url(quote(SPECIAL_PASSWORD), special_password_server.port))
+    assert _pings(url(quote(SPECIAL_PASSWORD, safe=""), special_password_server.port))
+
+
+@pytest.mark.redis_server
+def test_a_password_quoted_twice_fails_to_authenticate(
+    no_slash_password_server: RedisServer,
+) -> None:
+    twice = quote(quote(NO_SLASH_PASSWORD), safe="")
+    with pytest.raises(redis.AuthenticationError):
+        _pings(f"redis://:{twice}@127.0.0.1:{no_slash_password_server.port}/0")
 
 
 @pytest.mark.redis_server

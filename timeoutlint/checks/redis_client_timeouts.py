@@ -18,7 +18,8 @@ project index, in another).
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
 from timeoutlint.checks.base import Check, CheckContext
@@ -32,13 +33,14 @@ from timeoutlint.checks.redis_common import (
 )
 from timeoutlint.findings import Applicability, Fix, Position
 from timeoutlint.fix_operations import AddKeyword
-from timeoutlint.python.model import CallSite, PythonModule
+from timeoutlint.python.model import CallSite, PythonModule, Scope
 from timeoutlint.python.values import LocalClass, QualifiedName
 from timeoutlint.redis.model import (
     RedisClient,
     RedisModel,
     RedisPool,
     long_read_clients,
+    unresolved_long_read_attributes,
 )
 from timeoutlint.redis.vocabulary import LIBRARIES, VALKEY_PY
 
@@ -158,6 +160,7 @@ class LongReads:
 
     starts: frozenset[Position]
     known: bool
+    unresolved: Mapping[Scope, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, model: RedisModel, module: PythonModule, ctx: CheckContext) -> LongReads:
@@ -168,7 +171,36 @@ class LongReads:
             if location.path == ctx.path
         }
         known = not indexed or indexed <= {module.span(site.node).start for site in module.calls}
-        return cls(frozenset(local | indexed), known)
+        return cls(frozenset(local | indexed), known, unresolved_long_read_attributes(model))
+
+    def may_serve(self, module: PythonModule, obj: RedisClient | RedisPool, site: CallSite) -> bool:
+        """Whether the client or pool built at `site` may serve long reads: the model links
+        it to them, or they go through an attribute of its class that the model cannot read
+        as a client, and it is a pool (any client of the class may be given it) or a client
+        assigned to that attribute."""
+        if obj.location.span.start in self.starts:
+            return True
+        current: Scope | None = site.scope
+        while current is not None and current not in self.unresolved:
+            current = current.parent
+        if current is None:
+            return False
+        if isinstance(obj, RedisPool):
+            return True
+        return _assigned_attribute(module, site.node) in self.unresolved[current]
+
+
+def _assigned_attribute(module: PythonModule, node: ast.AST) -> str | None:
+    """`client` for a call inside the value of `self.client = ...`."""
+    current: ast.AST | None = node
+    while current is not None and not isinstance(current, ast.stmt):
+        current = module.parent(current)
+    if isinstance(current, (ast.Assign, ast.AnnAssign)):
+        targets = current.targets if isinstance(current, ast.Assign) else [current.target]
+        for target in targets:
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+                return target.attr
+    return None
 
 
 def _valkey_hangs(obj: RedisClient | RedisPool) -> bool:
@@ -197,9 +229,7 @@ def check(ctx: CheckContext, module: PythonModule) -> None:
         transport = _transport(model, site, obj)
         connect_hangs = connect == "absent" and read in ("absent", "none") and transport != "unix"
         read_hangs = (
-            read == "absent"
-            and long_reads.known
-            and obj.location.span.start not in long_reads.starts
+            read == "absent" and long_reads.known and not long_reads.may_serve(module, obj, site)
         )
         if not connect_hangs and not read_hangs:
             continue

@@ -33,7 +33,7 @@ from timeoutlint.fix_operations import AddImport, ReplaceString
 from timeoutlint.project.redis_auth import PasswordSource
 from timeoutlint.python.model import PythonModule, Scope, walk
 from timeoutlint.python.secrets import masked_code
-from timeoutlint.python.values import Constant, QualifiedName
+from timeoutlint.python.values import CallResult, Constant, QualifiedName
 from timeoutlint.redis.vocabulary import (
     PASSWORD_CALLEE_PACKAGES,
     PASSWORD_VARIABLE_MENTIONS,
@@ -43,6 +43,11 @@ from timeoutlint.redis.vocabulary import (
 
 _PREFIX = re.compile(r"^([A-Za-z]*)('''|\"\"\"|'|\")")
 _QUOTE = "urllib.parse.quote"
+_QUOTE_NAMES = frozenset({_QUOTE, "requests.compat.quote", "requests.utils.quote"})
+"""`urllib.parse.quote` and the names requests re-exports it by (`requests.compat` imports it
+from `urllib.parse`, `requests.utils` from `requests.compat`)."""
+_BREAKING = "/#?%[]"
+"""The characters that break a Redis URL's password slot when `quote()` keeps them."""
 _ENV_GETTERS = frozenset({"os.environ.get", "os.getenv"})
 
 
@@ -295,20 +300,71 @@ def _at_sign_follows(model: PythonModule, node: ast.expr) -> bool:
 
 def _is_quote(model: PythonModule, call: ast.Call, scope: Scope) -> bool:
     callee = model.resolve(call.func, scope)
-    return isinstance(callee, QualifiedName) and callee.name == _QUOTE
+    return isinstance(callee, QualifiedName) and callee.name in _QUOTE_NAMES
 
 
-def _encodes_everything(model: PythonModule, expression: ast.expr, scope: Scope) -> bool:
-    if not isinstance(expression, ast.Call) or not _is_quote(model, expression, scope):
-        return False
-    safe: ast.expr | None = expression.args[1] if len(expression.args) > 1 else None
-    for keyword in expression.keywords:
+@dataclass(frozen=True)
+class _Quoting:
+    """The `quote()` call that encodes an interpolated password, written in the f-string
+    (`direct`) or bound to the name it interpolates, and the URL-breaking characters its `safe`
+    keeps (None when `safe=` cannot be read)."""
+
+    call: ast.Call
+    direct: bool
+    kept: str | None
+    default_safe: bool = False
+
+
+def _quoting(model: PythonModule, expression: ast.expr, scope: Scope) -> _Quoting | None:
+    if isinstance(expression, ast.Call):
+        call, direct = expression, True
+    else:
+        value = model.resolve(expression, scope)
+        if not isinstance(value, CallResult):
+            return None
+        call, scope, direct = value.call, value.scope, False
+    if not _is_quote(model, call, scope):
+        return None
+    safe: ast.expr | None = call.args[1] if len(call.args) > 1 else None
+    for keyword in call.keywords:
         if keyword.arg == "safe":
             safe = keyword.value
     if safe is None:
-        return False
+        return _Quoting(call, direct, "/", default_safe=True)
     value = model.resolve(safe, scope)
-    return isinstance(value, Constant) and value.value in ("", b"")
+    if not isinstance(value, Constant) or not isinstance(value.value, (str, bytes)):
+        return _Quoting(call, direct, None)
+    safe_text = value.value.decode("latin-1") if isinstance(value.value, bytes) else value.value
+    return _Quoting(call, direct, "".join(c for c in _BREAKING if c in safe_text))
+
+
+def _bound_to_an_unknown_encoder(model: PythonModule, expression: ast.expr, scope: Scope) -> bool:
+    """A name bound to a call of something named like an encoder that the model cannot resolve
+    (`requests.compat.quote(pw)` with `requests` from a star import): the value may be encoded
+    already, and wrapping it in `quote()` would encode it twice."""
+    if not isinstance(expression, ast.Name):
+        return False
+    value = model.resolve(expression, scope)
+    if not isinstance(value, CallResult) or isinstance(value.callee, QualifiedName):
+        return False
+    func = value.call.func
+    name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+    return any(word in name.lower() for word in ("quote", "encode", "escape"))
+
+
+def _unencoded_problem(code: str, quoting: _Quoting | None) -> str:
+    if quoting is None or not quoting.kept:
+        return (
+            f'`{code}` is put into a Redis URL without `quote(..., safe="")`; a `/`, `#`, `?`'
+            " or `%` in the password then breaks the URL"
+        )
+    kept = " or ".join(f"`{c}`" for c in quoting.kept)
+    safe = 'the default `safe="/"`' if quoting.default_safe else "its `safe=`"
+    encoded = "" if quoting.direct else " is percent-encoded by `quote()` and"
+    return (
+        f"`{code}`{encoded} is put into a Redis URL, but {safe} keeps {kept} as it is: a"
+        f" {kept} in the password then breaks the URL"
+    )
 
 
 def _check_url(ctx: CheckContext, model: PythonModule, node: ast.Constant | ast.JoinedStr) -> None:
@@ -336,18 +392,25 @@ def _check_url(ctx: CheckContext, model: PythonModule, node: ast.Constant | ast.
     if url is not None and url.password is not None and formatted:
         password = site.template[url.password[0] : url.password[1]]
         for index, part in enumerate(formatted):
-            if marker(index) in password and not _encodes_everything(model, part.value, scope):
-                fix = fixes.wrap_in_quote(part, site) if fixes is not None else None
-                ctx.report(
-                    UNENCODED_PASSWORD,
-                    model.span(part.value),
-                    fix,
-                    problem=(
-                        f"`{masked_code(model.source, part.value)}` is put into a Redis"
-                        ' URL without `quote(..., safe="")`; a `/`, `#`, `?` or `%` in the'
-                        " password then breaks the URL"
-                    ),
-                )
+            if marker(index) not in password:
+                continue
+            quoting = _quoting(model, part.value, scope)
+            if quoting is not None and quoting.kept == "":
+                continue
+            encoded_elsewhere = (
+                quoting is not None and not quoting.direct
+            ) or _bound_to_an_unknown_encoder(model, part.value, scope)
+            fix = (
+                fixes.wrap_in_quote(part, site)
+                if fixes is not None and not encoded_elsewhere
+                else None
+            )
+            ctx.report(
+                UNENCODED_PASSWORD,
+                model.span(part.value),
+                fix,
+                problem=_unencoded_problem(masked_code(model.source, part.value), quoting),
+            )
     skip_missing = _password_less_branch(model, node)
 
     def insert(site: UrlSite, source: PasswordSource) -> Fix | None:

@@ -23,7 +23,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from timeoutlint.findings import Span
-from timeoutlint.python.model import PythonModule, Scope, walk
+from timeoutlint.python.model import CallSite, PythonModule, Scope, walk
 from timeoutlint.python.values import (
     UNKNOWN,
     BoundAttribute,
@@ -281,6 +281,7 @@ class RedisModel:
         self._by_call: dict[int, RedisObject | None] = {}
         self._in_progress: set[int] = set()
         self._method_calls: list[MethodCall] | None = None
+        self._sites: dict[Location, CallSite] | None = None
         self._mutated_names: frozenset[str] | None = None
 
     # Values ----------------------------------------------------------------
@@ -361,6 +362,12 @@ class RedisModel:
         if receiver is None:
             return None
         return MethodCall(receiver, call.func.attr, call, scope)
+
+    def site_at(self, location: Location) -> CallSite | None:
+        """The call made at `location` in this file, from a map built once."""
+        if self._sites is None:
+            self._sites = {self.location(site.node): site for site in self.module.calls}
+        return self._sites.get(location)
 
     def method_calls(self) -> list[MethodCall]:
         """Every method call on a known Redis object in the file, computed once."""
@@ -576,6 +583,7 @@ def long_read_clients(model: RedisModel) -> set[Location]:
     for found in model.method_calls():
         if isinstance(found.receiver, RedisClient) and found.method in LONG_READ_METHODS:
             users.add(found.receiver.settings_location)
+            users.update(_pools_the_name_may_hold(model, found.receiver))
     module = model.module
     for site in module.calls:
         users.update(_attribute_long_reads(model, site.node, site.scope))
@@ -622,6 +630,61 @@ def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> se
         client = model.object_of(module.resolve_binding(binding))
         if isinstance(client, RedisClient):
             found.add(client.settings_location)
+            found.update(_pools_the_name_may_hold(model, client))
+    return found
+
+
+def unresolved_long_read_attributes(model: RedisModel) -> dict[Scope, frozenset[str]]:
+    """Per class scope, the attributes on which its methods call a blocking command or
+    `pubsub()` (`self.client.brpoplpush(...)`) and that some assignment in the class gives a
+    value the model cannot read as a client (`self.client = client or Redis(**parameters)`).
+    A pool built in such a class, or a client assigned to such an attribute, may be the one
+    that serves those reads, so nothing may suggest a finite `socket_timeout` for it."""
+    module = model.module
+    found: dict[Scope, set[str]] = {}
+    for site in module.calls:
+        func = site.node.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr in LONG_READ_METHODS
+            and isinstance(func.value, ast.Attribute)
+            and isinstance(func.value.value, ast.Name)
+        ):
+            continue
+        owner = module.method_class_scope(func.value.value.id, site.scope)
+        if owner is None or func.value.attr in found.get(owner, ()):
+            continue
+        bindings = owner.instance_attributes.get(func.value.attr, ())
+        if any(
+            not isinstance(model.object_of(module.resolve_binding(b)), RedisClient)
+            for b in bindings
+        ):
+            found.setdefault(owner, set()).add(func.value.attr)
+    return {owner: frozenset(names) for owner, names in found.items()}
+
+
+def _pools_the_name_may_hold(model: RedisModel, client: RedisClient) -> set[Location]:
+    """For `Redis(connection_pool=pool)`, the pools of every assignment of `pool` in its scope
+    (`if url: pool = ConnectionPool.from_url(url)` / `else: pool = ConnectionPool(...)`): the
+    model reads a name by its last assignment before the use, yet the client may be given
+    any of them, and each of those pools serves the client's long reads."""
+    if client.construction != "pool":
+        return set()
+    module = model.module
+    site = model.site_at(client.location)
+    if site is None:
+        return set()
+    given = _keyword(site.node, "connection_pool")
+    if not isinstance(given, ast.Name):
+        return set()
+    binding = module.lookup(given.id, site.scope, (given.lineno, given.col_offset))
+    if binding is None:
+        return set()
+    found: set[Location] = set()
+    for candidate in binding.scope.bindings.get(given.id, ()):
+        pool = model.object_of(module.resolve_binding(candidate))
+        if isinstance(pool, RedisPool):
+            found.add(pool.location)
     return found
 
 
@@ -756,9 +819,11 @@ def _keyword(call: ast.Call, name: str) -> ast.expr | None:
 
 
 def _short_name(qualified: str) -> str:
-    """`redis.asyncio.Redis.from_url` -> `Redis.from_url`, `redis.from_url` -> `redis.from_url`."""
+    """`redis.asyncio.Redis.from_url` -> `Redis.from_url`; a module's function keeps its
+    module (`redis.asyncio.from_url`: its last two parts, `asyncio.from_url`, would name the
+    standard library's `asyncio`)."""
     parts = qualified.split(".")
     for index, part in enumerate(parts):
         if part[:1].isupper():
             return ".".join(parts[index:])
-    return ".".join(parts[-2:])
+    return qualified
