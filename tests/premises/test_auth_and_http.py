@@ -61,3 +61,35 @@ def test_requests_without_a_timeout_is_still_waiting_after_the_bound(
     finally:
         waiting.kill()
         waiting.communicate(timeout=5)
+
+
+def test_a_requests_timeout_bounds_each_read_not_a_response_that_keeps_arriving() -> None:
+    """TL101's inserted timeout: a body that trickles in for longer than the timeout, one
+    chunk well inside it at a time, is read whole."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    chunks = 6
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % chunks)
+            for _ in range(chunks):
+                time.sleep(0.25)
+                connection.sendall(b"x")
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    try:
+        started = time.monotonic()
+        response = requests.get(f"http://127.0.0.1:{port}/", timeout=0.6)
+        elapsed = time.monotonic() - started
+    finally:
+        server.join(timeout=5)
+        listener.close()
+    assert response.content == b"x" * chunks
+    assert elapsed > 0.6 * 2
