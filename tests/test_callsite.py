@@ -223,6 +223,29 @@ def test_an_httpx_timeout_has_no_read_limit_when_read_or_else_its_default_is_non
     ]
 
 
+def test_the_fix_bounds_only_the_read_limit_of_a_timeout_object_written_on_one_line(
+    tmp_path: Path,
+) -> None:
+    code = """
+    import httpx
+
+    LIMITS = httpx.Timeout(None, connect=5)
+    httpx.get("u", timeout=httpx.Timeout(connect=5, read=None, write=60, pool=60))
+    httpx.get("u", timeout=httpx.Timeout(None, connect=5))
+    httpx.get("u", timeout=LIMITS)
+    httpx.get("u", timeout=httpx.Timeout(5, read=LIMITS.read))
+    httpx.get("u", timeout=httpx.Timeout(
+        connect=5, read=None))
+    """
+    findings = lint(tmp_path, code, select="TL102")
+    assert [(f.span.start.line, f.fix and f.fix.message) for f in findings] == [
+        (5, "Replace the timeout with `httpx.Timeout(connect=5, read=10, write=60, pool=60)`"),
+        (6, "Replace the timeout with `httpx.Timeout(10, connect=5)`"),
+        (7, "Replace the timeout with `10`"),
+        (9, "Replace the timeout with `10`"),
+    ]
+
+
 def test_a_timeout_object_needs_exactly_one_way_to_tell_its_read_limit() -> None:
     both = {"constructor": "acme.Timeout", "unbounded-when-none": [{"keyword": "t"}]}
     both["read-limit"] = [{"keyword": "read"}]

@@ -466,7 +466,7 @@ def _number(value: float) -> str:
 
 def _fix(
     state: TimeoutState, argument: TimeoutArgument, spec: ArgumentSpec, call: ast.Call,
-    model: PythonModule, config: Config,
+    model: PythonModule, config: Config, index: CallsiteIndex | None = None,
 ) -> Fix | None:  # fmt: skip
     if spec.fix_value is None:
         return None
@@ -484,6 +484,8 @@ def _fix(
         return None
     if state is TimeoutState.READ_NONE:
         value = _bounded_tuple(argument, spec, model, config) or value
+    elif state is TimeoutState.UNBOUNDED and index is not None:
+        value = _bounded_object(argument, spec, model, config, index) or value
     return Fix(
         Applicability.UNSAFE,
         f"Replace the {spec.keyword} with `{value}`",
@@ -524,6 +526,49 @@ def _bounded_tuple(
     return f"({', '.join(parts)})"
 
 
+def _bounded_object(
+    argument: TimeoutArgument,
+    spec: ArgumentSpec,
+    model: PythonModule,
+    config: Config,
+    index: CallsiteIndex,
+) -> str | None:
+    """`timeout=httpx.Timeout(connect=5, read=None, write=60)` -> `read=10`, the other values
+    the author wrote kept: the `None` literal of the object's read limit (`read=`, else its
+    first argument) replaced by the configured read timeout. Only an object written at the
+    call, on one line, whose read limit is that literal; None otherwise (the whole value is
+    replaced, as before)."""
+    if spec.fix_value not in _PLAIN_SECONDS or not isinstance(argument.node, ast.keyword):
+        return None
+    written = argument.node.value
+    if not isinstance(written, ast.Call):
+        return None
+    callee = model.resolve(written.func, model.scope_of(written))
+    if not isinstance(callee, QualifiedName):
+        return None
+    timeout_object = index.timeout_objects.get(callee.name)
+    if timeout_object is None or not timeout_object.read_limit:
+        return None
+    limit = None
+    for ref in timeout_object.read_limit:
+        node, _, known = _argument_node(written, ref)
+        if not known:
+            return None
+        if node is not None:
+            limit = node
+            break
+    if not (isinstance(limit, ast.Constant) and limit.value is None):
+        return None
+    text = source_segment(model, written)
+    if text is None or "\n" in text or written.lineno != limit.lineno:
+        return None
+    line = model.lines[written.lineno - 1].encode("utf-8")
+    assert limit.end_col_offset is not None
+    before = line[written.col_offset : limit.col_offset].decode("utf-8", "replace")
+    after = line[limit.end_col_offset : written.end_col_offset].decode("utf-8", "replace")
+    return f"{before}{fix_value(config, '{seconds}')}{after}"
+
+
 def _report_missing_timeout(
     ctx: CheckContext, model: PythonModule, call: ast.Call, scope: Scope, callee: Value,
     declared: Declared, index: CallsiteIndex, clients: ClientLookup | None = None,
@@ -550,7 +595,7 @@ def _report_missing_timeout(
     ctx.report(
         declared.rule_id,
         span,
-        _fix(state, argument, spec, call, model, ctx.config),
+        _fix(state, argument, spec, call, model, ctx.config, index),
         callee=describe_callee(model, call),
         problem=_problem(state, spec),
     )
