@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from tests.test_fix_safety import modules
 from timeoutlint.findings import Position
-from timeoutlint.fix_operations import AddKeyword, ReplaceKeywordValue
+from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.fixes.apply import index_calls
-from timeoutlint.fixes.keyword_text import KeywordOperation
+from timeoutlint.fixes.keyword_text import TextOperation
 from timeoutlint.fixes.python_codemod import apply_operations
 from timeoutlint.python.source import split_lines
 
@@ -30,7 +30,7 @@ def _call_positions(code: str) -> list[Position]:
     return positions
 
 
-def _as_text(code: str, operations: Sequence[KeywordOperation]) -> str | None:
+def _as_text(code: str, operations: Sequence[TextOperation]) -> str | None:
     index = index_calls(code)
     assert index is not None
     return index.edit_calls(operations)
@@ -184,7 +184,7 @@ def test_a_replaced_value_without_the_keyword_leaves_the_call_alone() -> None:
 
 
 def test_a_keyword_both_added_and_replaced_is_left_to_the_codemod() -> None:
-    operations: list[KeywordOperation] = [
+    operations: list[TextOperation] = [
         AddKeyword(Position(1, 1), "timeout", "10"),
         ReplaceKeywordValue(Position(1, 1), "timeout", "20"),
     ]
@@ -249,6 +249,9 @@ def modules_with_timeouts(draw: st.DrawFn) -> str:
     return _TIMEOUT_ARGUMENT.sub(lambda _: draw(_TIMEOUT_LAYOUTS), code)
 
 
+_IMPORTS = [AddImport("requests"), AddImport("aiohttp"), AddImport("os", "path")]
+
+
 @settings(
     max_examples=300,
     deadline=None,
@@ -262,7 +265,9 @@ def test_replaced_values_equal_the_codemod_whenever_they_apply(
         positions = _call_positions(code)
     except SyntaxError:
         return  # a layout that does not fit where it was put (a comment before a `)`)
-    operations: list[KeywordOperation] = []
+    operations: list[TextOperation] = [
+        data.draw(st.sampled_from(_IMPORTS)) for _ in range(data.draw(st.integers(0, 1)))
+    ]
     for _ in range(data.draw(st.integers(1, 3))):
         operation = data.draw(st.sampled_from([ReplaceKeywordValue, AddKeyword]))
         operations.append(
@@ -280,3 +285,34 @@ def test_replaced_values_equal_the_codemod_whenever_they_apply(
 def test_a_keyword_written_in_another_unicode_form_is_left_to_the_codemod() -> None:
     code = "f(\uff54imeout=None)\n"
     assert _as_text(code, [AddKeyword(Position(1, 1), "timeout", "10")]) is None
+
+
+@pytest.mark.parametrize(
+    "imports",
+    ["import requests\n", "import os, requests\n", "import os; import requests\n"],
+)
+def test_an_import_the_module_has_changes_nothing(imports: str) -> None:
+    code = f"{imports}requests.get(url, timeout=None)\n"
+    operations = [ReplaceKeywordValue(Position(2, 1), "timeout", "10"), AddImport("requests")]
+    edited = _as_text(code, operations)
+    assert edited == code.replace("timeout=None", "timeout=10")
+    assert edited == apply_operations(code, operations)
+
+
+@pytest.mark.parametrize(
+    ("imports", "operation"),
+    [
+        ("import os\n", AddImport("requests")),
+        ("import requests as r\n", AddImport("requests")),
+        ("from requests import get\n", AddImport("requests")),
+        ("if True:\n    import requests\n", AddImport("requests")),
+        ("import requests\n", AddImport("requests", "get")),
+    ],
+)
+def test_an_import_the_module_lacks_is_left_to_the_codemod(
+    imports: str, operation: AddImport
+) -> None:
+    code = f"{imports}f(url, timeout=None)\n"
+    line = imports.count("\n") + 1
+    operations = [ReplaceKeywordValue(Position(line, 1), "timeout", "10"), operation]
+    assert _as_text(code, operations) is None

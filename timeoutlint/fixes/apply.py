@@ -22,7 +22,7 @@ from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Applicability, Finding, TextEdit
 from timeoutlint.fix_operations import AddKeyword
-from timeoutlint.fixes.keyword_text import CallIndex, KeywordOperation
+from timeoutlint.fixes.keyword_text import CallIndex, TextOperation
 from timeoutlint.python.source import SourceDecodeError, decode_python
 
 MAX_ROUNDS = 5
@@ -80,9 +80,9 @@ def apply_to_text(
     if not operations:
         return text
     if kind == "python":
-        keyword_operations = _keyword_operations(operations)
-        if keyword_operations is not None:
-            fixed = _edit_calls_as_text(text, keyword_operations, calls)
+        text_operations = _text_operations(operations)
+        if text_operations is not None:
+            fixed = _edit_calls_as_text(text, text_operations, calls)
             if fixed is not None:
                 return fixed
         import libcst
@@ -115,14 +115,14 @@ def index_calls(text: str) -> CallIndex | None:
     return CallIndex(text, tree)
 
 
-def _keyword_operations(operations: Sequence[object]) -> list[KeywordOperation] | None:
-    """The operations if they are all keyword operations (which text edits may make), else None."""
-    keyword_operations = [op for op in operations if isinstance(op, KeywordOperation)]
-    return keyword_operations if len(keyword_operations) == len(operations) else None
+def _text_operations(operations: Sequence[object]) -> list[TextOperation] | None:
+    """The operations if text edits may make them all (keyword edits, imports), else None."""
+    text_operations = [op for op in operations if isinstance(op, TextOperation)]
+    return text_operations if len(text_operations) == len(operations) else None
 
 
 def _edit_calls_as_text(
-    text: str, operations: Sequence[KeywordOperation], calls: CallIndex | None
+    text: str, operations: Sequence[TextOperation], calls: CallIndex | None
 ) -> str | None:
     """The codemod's result computed as text edits, or None when libcst must do it."""
     index = calls if calls is not None and calls.text == text else index_calls(text)
@@ -222,8 +222,8 @@ class FileEdits:
         if operations in self._as_text:
             return self._as_text[operations]
         fixed = None
-        keyword_operations = _keyword_operations(operations)
-        if self.kind == "python" and keyword_operations is not None:
+        text_operations = _text_operations(operations)
+        if self.kind == "python" and text_operations is not None:
             try:
                 text = self._decoded()
             except SourceDecodeError:
@@ -232,7 +232,7 @@ class FileEdits:
                 self._calls = index_calls(text)
                 self._indexed = True
             if self._calls is not None:
-                fixed = self._calls.edit_calls(keyword_operations)
+                fixed = self._calls.edit_calls(text_operations)
         self._as_text[operations] = fixed
         return fixed
 

@@ -16,12 +16,16 @@ makes `CallIndex.edit_calls` return None, and the caller uses libcst.
 `python_codemod.replace_keyword_value` swaps the value node of each argument
 whose keyword is spelled `name` in the code, and the value's own parentheses
 go with it. So the text edit replaces exactly the value's `ast` span when the
-keyword is written as `ast` names it (see `_check_keyword_spelling`), the `=` has only spaces or tabs around it on
-one line, and the value, unparenthesized, covers the same code for `ast` as
-alone. Edits that overlap (a value replaced in a call whose own value is
-replaced, a keyword added to a call inside a replaced value) and a keyword both
-added and replaced in one call go to libcst, where the order of the operations
-decides.
+keyword is written as `ast` names it (see `_check_keyword_spelling`), the `=`
+has only spaces or tabs around it on one line, and the value, unparenthesized,
+covers the same code for `ast` as alone. Edits that overlap (a value replaced
+in a call whose own value is replaced, a keyword added to a call inside a
+replaced value) and a keyword both added and replaced in one call go to
+libcst, where the order of the operations decides.
+
+An `AddImport` of `import module` that the module already has (a top-level
+`import module` written just so, which `python_codemod.add_imports` finds too)
+changes nothing; any other `AddImport` goes to libcst.
 
 Like the codemod, an operation applies to the call with its start and end
 (`f(x).read()`: both calls start at `f`), and a keyword the call already has
@@ -35,7 +39,7 @@ import re
 from collections.abc import Sequence
 
 from timeoutlint.findings import Position
-from timeoutlint.fix_operations import AddKeyword, ReplaceKeywordValue
+from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.fixes.text_edits import line_starts
 from timeoutlint.python.source import character_column, split_lines
 
@@ -50,6 +54,7 @@ _UNSAFE_VALUE_CHARACTERS = re.compile(r"[\r\n\f\\#]")
 _BARE_EQUAL = re.compile(r"[ \t]*=[ \t]*")
 
 KeywordOperation = AddKeyword | ReplaceKeywordValue
+TextOperation = AddKeyword | ReplaceKeywordValue | AddImport
 _Edit = tuple[int, int, str]
 
 
@@ -101,6 +106,13 @@ class CallIndex:
         self.starts = line_starts(text)
         self._calls: dict[int, list[ast.Call]] = {}
         self._formatted: list[ast.JoinedStr] = []
+        self._imported = {
+            self.text[self._start(alias) : self._end(alias)]
+            for statement in tree.body
+            if isinstance(statement, ast.Import)
+            for alias in statement.names
+            if alias.asname is None
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 self._calls.setdefault(node.lineno, []).append(node)
@@ -111,10 +123,10 @@ class CallIndex:
         """The character offset of an `ast` position (line, UTF-8 byte column)."""
         return self.starts[line - 1] + character_column(self.lines[line - 1], byte_column)
 
-    def _start(self, node: ast.expr | ast.keyword) -> int:
+    def _start(self, node: ast.expr | ast.keyword | ast.alias) -> int:
         return self.offset(node.lineno, node.col_offset)
 
-    def _end(self, node: ast.expr | ast.keyword) -> int:
+    def _end(self, node: ast.expr | ast.keyword | ast.alias) -> int:
         assert node.end_lineno is not None and node.end_col_offset is not None
         return self.offset(node.end_lineno, node.end_col_offset)
 
@@ -134,12 +146,19 @@ class CallIndex:
             if self._position(c) == position and (end is None or self._end_position(c) == end)
         ]
 
-    def edit_calls(self, operations: Sequence[KeywordOperation]) -> str | None:
+    def edit_calls(self, operations: Sequence[TextOperation]) -> str | None:
         """The text with the operations carried out, or None when libcst must do it."""
         if "\r" in self.text and "\r" in self.text.replace("\r\n", ""):
             return None  # libcst does not keep a file's lone-CR line endings
+        keyword_operations: list[KeywordOperation] = []
+        for operation in operations:
+            if isinstance(operation, AddImport):
+                if operation.name is not None or operation.module not in self._imported:
+                    return None
+            else:
+                keyword_operations.append(operation)
         try:
-            edits = sorted(self._edits(operations))
+            edits = sorted(self._edits(keyword_operations))
         except NeedsCodemod:
             return None
         pieces: list[str] = []
