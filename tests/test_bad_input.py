@@ -734,8 +734,8 @@ CASES = [
     Case(
         "fix-stdin-that-libcst-cannot-parse-echoes-the-input",
         args=("fix", "-", "--stdin-filename", "app.py", "--unsafe-fixes"),
-        stdin=b"import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\n",
-        stdout="import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\n",
+        stdin=b"import requests\n(x): int = 1\nrequests.get(URL, timeout=(None))\n",
+        stdout="import requests\n(x): int = 1\nrequests.get(URL, timeout=(None))\n",
         stderr=(
             "timeoutlint: app.py: not fixed: libcst, the parser the fixer edits code with,"
             " cannot read this file (it does not support every construct Python accepts)\n"

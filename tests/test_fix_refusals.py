@@ -43,7 +43,9 @@ def _run(cwd: Path, *args: str, stdin: bytes = b"") -> subprocess.CompletedProce
     return run_cli_in_process(*args, cwd=cwd, stdin=stdin, text=False)
 
 
-UNPARSEABLE = b'import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\nrequests.get("u")\n'
+UNPARSEABLE = (
+    b'import requests\n(x): int = 1\nrequests.get(URL, timeout=(None))\nrequests.get("u")\n'
+)
 
 
 def test_a_file_libcst_cannot_parse_gets_the_text_fixes_and_one_message(tmp_path: Path) -> None:
@@ -51,6 +53,15 @@ def test_a_file_libcst_cannot_parse_gets_the_text_fixes_and_one_message(tmp_path
 
     assert outcome.fixed == UNPARSEABLE.replace(b'get("u")', b'get("u", timeout=10)')
     assert outcome.error == f"{outcome.source.display}: {LIBCST_CANNOT}"
+
+
+def test_a_replaced_value_in_a_file_libcst_cannot_parse_is_a_text_edit(tmp_path: Path) -> None:
+    data = b"import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\n"
+
+    outcome = _fix(tmp_path, "app.py", data)
+
+    assert outcome.fixed == data.replace(b"timeout=None", b"timeout=10")
+    assert outcome.error is None
 
 
 def test_fix_of_a_file_libcst_cannot_parse_is_no_internal_error(tmp_path: Path) -> None:
@@ -82,7 +93,7 @@ def test_check_does_not_call_a_fix_that_needs_libcst_fixable_there(tmp_path: Pat
 
 
 def test_fix_stdin_echoes_the_input_when_it_cannot_fix_it(tmp_path: Path) -> None:
-    code = b"import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\n"
+    code = b"import requests\n(x): int = 1\nrequests.get(URL, timeout=(None))\n"
 
     result = _run(tmp_path, "fix", "-", "--unsafe-fixes", stdin=code)
 
@@ -191,7 +202,7 @@ def test_a_generator_argument_gets_its_parentheses_and_the_other_fixes_apply(
 
 
 def test_a_refused_fix_leaves_the_others_in_the_file(tmp_path: Path) -> None:
-    data = b"import requests\n(x): int = 1\nrequests.get(URL, timeout=None)\nrequests.put(URL)\n"
+    data = b"import requests\n(x): int = 1\nrequests.get(URL, timeout=(None))\nrequests.put(URL)\n"
 
     outcome = _fix(tmp_path, "app.py", data)
 

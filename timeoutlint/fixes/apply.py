@@ -22,7 +22,7 @@ from timeoutlint.discovery import SourceFile
 from timeoutlint.engine import Engine
 from timeoutlint.findings import Applicability, Finding, TextEdit
 from timeoutlint.fix_operations import AddKeyword
-from timeoutlint.fixes.keyword_text import CallIndex
+from timeoutlint.fixes.keyword_text import CallIndex, TextOperation
 from timeoutlint.python.source import SourceDecodeError, decode_python
 
 MAX_ROUNDS = 5
@@ -80,8 +80,9 @@ def apply_to_text(
     if not operations:
         return text
     if kind == "python":
-        if all(isinstance(op, AddKeyword) for op in operations):
-            fixed = _add_keywords_as_text(text, operations, calls)
+        text_operations = _text_operations(operations)
+        if text_operations is not None:
+            fixed = _edit_calls_as_text(text, text_operations, calls)
             if fixed is not None:
                 return fixed
         import libcst
@@ -104,7 +105,7 @@ LIBCST_CANNOT_PARSE = (
 
 
 def index_calls(text: str) -> CallIndex | None:
-    """The calls of Python code, for keyword insertions as text; None if it does not parse."""
+    """The calls of Python code, for keyword edits as text; None if it does not parse."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -114,14 +115,20 @@ def index_calls(text: str) -> CallIndex | None:
     return CallIndex(text, tree)
 
 
-def _add_keywords_as_text(
-    text: str, operations: Sequence[object], calls: CallIndex | None
+def _text_operations(operations: Sequence[object]) -> list[TextOperation] | None:
+    """The operations if text edits may make them all (keyword edits, imports), else None."""
+    text_operations = [op for op in operations if isinstance(op, TextOperation)]
+    return text_operations if len(text_operations) == len(operations) else None
+
+
+def _edit_calls_as_text(
+    text: str, operations: Sequence[TextOperation], calls: CallIndex | None
 ) -> str | None:
-    """The codemod's result computed as text insertions, or None when libcst must do it."""
+    """The codemod's result computed as text edits, or None when libcst must do it."""
     index = calls if calls is not None and calls.text == text else index_calls(text)
     if index is None:
         return None
-    return index.add_keywords([op for op in operations if isinstance(op, AddKeyword)])
+    return index.edit_calls(operations)
 
 
 def _decode(kind: str, data: bytes) -> tuple[str, str, bool]:
@@ -159,8 +166,10 @@ def _check_readable(kind: str, data: bytes, text: str, encoding: str, has_bom: b
 
 
 def needs_libcst(kind: str, finding: Finding) -> bool:
-    """Whether the finding's fix is made by libcst: a Python fix other than added keywords
-    (those are text insertions in the common layouts)."""
+    """Whether the finding's fix may be made by libcst, so that whether it can be made
+    depends on the file: a Python fix other than added keywords (those are text
+    insertions in the common layouts). A replaced keyword value is a text edit in the
+    common layouts too, but `FileEdits.can_make` looks at the call's layout first."""
     if kind != "python" or finding.fix is None:
         return False
     return not all(isinstance(op, AddKeyword) for op in finding.fix.operations)
@@ -176,14 +185,18 @@ class FileEdits:
         self._calls: CallIndex | None = None
         self._indexed = False
         self._libcst_parses: bool | None = None
+        self._as_text: dict[tuple[object, ...], str | None] = {}
 
     def can_make(self, finding: Finding) -> bool:
         """False when the fix certainly cannot be made: it needs libcst (it is not only
-        keywords added as text) and libcst cannot parse the file, or the file does not
-        decode. A cheap test: libcst parses the file only for such fixes, once."""
+        keywords added, nor keyword edits that text edits make in this file) and libcst
+        cannot parse the file, or the file does not decode. A cheap test: libcst parses
+        the file only for such fixes, once."""
         if finding.fix is None:
             return False
         if not needs_libcst(self.kind, finding):
+            return True
+        if self._text_fix(finding.fix.operations) is not None:
             return True
         if self._libcst_parses is None:
             self._libcst_parses = self._parses_with_libcst()
@@ -193,12 +206,35 @@ class FileEdits:
         import libcst
 
         try:
-            if self._text is None:
-                self._text, _, _ = _decode(self.kind, self.data)
-            libcst.parse_module(self._text)
+            libcst.parse_module(self._decoded())
         except (libcst.ParserSyntaxError, SourceDecodeError, RecursionError):
             return False
         return True
+
+    def _decoded(self) -> str:
+        if self._text is None:
+            self._text, _, _ = _decode(self.kind, self.data)
+        return self._text
+
+    def _text_fix(self, operations: tuple[object, ...]) -> str | None:
+        """The Python fix made as text edits, or None when libcst must make it (or the file
+        does not decode or parse)."""
+        if operations in self._as_text:
+            return self._as_text[operations]
+        fixed = None
+        text_operations = _text_operations(operations)
+        if self.kind == "python" and text_operations is not None:
+            try:
+                text = self._decoded()
+            except SourceDecodeError:
+                text = None
+            if text is not None and not self._indexed:
+                self._calls = index_calls(text)
+                self._indexed = True
+            if self._calls is not None:
+                fixed = self._calls.edit_calls(text_operations)
+        self._as_text[operations] = fixed
+        return fixed
 
     def of(self, finding: Finding) -> tuple[TextEdit, ...]:
         if finding.fix is None:
@@ -207,19 +243,8 @@ class FileEdits:
             return tuple(op for op in finding.fix.operations if isinstance(op, TextEdit))
         from timeoutlint.fixes.text_edits import edits_between
 
-        if self._text is None:
-            self._text, _, _ = _decode(self.kind, self.data)
-        text = self._text
-        fixed = None
-        operations = finding.fix.operations
-        if all(isinstance(op, AddKeyword) for op in operations):
-            if not self._indexed:
-                self._calls = index_calls(text)
-                self._indexed = True
-            if self._calls is not None:
-                fixed = self._calls.add_keywords(
-                    [op for op in operations if isinstance(op, AddKeyword)]
-                )
+        text = self._decoded()
+        fixed = self._text_fix(finding.fix.operations)
         if fixed is None:  # libcst: the edits `fix` would make, verified as there
             try:
                 fixed = _fixed_text(self.kind, text, [finding])

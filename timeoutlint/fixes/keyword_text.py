@@ -1,4 +1,5 @@
-"""Adding keyword arguments as plain text insertions, where that is exactly what libcst would write.
+"""Keyword arguments added or given a new value as plain text edits, where that is exactly
+what libcst would write.
 
 `python_codemod.add_keyword` follows the call's layout. For the common layouts
 the result is a single insertion: `name=value` between the parentheses of `f()`,
@@ -10,7 +11,21 @@ generation, the bulk of the time `fix` and the JSON/SARIF reports spend on
 fixes. Any other layout (a comment, a line break between the last two
 arguments, a trailing comma, a parenthesized argument, a generator argument),
 a call inside an f-string, or a value that is not a plain one-line expression
-makes `CallIndex.add_keywords` return None, and the caller uses libcst.
+makes `CallIndex.edit_calls` return None, and the caller uses libcst.
+
+`python_codemod.replace_keyword_value` swaps the value node of each argument
+whose keyword is spelled `name` in the code, and the value's own parentheses
+go with it. So the text edit replaces exactly the value's `ast` span when the
+keyword is written as `ast` names it (see `_check_keyword_spelling`), the `=`
+has only spaces or tabs around it on one line, and the value, unparenthesized,
+covers the same code for `ast` as alone. Edits that overlap (a value replaced
+in a call whose own value is replaced, a keyword added to a call inside a
+replaced value) and a keyword both added and replaced in one call go to
+libcst, where the order of the operations decides.
+
+An `AddImport` of `import module` that the module already has (a top-level
+`import module` written just so, which `python_codemod.add_imports` finds too)
+changes nothing; any other `AddImport` goes to libcst.
 
 Like the codemod, an operation applies to the call with its start and end
 (`f(x).read()`: both calls start at `f`), and a keyword the call already has
@@ -24,7 +39,7 @@ import re
 from collections.abc import Sequence
 
 from timeoutlint.findings import Position
-from timeoutlint.fix_operations import AddKeyword
+from timeoutlint.fix_operations import AddImport, AddKeyword, ReplaceKeywordValue
 from timeoutlint.fixes.text_edits import line_starts
 from timeoutlint.python.source import character_column, split_lines
 
@@ -36,10 +51,15 @@ _SAME_LINE = re.compile(r"[ \t]*\Z")
 _NEW_LINE = re.compile(r"(?:[ \t]*(?:#[^\r\n]*)?(?:\r\n|\n))+([ \t]*)\Z")
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 _UNSAFE_VALUE_CHARACTERS = re.compile(r"[\r\n\f\\#]")
+_BARE_EQUAL = re.compile(r"[ \t]*=[ \t]*")
+
+KeywordOperation = AddKeyword | ReplaceKeywordValue
+TextOperation = AddKeyword | ReplaceKeywordValue | AddImport
+_Edit = tuple[int, int, str]
 
 
 class NeedsCodemod(Exception):
-    """This edit is not a plain insertion: libcst has to make it."""
+    """This edit is not a plain text edit: libcst has to make it."""
 
 
 def _plain_value(value: str) -> bool:
@@ -86,6 +106,13 @@ class CallIndex:
         self.starts = line_starts(text)
         self._calls: dict[int, list[ast.Call]] = {}
         self._formatted: list[ast.JoinedStr] = []
+        self._imported = {
+            self.text[self._start(alias) : self._end(alias)]
+            for statement in tree.body
+            if isinstance(statement, ast.Import)
+            for alias in statement.names
+            if alias.asname is None
+        }
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 self._calls.setdefault(node.lineno, []).append(node)
@@ -96,10 +123,10 @@ class CallIndex:
         """The character offset of an `ast` position (line, UTF-8 byte column)."""
         return self.starts[line - 1] + character_column(self.lines[line - 1], byte_column)
 
-    def _start(self, node: ast.expr | ast.keyword) -> int:
+    def _start(self, node: ast.expr | ast.keyword | ast.alias) -> int:
         return self.offset(node.lineno, node.col_offset)
 
-    def _end(self, node: ast.expr | ast.keyword) -> int:
+    def _end(self, node: ast.expr | ast.keyword | ast.alias) -> int:
         assert node.end_lineno is not None and node.end_col_offset is not None
         return self.offset(node.end_lineno, node.end_col_offset)
 
@@ -119,47 +146,104 @@ class CallIndex:
             if self._position(c) == position and (end is None or self._end_position(c) == end)
         ]
 
-    def add_keywords(self, operations: Sequence[AddKeyword]) -> str | None:
+    def edit_calls(self, operations: Sequence[TextOperation]) -> str | None:
         """The text with the operations carried out, or None when libcst must do it."""
         if "\r" in self.text and "\r" in self.text.replace("\r\n", ""):
             return None  # libcst does not keep a file's lone-CR line endings
+        keyword_operations: list[KeywordOperation] = []
+        for operation in operations:
+            if isinstance(operation, AddImport):
+                if operation.name is not None or operation.module not in self._imported:
+                    return None
+            else:
+                keyword_operations.append(operation)
         try:
-            insertions = self._insertions(operations)
+            edits = sorted(self._edits(keyword_operations))
         except NeedsCodemod:
-            return None
-        if len({offset for offset, _ in insertions}) != len(insertions):
             return None
         pieces: list[str] = []
         cursor = 0
-        for offset, content in sorted(insertions):
-            pieces.append(self.text[cursor:offset])
+        previous_start = -1
+        for start, end, content in edits:
+            if start < cursor or start == previous_start:
+                return None
+            pieces.append(self.text[cursor:start])
             pieces.append(content)
-            cursor = offset
+            cursor, previous_start = end, start
         pieces.append(self.text[cursor:])
         return "".join(pieces)
 
-    def _insertions(self, operations: Sequence[AddKeyword]) -> list[tuple[int, str]]:
-        by_position: dict[tuple[Position, Position | None], list[AddKeyword]] = {}
+    def _edits(self, operations: Sequence[KeywordOperation]) -> list[_Edit]:
         for operation in operations:
             if not _plain_value(operation.value) or not operation.keyword.isidentifier():
                 raise NeedsCodemod
-            by_position.setdefault((operation.call, operation.end), []).append(operation)
-        lines = {position.line for position, _ in by_position}
+        lines = {operation.call.line for operation in operations}
         for formatted in self._formatted:
             assert formatted.end_lineno is not None
             if any(formatted.lineno <= line <= formatted.end_lineno for line in lines) and any(
                 isinstance(node, ast.Call) for node in ast.walk(formatted)
             ):
                 raise NeedsCodemod
-        insertions = []
-        for (position, end), group in by_position.items():
-            for call in self.calls_at(position, end):
-                insertions.extend(self._insertions_for(call, group))
-        return insertions
+        by_call: dict[int, tuple[ast.Call, list[KeywordOperation]]] = {}
+        for operation in operations:
+            for call in self.calls_at(operation.call, operation.end):
+                by_call.setdefault(id(call), (call, []))[1].append(operation)
+        edits: list[_Edit] = []
+        for call, group in by_call.values():
+            self._check_keyword_spelling(call)
+            edits.extend(self._replacements_for(call, group))
+            added = [operation for operation in group if isinstance(operation, AddKeyword)]
+            edits.extend(
+                (offset, offset, content) for offset, content in self._insertions_for(call, added)
+            )
+        return edits
+
+    def _replacements_for(
+        self, call: ast.Call, operations: Sequence[KeywordOperation]
+    ) -> list[_Edit]:
+        """The value spans of the call's keywords that the operations replace."""
+        values: dict[str, str] = {}
+        for operation in operations:
+            if isinstance(operation, ReplaceKeywordValue):
+                if values.setdefault(operation.keyword, operation.value) != operation.value:
+                    raise NeedsCodemod
+        if not values:
+            return []
+        present = {keyword.arg for keyword in call.keywords}
+        if any(
+            isinstance(operation, AddKeyword)
+            and operation.keyword in values
+            and operation.keyword not in present
+            for operation in operations
+        ):
+            raise NeedsCodemod
+        self._check_segment(call)
+        edits = []
+        for keyword in call.keywords:
+            if keyword.arg not in values:
+                continue
+            name_start = self._start(keyword)
+            name_end = name_start + len(keyword.arg)
+            value_start, value_end = self._start(keyword.value), self._end(keyword.value)
+            if not _BARE_EQUAL.fullmatch(self.text, name_end, value_start):
+                raise NeedsCodemod
+            self._check_covers(keyword.value, self.text[value_start:value_end])
+            edits.append((value_start, value_end, values[keyword.arg]))
+        return edits
+
+    def _check_keyword_spelling(self, call: ast.Call) -> None:
+        """The keywords must be written as `ast` names them: libcst compares the code, and
+        `ast` normalizes a name's Unicode form (a fullwidth `t` is a `t`)."""
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                start = self._start(keyword)
+                if self.text[start : start + len(keyword.arg)] != keyword.arg:
+                    raise NeedsCodemod
 
     def _insertions_for(
         self, call: ast.Call, operations: Sequence[AddKeyword]
     ) -> list[tuple[int, str]]:
+        """Where and what to insert for the keywords the call does not have yet."""
         present = {keyword.arg for keyword in call.keywords if keyword.arg is not None}
         added: list[str] = []
         for operation in operations:
@@ -209,10 +293,13 @@ class CallIndex:
 
     def _check_segment(self, call: ast.Call) -> None:
         """The call's `ast` positions must cover exactly its code (they are libcst's then)."""
-        segment = self.text[self._start(call) : self._end(call)]
+        self._check_covers(call, self.text[self._start(call) : self._end(call)])
+
+    @staticmethod
+    def _check_covers(node: ast.expr, segment: str) -> None:
         try:
             parsed = ast.parse(f"(\n{segment}\n)", mode="eval").body
         except (SyntaxError, ValueError):
             raise NeedsCodemod from None
-        if ast.dump(parsed) != ast.dump(call):
+        if ast.dump(parsed) != ast.dump(node):
             raise NeedsCodemod
