@@ -175,6 +175,13 @@ def changed_files(snapshot: ContextSnapshot) -> list[str] | None:
     return changed
 
 
+def holds_for_any_given(snapshot: ContextSnapshot) -> bool:
+    """Whether the snapshot's context can serve a run over any given files: not when a module
+    name is given by two files (`IndexCandidates.contested`), since the index then means the
+    one the run lists last, and a run lists its given files first."""
+    return snapshot.inputs is not None and not snapshot.inputs.candidates.contested
+
+
 def given_excused(
     snapshot: ContextSnapshot,
     changed: Sequence[str],
