@@ -372,7 +372,7 @@ def _reused_context(
     from timeoutlint.scan import MEMO_MIN_FILES, Scan, scan_files
 
     changed = context_snapshot.changed_files(snapshot)
-    if changed is None:
+    if changed is None or not context_snapshot.serves_this_run(snapshot):
         return None, Scan(), None
     try:
         for directory in snapshot.scope_directories:

@@ -175,6 +175,15 @@ def changed_files(snapshot: ContextSnapshot) -> list[str] | None:
     return changed
 
 
+def serves_this_run(snapshot: ContextSnapshot) -> bool:
+    """Whether the snapshot's context can serve this run, whichever files it is given: not
+    from another working directory (the context names files by display path, relative to
+    it), nor when a module name is given by two files (`IndexCandidates.contested`), since
+    the index then means the one the run lists last, and a run lists its given files first."""
+    inputs = snapshot.inputs
+    return inputs is not None and not inputs.candidates.contested and snapshot.cwd == os.getcwd()
+
+
 def given_excused(
     snapshot: ContextSnapshot,
     changed: Sequence[str],
