@@ -162,6 +162,7 @@ def _assert_same_server(before: str, after: str) -> None:
 @example(password="a/b#c?d", form=FORMS[0])
 @example(password="s3cret", form=FORMS[1])
 @example(password="[:[", form=FORMS[1])
+@example(password="0@?:", form=FORMS[1])
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -219,7 +219,7 @@ def _report_user_only(ctx: CheckContext, site: UrlSite, url: RedisUrl, policy: U
         return
     fix = None
     variable_only = bool(only_variables(user))
-    fixable = site.editable and url.readable
+    fixable = site.editable and url.readable and not _colon_before_last_at(url)
     if fixable and (policy.literal_password_allowed or is_placeholder(user)):
         start = url.username[0]
         message = "Insert `:` so that the secret is sent as the password"
@@ -230,6 +230,15 @@ def _report_user_only(ctx: CheckContext, site: UrlSite, url: RedisUrl, policy: U
     ctx.report(
         PASSWORD_IN_USERNAME, site.span(*url.username), fix, url=site.masked(), library=library
     )
+
+
+def _colon_before_last_at(url: RedisUrl) -> bool:
+    """Whether a person reads a colon in the user info (`redis://0@?:@host`): up to the last
+    `@`, as the encoding fix reads the password (`password_with_specials`), not where redis-py
+    ends the authority. Then the URL is a user name and a password whose characters break it,
+    and inserting `:` would make the whole of it the password."""
+    start = url.authority_start
+    return ":" in url.text[start : max(start, url.text.rfind("@"))]
 
 
 def _names_a_user(user: str, variables: tuple[str, ...]) -> bool:
