@@ -165,6 +165,16 @@ class Scan:
     def get(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.path)
 
+    def may_name_password(self, source: SourceFile) -> bool:
+        """`FileFacts.mentions_password`; a file the scan could not read may (it is read)."""
+        facts = self.facts.get(source.path)
+        return facts is None or facts.mentions_password
+
+    def digest_of(self, source: SourceFile) -> bytes:
+        """The file's sha256 as the scan read it, empty when unknown."""
+        facts = self.facts.get(source.path)
+        return facts.digest if facts is not None else b""
+
     def is_clean(self, source: SourceFile, settings: str) -> bool:
         """Whether an earlier run found that no trigger of `settings` matches these very bytes."""
         facts = self.facts.get(source.path)

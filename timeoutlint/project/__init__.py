@@ -139,16 +139,6 @@ def build_project_context(
             hashed=cache_directory is not None,
             byte_facts=PYTHON_BYTE_FACTS,
         )
-    known = scan
-
-    def may_name_password(source: SourceFile) -> bool:
-        facts = known.get(source)
-        return facts is None or facts.mentions_password
-
-    def digest_of(source: SourceFile) -> bytes:
-        facts = known.get(source)
-        return facts.digest if facts is not None else b""
-
     from timeoutlint.project.context_patch import ContextInputs, walk_ordered
     from timeoutlint.project.python_index import IndexCandidates
 
@@ -156,13 +146,13 @@ def build_project_context(
     candidates = IndexCandidates.of(files, scan, constructors)
     python_index = PythonIndex.from_candidates(candidates, cache_directory, write_cache, jobs)
     if cache_directory is None:
-        redis_auth, parts = RedisAuth.build_with_parts(files, config, may_name_password)
+        redis_auth, parts = RedisAuth.build_with_parts(files, config, scan.may_name_password)
     else:
         from timeoutlint.project.password_memo import PasswordMemo
 
         memo = PasswordMemo.open(cache_directory)
         redis_auth, parts = RedisAuth.build_with_parts(
-            files, config, may_name_password, memo, digest_of
+            files, config, scan.may_name_password, memo, scan.digest_of
         )
         if write_cache:
             memo.save(cache_directory)

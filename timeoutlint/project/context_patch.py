@@ -93,17 +93,9 @@ def patched_context(
         candidates, cache_directory, write_cache, jobs, keep_whole=False
     )
 
-    def may_name_password(source: SourceFile) -> bool:
-        facts = scan.get(source)
-        return facts is None or facts.mentions_password
-
-    def digest_of(source: SourceFile) -> bytes:
-        facts = scan.get(source)
-        return facts.digest if facts is not None else b""
-
     memo = PasswordMemo.open(cache_directory)
     _, new_parts = RedisAuth.build_with_parts(
-        list(edited), config, may_name_password, memo, digest_of
+        list(edited), config, scan.may_name_password, memo, scan.digest_of
     )
     memo.keep_loaded_except({source.relative for source in edited})
     if write_cache:
