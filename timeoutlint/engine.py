@@ -193,8 +193,6 @@ class Engine:
         self.rereads_rejected = bool(added)
         self.prefilter = Prefilter.of(self.checks)
         self._literals: dict[str, Literals] = {}
-        self._unsearched: dict[str, tuple[frozenset[bytes], frozenset[bytes], tuple[bytes, ...]]]
-        self._unsearched = {}
         self.scopes = scopes
         self._selected = enabled
         self._scoped: dict[tuple[int, object], Engine] = {}
@@ -239,16 +237,8 @@ class Engine:
         `searched` the scan found in them. Only this engine's triggers the scan did not
         search for (the names of the project's own clients, known after the scan) are
         searched here."""
-        cached = self._unsearched.get(kind)
-        if cached is None or cached[0] is not searched:
-            every = self.prefilter.every.get(kind, frozenset())
-            cached = (searched, every, tuple(sorted(every - searched)))
-            self._unsearched[kind] = cached
-        _, every, unsearched = cached
-        found = known & every
-        if unsearched:
-            found |= {trigger for trigger in unsearched if trigger in data}
-        return found
+        every = self.prefilter.every.get(kind, frozenset())
+        return (known & every) | {t for t in every - searched if t in data}
 
     def _enabled_for(self, source: SourceFile) -> frozenset[str]:
         relative = source.relative
@@ -515,16 +505,9 @@ class Engine:
         pending = [i for i, result in enumerate(results) if result is None]
         hash_rejected = scan is not None and scan.memo is not None
 
-        def scanned(source: SourceFile) -> tuple[frozenset[bytes], frozenset[bytes]] | None:
-            facts = scan.get(source) if scan is not None else None
-            if facts is None or facts.triggers is None:
-                return None
-            searched = scan.searched.get(source.kind) if scan is not None else None
-            return (facts.triggers, searched) if searched is not None else None
-
         def outcome(item: tuple[SourceFile, bool]) -> FileResult | None:
             source, was_rejected = item
-            known = None if was_rejected else scanned(source)
+            known = None if was_rejected or scan is None else scan.triggers_found(source)
             result = self.check_file(source, cache, hash_rejected, was_rejected, known)
             if (
                 result.findings

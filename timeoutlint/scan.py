@@ -85,9 +85,6 @@ class Triggers(Protocol):
     literals, searched in the same pass as the byte facts' literals."""
 
     @property
-    def triggers(self) -> Mapping[str, tuple[bytes, ...]]: ...
-
-    @property
     def every(self) -> Mapping[str, frozenset[bytes]]: ...
 
 
@@ -164,6 +161,17 @@ class Scan:
 
     def get(self, source: SourceFile) -> FileFacts | None:
         return self.facts.get(source.path)
+
+    def triggers_found(
+        self, source: SourceFile
+    ) -> tuple[frozenset[bytes], frozenset[bytes]] | None:
+        """The triggers the scan found in the file and those it searched for, when some
+        matched (`Engine.triggers_known`); None when the scan did not search it."""
+        facts = self.facts.get(source.path)
+        searched = self.searched.get(source.kind)
+        if facts is None or facts.triggers is None or searched is None:
+            return None
+        return facts.triggers, searched
 
     def may_name_password(self, source: SourceFile) -> bool:
         """`FileFacts.mentions_password`; a file the scan could not read may (it is read)."""

@@ -59,11 +59,9 @@ def in_run_order(
 ) -> tuple[PasswordPart, ...]:
     """The parts in the order of a run over `given`: the given files first (in their order),
     then the others in the walk's order."""
-    given_paths = [os.path.abspath(source.path) for source in given]
     by_path = {os.path.abspath(part.path): part for part in parts}
-    first = [by_path[path] for path in given_paths if path in by_path]
-    taken = {os.path.abspath(part.path) for part in first}
-    return (*first, *(part for part in parts if os.path.abspath(part.path) not in taken))
+    first = dict.fromkeys(p for s in given if (p := os.path.abspath(s.path)) in by_path)
+    return (*(by_path[p] for p in first), *(part for p, part in by_path.items() if p not in first))
 
 
 def patched_context(

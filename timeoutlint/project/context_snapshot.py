@@ -249,11 +249,12 @@ def patched(
 ) -> ProjectContext | None:
     """The snapshot's context rebuilt for the given files that `changed` (`context_patch.py`),
     when they alone differ from it and are Python files other than `setup.py` that this
-    snapshot knows (walked, so no file is new); else None (the full path)."""
+    snapshot knows (walked, so no file is new); else None (the full path). The caller has
+    asked `serves_this_run`."""
     from timeoutlint.project.context_patch import patched_context
 
     inputs = snapshot.inputs
-    if inputs is None or snapshot.cwd != os.getcwd():
+    if inputs is None:
         return None
     by_path = {os.path.abspath(source.path): source for source in given}
     if any(path not in snapshot.files for path in by_path):

@@ -214,7 +214,7 @@ class RedisAuth:
         `mentions_password` (from the scan); the others are not read again. With a `memo`
         (`password_memo.py`) and `digest_of` (the scan's sha256 of a file, empty when unknown),
         an unchanged Python file's passwords come from the memo without reading it."""
-        return _Builder(files, config, may_name_password, memo, digest_of).build()
+        return cls.build_with_parts(files, config, may_name_password, memo, digest_of)[0]
 
     @classmethod
     def build_with_parts(
