@@ -26,6 +26,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
+from typing import TypeVar
 
 from timeoutlint.catalog import Rule
 from timeoutlint.catalog_callsite import (
@@ -466,7 +467,7 @@ def _number(value: float) -> str:
 
 def _fix(
     state: TimeoutState, argument: TimeoutArgument, spec: ArgumentSpec, call: ast.Call,
-    model: PythonModule, config: Config, index: CallsiteIndex | None = None,
+    model: PythonModule, config: Config, index: CallsiteIndex,
 ) -> Fix | None:  # fmt: skip
     if spec.fix_value is None:
         return None
@@ -484,7 +485,7 @@ def _fix(
         return None
     if state is TimeoutState.READ_NONE:
         value = _bounded_tuple(argument, spec, model, config) or value
-    elif state is TimeoutState.UNBOUNDED and index is not None:
+    elif state is TimeoutState.UNBOUNDED:
         value = _bounded_object(argument, spec, model, config, index) or value
     return Fix(
         Applicability.UNSAFE,
@@ -559,8 +560,7 @@ def _bounded_object(
             break
     if not (isinstance(limit, ast.Constant) and limit.value is None):
         return None
-    text = source_segment(model, written)
-    if text is None or "\n" in text or written.lineno != limit.lineno:
+    if written.end_lineno != written.lineno or written.lineno > len(model.lines):
         return None
     line = model.lines[written.lineno - 1].encode("utf-8")
     assert limit.end_col_offset is not None
@@ -643,18 +643,19 @@ class CallsiteCheck:
                 )
 
 
-def _by_dotted_prefix(
-    entries: Iterable[EntryPoint],
-) -> dict[str, tuple[tuple[str, tuple[EntryPoint, ...]], ...]]:
-    grouped: dict[str, list[EntryPoint]] = {}
-    for entry in entries:
-        grouped.setdefault(entry.name, []).append(entry)
-    by_prefix: dict[str, list[tuple[str, tuple[EntryPoint, ...]]]] = {}
-    for name, found in grouped.items():
+T = TypeVar("T")
+
+
+def _by_dotted_prefix(named: Iterable[tuple[str, T]]) -> dict[str, tuple[T, ...]]:
+    """Each item under every dotted prefix of its name (`requests`, `requests.api`,
+    `requests.api.get`): an import gives a name only if its path is one of them
+    (`prefilter.gives`)."""
+    by_prefix: dict[str, list[T]] = {}
+    for name, item in named:
         parts = name.split(".")
         for end in range(1, len(parts) + 1):
-            by_prefix.setdefault(".".join(parts[:end]), []).append((name, tuple(found)))
-    return {prefix: tuple(names) for prefix, names in by_prefix.items()}
+            by_prefix.setdefault(".".join(parts[:end]), []).append(item)
+    return {prefix: tuple(items) for prefix, items in by_prefix.items()}
 
 
 @dataclass(frozen=True)
@@ -735,13 +736,23 @@ class CallsiteGuard:
         for entry in entries:
             by_package.setdefault(entry.name.split(".", 1)[0], []).append(entry)
         self.by_package = {package: tuple(found) for package, found in by_package.items()}
-        self._rules_with_entries = frozenset(e.rule_id for e in entries if not e.in_async)
-        self._async_rules_with_entries = frozenset(e.rule_id for e in entries if e.in_async)
-        self.names_by_prefix = _by_dotted_prefix(entries)
-        self._prefixes_of: tuple[frozenset[str], dict[str, tuple[str, ...]]] | None = None
+        self._unconditional_rules = frozenset(
+            e.rule_id for e in entries if not e.in_async and e.needs_keyword is None
+        )
+        self._conditional_entries = tuple(
+            {(e.rule_id, e.in_async, e.needs_keyword): e for e in entries}.values()
+        )
+        """With `_unconditional_rules`, what `_some_entry_applies` asks (one entry per set of
+        conditions)."""
+        grouped: dict[str, list[EntryPoint]] = {}
+        for entry in entries:
+            grouped.setdefault(entry.name, []).append(entry)
+        self.names_by_prefix = _by_dotted_prefix(
+            (name, (name, tuple(found))) for name, found in grouped.items()
+        )
         """The entry points grouped by name (the rules of one family declare the same callees),
-        under every dotted prefix of the name (`requests`, `requests.api`, `requests.api.get`):
-        an import can give a name only if its path is one of them (`prefilter.gives`)."""
+        under every dotted prefix of the name."""
+        self._prefixes_of: tuple[frozenset[str], dict[str, tuple[str, ...]]] | None = None
         self.methods = tuple(
             (Declared(rule.id, callee), rule.callsite.report == "in-async")
             for rule in rules_list
@@ -780,9 +791,9 @@ class CallsiteGuard:
     def _some_entry_applies(self, prospect: Prospect) -> bool:
         """`_applies` for some entry point of any package."""
         enabled = prospect.enabled
-        if not self._rules_with_entries.isdisjoint(enabled):
+        if not self._unconditional_rules.isdisjoint(enabled):
             return True
-        return not self._async_rules_with_entries.isdisjoint(enabled) and b"async" in prospect.data
+        return any(self._applies(entry, prospect) for entry in self._conditional_entries)
 
     def _imports_a_project_client(self, prospect: Prospect, imports: list[Imported]) -> bool:
         """A client built in another project module is reached only through an import of the
@@ -804,12 +815,8 @@ class CallsiteGuard:
         begins: an import gives a name only from one of them (`prefilter.gives`)."""
         cached = self._prefixes_of
         if cached is None or cached[0] is not names:
-            found: dict[str, list[str]] = {}
-            for name in sorted(names):
-                parts = name.split(".")
-                for end in range(1, len(parts) + 1):
-                    found.setdefault(".".join(parts[:end]), []).append(name)
-            cached = self._prefixes_of = (names, {p: tuple(n) for p, n in found.items()})
+            by_prefix = _by_dotted_prefix((name, name) for name in sorted(names))
+            cached = self._prefixes_of = (names, by_prefix)
         return cached[1]
 
     def _may_report_on(self, client: ExportedClient, prospect: Prospect) -> bool:
