@@ -613,20 +613,13 @@ def _attribute_long_reads(model: RedisModel, call: ast.Call, scope: Scope) -> se
     conn` or `self.conn = Redis.from_url(url)`) it has no single value, yet the client
     `from_url` builds may serve pub/sub, and a finite `socket_timeout` would end its
     subscriber. Counting it as a long-read client only withholds that suggestion."""
-    func = call.func
-    if not (
-        isinstance(func, ast.Attribute)
-        and func.attr in LONG_READ_METHODS
-        and isinstance(func.value, ast.Attribute)
-        and isinstance(func.value.value, ast.Name)
-    ):
+    read = _long_read_on_attribute(model.module, call, scope)
+    if read is None:
         return set()
     module = model.module
-    owner = module.method_class_scope(func.value.value.id, scope)
-    if owner is None:
-        return set()
+    owner, attribute = read
     found: set[Location] = set()
-    for binding in owner.instance_attributes.get(func.value.attr, ()):
+    for binding in owner.instance_attributes.get(attribute, ()):
         client = model.object_of(module.resolve_binding(binding))
         if isinstance(client, RedisClient):
             found.add(client.settings_location)
@@ -643,24 +636,34 @@ def unresolved_long_read_attributes(model: RedisModel) -> dict[Scope, frozenset[
     module = model.module
     found: dict[Scope, set[str]] = {}
     for site in module.calls:
-        func = site.node.func
-        if not (
-            isinstance(func, ast.Attribute)
-            and func.attr in LONG_READ_METHODS
-            and isinstance(func.value, ast.Attribute)
-            and isinstance(func.value.value, ast.Name)
-        ):
+        read = _long_read_on_attribute(module, site.node, site.scope)
+        if read is None or read[1] in found.get(read[0], ()):
             continue
-        owner = module.method_class_scope(func.value.value.id, site.scope)
-        if owner is None or func.value.attr in found.get(owner, ()):
-            continue
-        bindings = owner.instance_attributes.get(func.value.attr, ())
+        owner, attribute = read
+        bindings = owner.instance_attributes.get(attribute, ())
         if any(
             not isinstance(model.object_of(module.resolve_binding(b)), RedisClient)
             for b in bindings
         ):
-            found.setdefault(owner, set()).add(func.value.attr)
+            found.setdefault(owner, set()).add(attribute)
     return {owner: frozenset(names) for owner, names in found.items()}
+
+
+def _long_read_on_attribute(
+    module: PythonModule, call: ast.Call, scope: Scope
+) -> tuple[Scope, str] | None:
+    """For `self.conn.brpop(...)` (or another long read) in a method, its class's scope and
+    `conn`."""
+    func = call.func
+    if not (
+        isinstance(func, ast.Attribute)
+        and func.attr in LONG_READ_METHODS
+        and isinstance(func.value, ast.Attribute)
+        and isinstance(func.value.value, ast.Name)
+    ):
+        return None
+    owner = module.method_class_scope(func.value.value.id, scope)
+    return None if owner is None else (owner, func.value.attr)
 
 
 def _pools_the_name_may_hold(model: RedisModel, client: RedisClient) -> set[Location]:
