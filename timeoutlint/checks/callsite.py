@@ -51,6 +51,7 @@ from timeoutlint.project import ProjectContext
 from timeoutlint.project.client_factories import ClientLookup, ExportedClient, client_for
 from timeoutlint.python.import_scan import Imported
 from timeoutlint.python.model import PythonModule, Scope
+from timeoutlint.python.module_names import dotted_prefixes
 from timeoutlint.python.values import (
     UNKNOWN,
     BoundAttribute,
@@ -652,9 +653,8 @@ def _by_dotted_prefix(named: Iterable[tuple[str, T]]) -> dict[str, tuple[T, ...]
     (`prefilter.gives`)."""
     by_prefix: dict[str, list[T]] = {}
     for name, item in named:
-        parts = name.split(".")
-        for end in range(1, len(parts) + 1):
-            by_prefix.setdefault(".".join(parts[:end]), []).append(item)
+        for prefix in dotted_prefixes(name):
+            by_prefix.setdefault(prefix, []).append(item)
     return {prefix: tuple(items) for prefix, items in by_prefix.items()}
 
 

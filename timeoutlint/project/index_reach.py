@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from timeoutlint.project.python_index import PythonIndex
 from timeoutlint.python.import_scan import Imported
+from timeoutlint.python.module_names import dotted_prefixes
 from timeoutlint.redis.model import ExportedAlias, ExportedFactory, ExportedObject
 
 _SETTINGS_MODULE = "django.conf.settings"
@@ -94,9 +95,8 @@ def alias_graph(index: PythonIndex) -> AliasGraph:
             elif isinstance(summary, ExportedAlias):
                 target = summary.qualified_name
                 by_target.setdefault(target, []).append(node)
-                parts = target.split(".")
-                for end in range(2, len(parts) + 1):
-                    by_prefix.setdefault(".".join(parts[:end]), []).append(node)
+                for prefix in dotted_prefixes(target, shortest=2):
+                    by_prefix.setdefault(prefix, []).append(node)
     return AliasGraph(
         lookup_names,
         suffixes,
@@ -134,9 +134,8 @@ def index_reach(
         if module not in followed:  # the lookups that hit every export of the module
             followed.add(module)
             for suffix in suffixes:
-                parts = suffix.split(".")
-                for end in range(1, len(parts) + 1):
-                    hitting.extend(graph.by_target.get(".".join(parts[:end]), ()))
+                for prefix in dotted_prefixes(suffix):
+                    hitting.extend(graph.by_target.get(prefix, ()))
         for alias in hitting:
             if alias not in relevant:
                 relevant.add(alias)
@@ -147,18 +146,9 @@ def index_reach(
     return _reach(by_module, graph.lookup_names)
 
 
-def _leads_to(target: str, names: frozenset[str]) -> bool:
-    """Whether `target.attributes...` can be one of `names`."""
-    return target in _dotted_prefixes(names)
-
-
 @functools.lru_cache(maxsize=16)
 def _dotted_prefixes(names: frozenset[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for name in names:
-        parts = name.split(".")
-        found.update(".".join(parts[:end]) for end in range(1, len(parts) + 1))
-    return frozenset(found)
+    return frozenset(prefix for name in names for prefix in dotted_prefixes(name))
 
 
 def _lookup_names(index: PythonIndex) -> dict[str, tuple[str, ...]]:

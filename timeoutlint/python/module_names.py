@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+
+def dotted_prefixes(name: str, shortest: int = 1) -> Iterator[str]:
+    """`a.b.c` -> `a`, `a.b`, `a.b.c` (from `shortest` components on): the names an import
+    path or a lookup can stop at."""
+    parts = name.split(".")
+    for end in range(shortest, len(parts) + 1):
+        yield ".".join(parts[:end])
+
 
 def module_name_for(relative_path: str) -> tuple[str | None, bool]:
     """The dotted module name of a project file (`app/infra/queue.py` -> `app.infra.queue`)."""
